@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: make .venv (with dev dependencies), install Chromium for the browser tests, run pytest.
+#   ./scripts/test.sh [pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    echo "[setup] installing Debian chromium + chromium-driver for the browser tests"
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+source scripts/bootstrap.sh
+bootstrap_venv requirements.txt requirements-dev.txt
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,3 @@
+from frameforecast.cli import main
+
+raise SystemExit(main())

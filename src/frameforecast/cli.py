@@ -1,0 +1,257 @@
+"""Command line: frameforecast data | train | evaluate | render | site | run | serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from frameforecast.errors import UserError
+
+EPILOG_EXAMPLES = {
+    "data": "examples:\n  frameforecast data list\n  frameforecast data show milk\n"
+            "  frameforecast data fetch moving-mnist-test\n  frameforecast data verify",
+    "train": "examples:\n  frameforecast train mnist-predict --profile quick\n"
+             "  frameforecast train milk-lookback --profile smoke --epochs 5\n"
+             "  frameforecast train lookback --csv sales.csv --column sales --time-column date --season 12",
+    "evaluate": "examples:\n  frameforecast evaluate mnist-predict\n"
+                "  frameforecast evaluate mnist-predict --test-set standard --limit 1000",
+    "render": "example:\n  frameforecast render mnist-predict",
+    "site": "example:\n  frameforecast site   (reads runs/*/, writes site/)",
+    "run": "examples:\n  frameforecast run --profile quick\n  frameforecast run milk-lookback airline-lookback --profile smoke",
+    "serve": "example:\n  frameforecast serve --port 8000   (then open http://127.0.0.1:8000)",
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = positive_int(text) if text.strip() != "0" else 0
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def column_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> None:
+    from frameforecast import experiments
+
+    p.add_argument("experiment", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
+    p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
+    p.add_argument("--run-dir", help="write/read this folder instead of runs/<experiment>/")
+    data = p.add_argument_group("data (series experiments)")
+    data.add_argument("--csv", help="your CSV file (series experiments)")
+    data.add_argument("--url", help="a CSV to download (cached) instead of --csv")
+    data.add_argument("--column", help="the value column of --csv (look-back)")
+    data.add_argument("--columns", type=column_list, help="comma-separated value columns (seq2seq, signals-4)")
+    data.add_argument("--time-column", help="the time column of --csv (optional)")
+    data.add_argument("--season", type=positive_int, help="season length in rows (12 monthly, 24 hourly)")
+    data.add_argument("--fill", action="store_true", help="interpolate missing values instead of failing")
+    if not training:
+        return
+    t = p.add_argument_group("training")
+    t.add_argument("--epochs", type=positive_int, help="number of epochs")
+    t.add_argument("--steps-per-epoch", type=positive_int, help="batches per epoch (streamed experiments)")
+    t.add_argument("--batch-size", type=positive_int, help="batch size per replica")
+    t.add_argument("--learning-rate", type=positive_float, help="initial learning rate")
+    t.add_argument("--time-budget", type=positive_float, help="stop training after this many seconds")
+    t.add_argument("--seed", type=non_negative_int, help="random seed")
+    t.add_argument("--seeds", type=positive_int, help="number of seeds (series experiments)")
+    t.add_argument("--look-back", type=positive_int, help="look-back window length (look-back experiments)")
+    t.add_argument("--iterations", type=positive_int, help="training iterations (signals experiments)")
+    t.add_argument("--split", help="chronological | shuffled (usercount-seq2seq; shuffled is the original's)")
+    t.add_argument("--filters", type=positive_int, help="ConvLSTM filters (video experiments)")
+    t.add_argument("--cell", help="conv | fc: ConvLSTM or fully connected LSTM (video experiments)")
+    t.add_argument("--digits", help="auto | mnist | bundled: the digit source (video experiments)")
+    t.add_argument("--mixed-precision", action="store_true", help="train in mixed_bfloat16")
+    t.add_argument("--strategy", default="default", help="default | mirrored | multiworker (tf.distribute)")
+    t.add_argument("--restart", action="store_true", help="discard the backup and start training over")
+
+
+def _evaluate_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--test-set", help="standard | generated (video experiments)")
+    p.add_argument("--limit", type=positive_int, help="evaluate on the first N test sequences only")
+    p.add_argument("--standard-file", help="a local copy of mnist_test_seq.npy")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="frameforecast", description="Classic LSTM sequence models, reproduced and measured "
+                    "against honest baselines.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    def add(name, help_text):
+        return sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG_EXAMPLES[name],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = add("data", "List, fetch, verify and preview the data sets.")
+    p.add_argument("action", choices=["list", "fetch", "verify", "show"], help="what to do")
+    p.add_argument("name", nargs="?", help="data set name (fetch, show)")
+    p.add_argument("--out", default="runs/data", help="where `show` writes its PNG preview (default: runs/data)")
+
+    p = add("train", "Train one experiment (resumable: run the same command again after a crash).")
+    _experiment_options(p)
+
+    p = add("evaluate", "Score a trained experiment on its test set, beside the baselines; writes metrics.json.")
+    _experiment_options(p, training=False)
+    _evaluate_options(p)
+
+    p = add("render", "Draw GIFs and plots of an evaluated experiment.")
+    _experiment_options(p, training=False)
+
+    p = add("site", "Build the static results site from runs/*/ into site/.")
+    p.add_argument("--runs", default="runs", help="folder of runs (default: runs)")
+    p.add_argument("--out", default="site", help="site folder (default: site)")
+
+    p = add("run", "Train, evaluate and render experiments (default: the whole suite), then build the site.")
+    p.add_argument("experiments", nargs="*", help="experiments to run (default: every one with bundled data)")
+    p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
+    p.add_argument("--strategy", default="default", help="default | mirrored | multiworker")
+    p.add_argument("--restart", action="store_true", help="discard backups and start training over")
+
+    p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")
+    p.add_argument("--port", type=positive_int, default=8000, help="port (default: 8000)")
+    p.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    p.add_argument("--directory", default="site", help="folder to serve (default: site)")
+    return parser
+
+
+OVERRIDE_KEYS = ("epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "seeds",
+                 "iterations", "split", "filters", "cell", "digits", "csv", "url", "column", "columns",
+                 "time_column", "season")
+
+
+def overrides_from(args) -> dict:
+    out = {key: getattr(args, key, None) for key in OVERRIDE_KEYS}
+    if getattr(args, "fill", False):
+        out["fill"] = True
+    if getattr(args, "mixed_precision", False):
+        out["mixed_precision"] = True
+    if getattr(args, "look_back", None) is not None:
+        out["override_look_back"] = args.look_back
+    return out
+
+
+def _stage_config(args):
+    """For evaluate/render: the config saved by train, else the profile's."""
+    from frameforecast import pipeline
+
+    exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), args.run_dir)
+    saved = pipeline.saved_config(folder)
+    if saved is None:
+        raise UserError(f"{folder} has no trained model; run: frameforecast train {args.experiment}"
+                        f" --profile {args.profile}")
+    return exp, saved, folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args) or 0
+    except UserError as exc:
+        print(f"frameforecast: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("frameforecast: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+def cmd_train(args) -> int:
+    from frameforecast import pipeline, training
+
+    exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), args.run_dir)
+    if args.strategy not in training.STRATEGIES:
+        raise UserError(f"unknown --strategy {args.strategy!r}; choose one of {', '.join(training.STRATEGIES)}")
+    module = pipeline.stage_module(exp.family)
+    if hasattr(module, "check_settings"):
+        module.check_settings(cfg)
+    module.train(cfg, folder, restart=args.restart, strategy=args.strategy)
+    from frameforecast.atomic import write_json
+
+    write_json(folder / "config.json", cfg)
+    print(f"next: frameforecast evaluate {args.experiment}" + (f" --run-dir {folder}" if args.run_dir else ""))
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from frameforecast import pipeline
+
+    exp, cfg, folder = _stage_config(args)
+    kwargs = {}
+    if exp.family == "video":
+        kwargs = dict(test_set=args.test_set, limit=args.limit, standard_path=args.standard_file)
+    pipeline.stage_module(exp.family).evaluate(cfg, folder, **kwargs)
+    return 0
+
+
+def cmd_render(args) -> int:
+    from frameforecast import pipeline
+
+    exp, cfg, folder = _stage_config(args)
+    pipeline.stage_module(exp.family).render(cfg, folder)
+    return 0
+
+
+def cmd_site(args) -> int:
+    from frameforecast.report import site
+
+    path = site.build(Path(args.runs), Path(args.out))
+    print(f"site written to {path}/index.html")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from frameforecast import experiments, pipeline
+
+    for name in args.experiments:
+        experiments.get(name)
+    if args.profile not in experiments.PROFILES:
+        raise UserError(f"unknown profile {args.profile!r}; choose one of {', '.join(experiments.PROFILES)}")
+    summary = pipeline.run_suite(args.profile, args.experiments or None, restart=args.restart,
+                                 strategy=args.strategy)
+    failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
+    print(f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
+          f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def cmd_serve(args) -> int:
+    from frameforecast.report import server
+
+    server.serve(Path(args.directory), args.bind, args.port)
+    return 0
+
+
+def cmd_data(args) -> int:
+    from frameforecast import data_commands
+
+    return data_commands.run(args.action, args.name, Path(args.out))
+
+
+COMMANDS = {"data": cmd_data, "train": cmd_train, "evaluate": cmd_evaluate, "render": cmd_render,
+            "site": cmd_site, "run": cmd_run, "serve": cmd_serve}

@@ -1,0 +1,1 @@
+"""Data sets: Moving MNIST (generated and the standard file), monthly/hourly series, synthetic signals."""

@@ -1,0 +1,202 @@
+"""The one table of experiments × profiles. Every size, epoch count and rate lives here.
+
+`settings(name, profile, overrides)` merges: family defaults → experiment settings → profile
+overrides → command-line overrides (nanoGPT style: plain dicts, no framework).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frameforecast.errors import UserError
+
+PROFILES = ("smoke", "quick", "paper")
+
+# ------------------------------------------------------------------ family defaults
+VIDEO = dict(
+    canvas=64, digits="auto", in_frames=10, out_frames=10, patch=4, filters=64, kernel=3, cell="conv",
+    head="dynamic", dynamic_kernel=9, fc_units=1024, loss="mse", optimizer="adam", learning_rate=2e-3,
+    lr_schedule="cosine", batch_size=16, epochs=10, steps_per_epoch=50, time_budget=None, patience=None,
+    test_set="generated", test_size=1000, gif_count=3, seed=0, mixed_precision=False,
+)
+VIDEO_SMOKE = dict(canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8,
+                   gif_count=2)
+LOOKBACK = dict(
+    series="milk", column=None, time_column=None, season=12, test_fraction=0.33, val_fraction=0.2,
+    units=4, look_back=1, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, seeds=5, seed=0,
+    features="raw", scaler_fit="all", faithful_range=True,
+)
+SEQ2SEQ = dict(
+    series="usercount", columns=None, time_column=None, target="users", season=24, n_in=24, n_out=6,
+    test_fraction=0.2, val_fraction=0.0, split="chronological", units=100, dropout=0.2, epochs=200,
+    batch_size=10, learning_rate=0.01, clipnorm=1.0, patience=50, seeds=5, seed=0, horizon_hours=24,
+)
+SIGNALS = dict(
+    version=1, csv=None, columns=None, cell="gru", units=12, layers=2, optimizer="rmsprop", learning_rate=0.007,
+    l2=0.003, batch_size=5, iterations=150, test_size=500, n_in=None, n_out=None, test_fraction=0.2, seed=0,
+    seeds=1, plot_windows=5,
+)
+FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS}
+
+SERIES_SMOKE = dict(epochs=2, seeds=2)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    family: str
+    title: str
+    original: str
+    summary: str
+    settings: dict = field(default_factory=dict)
+    profiles: dict = field(default_factory=dict)
+    published: tuple = ()
+    needs_input: bool = False  # True: no bundled data, the user must pass --csv/--url
+
+    def config(self, profile: str, overrides: dict | None = None) -> dict:
+        if profile not in PROFILES:
+            raise UserError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        merged = {**FAMILY_DEFAULTS[self.family], **self.settings, **self.profiles.get(profile, {})}
+        for key, value in (overrides or {}).items():
+            if value is not None:
+                merged[key] = value
+        merged["profile"] = profile
+        merged["experiment"] = self.name
+        return merged
+
+
+# Published anchors (DESIGN §6). "test_set" says what they were measured on.
+PUBLISHED_PREDICT = (
+    {"method": "ConvLSTM (paper-reported)", "mse_per_frame": 103.3, "ssim": 0.707,
+     "source": "PredRNN papers", "test_set": "standard file"},
+    {"method": "ConvLSTM-S, 200 epochs", "mse_per_frame": 29.80, "ssim": 0.9288,
+     "source": "OpenSTL benchmark", "test_set": "standard file (SSIM at data_range 2.0)"},
+    {"method": "PredRNN, 200 epochs", "mse_per_frame": 23.97, "ssim": 0.9462,
+     "source": "OpenSTL benchmark", "test_set": "standard file (SSIM at data_range 2.0)"},
+    {"method": "PredRNN++, 2000 epochs", "mse_per_frame": 14.07, "ssim": 0.9698,
+     "source": "OpenSTL benchmark", "test_set": "standard file (SSIM at data_range 2.0)"},
+    {"method": "FC-LSTM (Shi et al.)", "bce_nats_per_frame": 483.249, "source": "Shi et al. 2015 (4832.49 over 10 frames)",
+     "test_set": "their own generated test set"},
+    {"method": "ConvLSTM best (Shi et al.)", "bce_nats_per_frame": 367.085,
+     "source": "Shi et al. 2015 (3670.85 over 10 frames)", "test_set": "their own generated test set"},
+    {"method": "Composite + conditional (Srivastava)", "bce_nats_per_frame": 341.2,
+     "source": "Srivastava et al. 2015", "test_set": "their own generated test set"},
+)
+
+VIDEO_QUICK_PREDICT = dict(epochs=8, steps_per_epoch=68, time_budget=480)
+VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None,
+                   patience=20)
+
+EXPERIMENTS: dict[str, Experiment] = {}
+
+
+def _add(exp: Experiment) -> None:
+    EXPERIMENTS[exp.name] = exp
+
+
+_add(Experiment(
+    "mnist-predict", "video", "Moving MNIST: 10 frames in → 10 future frames",
+    "frame-forecast; Shi et al. 2015",
+    "ConvLSTM encoder–forecaster on 4 × 4 patches; the forecaster moves the last frame with predicted "
+    "local kernels (dynamic filters) one step at a time.",
+    {"task": "predict"},
+    {"smoke": VIDEO_SMOKE, "quick": VIDEO_QUICK_PREDICT, "paper": VIDEO_PAPER},
+    PUBLISHED_PREDICT,
+))
+_add(Experiment(
+    "mnist-reconstruct", "video", "Moving MNIST: LSTM autoencoder reconstructing its 10 input frames",
+    "Srivastava et al. 2015",
+    "ConvLSTM encoder → ConvLSTM decoder that draws the input frames in reverse order (the paper's target).",
+    {"task": "reconstruct", "learning_rate": 1e-3},
+    {"smoke": VIDEO_SMOKE, "quick": dict(epochs=4, steps_per_epoch=25, time_budget=75, test_size=500),
+     "paper": VIDEO_PAPER},
+))
+_add(Experiment(
+    "mnist-composite", "video", "Moving MNIST: composite model (reconstruct + predict)",
+    "Srivastava et al. 2015",
+    "One ConvLSTM encoder, a reconstruction decoder and a dynamic-filter prediction decoder, trained together.",
+    {"task": "composite"},
+    {"smoke": VIDEO_SMOKE, "quick": dict(epochs=4, steps_per_epoch=25, time_budget=100, test_size=500),
+     "paper": VIDEO_PAPER},
+    PUBLISHED_PREDICT,
+))
+_add(Experiment(
+    "frame-forecast-original", "video", "The frame-forecast original, reproduced",
+    "frame-forecast (run_lstm.sh)",
+    "Full-resolution ConvLSTM2D(64) → last state repeated → ConvLSTM2D(64) → Conv3D(1, sigmoid) on the first "
+    "15 frames, binarised at 128; BCE, Adam, batch 12, validation_split 0.05, 50 epochs, 1000 training "
+    "sequences; scored with its per-pixel accuracy next to the all-black frame's.",
+    {"task": "original", "in_frames": 15, "out_frames": 15, "binarise": True, "loss": "binary_crossentropy",
+     "learning_rate": 1e-3, "lr_schedule": "constant", "batch_size": 12, "epochs": 50, "train_sequences": 1000,
+     "validation_split": 0.05, "filters": 64, "test_size": 200},
+    {"smoke": dict(VIDEO_SMOKE, train_sequences=8, epochs=2, batch_size=4),
+     "quick": dict(train_sequences=48, epochs=2, filters=16, test_size=100, time_budget=90,
+                   scaled_down="quick profile: 48 training sequences, 2 epochs, 16 filters instead of "
+                               "1000 sequences, 50 epochs, 64 filters"),
+     "paper": dict(test_set="generated", test_size=1000)},
+    ({"method": "frame-forecast original (reconstruction)", "binary_accuracy": 0.953,
+      "source": "frame-forecast README (evaluated on its training data)", "test_set": "its own training data"},),
+))
+
+_LOOKBACK_QUICK_CORRECTED = dict(look_back=13, units=16, epochs=300, batch_size=8, learning_rate=3e-3, patience=40,
+                                 features="seasonal-difference", scaler_fit="train", faithful_range=False)
+_add(Experiment(
+    "milk-lookback", "lookback", "Monthly milk production: look-back LSTM",
+    "Simple LSTM (kushalsharma/keras-lstm)",
+    "Faithful: look_back 1, LSTM(4) → Dense(1), scaler fit on all data, the last window dropped. Corrected: "
+    "scaler on the training part, 13 months of seasonal differences in, early stopping on a validation tail.",
+    {"series": "milk", "corrected": _LOOKBACK_QUICK_CORRECTED},
+    {"smoke": SERIES_SMOKE},
+    ({"method": "original LSTM (look_back 1)", "rmse": 47.65, "source": "Simple LSTM notebook",
+      "test_set": "last 56 months, faithful windows"},),
+))
+_add(Experiment(
+    "airline-lookback", "lookback", "Airline passengers: look-back LSTM",
+    "the classic Keras LSTM tutorial (Brownlee)",
+    "Same protocol as milk-lookback on the monthly airline passenger totals.",
+    {"series": "airline", "corrected": _LOOKBACK_QUICK_CORRECTED},
+    {"smoke": SERIES_SMOKE},
+    ({"method": "tutorial LSTM (look_back 1)", "rmse": 47.53, "source": "Brownlee's LSTM tutorial",
+      "test_set": "last 48 months, faithful windows"},),
+))
+_add(Experiment(
+    "usercount-seq2seq", "seq2seq", "Hourly app users: seq2seq LSTM with attention, 24 h → 6 h",
+    "Multivariate Seq2Seq LSTM (berkantcnrgl)",
+    "Encoder LSTM(100, elu, dropout .2) → BatchNorm on h and c → RepeatVector(6) → decoder LSTM(100) → dot "
+    "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split.",
+    {},
+    {"smoke": dict(SERIES_SMOKE, units=8)},
+))
+for _version, _title in ((1, "sine + cosine pair, 10 → 10"), (2, "sum of two random sines, 15 → 15"),
+                         (3, "noisy input, 30 → 30")):
+    _add(Experiment(
+        f"signals-{_version}", "signals", f"Synthetic signals v{_version}: {_title}",
+        "seq2seq-signal-prediction (G. Chevalier)",
+        "seq2seq GRU (2 × 12 units), RMSProp lr 0.007, L2 0.003, fresh batches from the generator.",
+        {"version": _version},
+        {"smoke": dict(iterations=3, test_size=20), "quick": dict(iterations=1500, batch_size=32),
+         "paper": dict(iterations=5000, batch_size=32)},
+    ))
+_add(Experiment(
+    "signals-4", "signals", "Two daily price series, 40 → 40",
+    "seq2seq-signal-prediction exercise 4 (BTC/USD, BTC/EUR)",
+    "The same seq2seq GRU on any 2-column daily price CSV (the original's data API is dead; nothing is bundled).",
+    {"version": 4, "n_in": 40, "n_out": 40},
+    {"smoke": dict(iterations=3), "quick": dict(iterations=600, batch_size=16), "paper": dict(iterations=3000)},
+    needs_input=True,
+))
+# a look-back LSTM on any CSV the user brings (`frameforecast train lookback --csv …`)
+_add(Experiment(
+    "lookback", "lookback", "Look-back LSTM on your CSV", "—",
+    "The corrected look-back LSTM on a user series.",
+    {"series": None, "corrected": _LOOKBACK_QUICK_CORRECTED, "modes": ("corrected",)},
+    {"smoke": SERIES_SMOKE}, needs_input=True,
+))
+
+SUITE = [name for name, exp in EXPERIMENTS.items() if not exp.needs_input]
+
+
+def get(name: str) -> Experiment:
+    if name not in EXPERIMENTS:
+        raise UserError(f"unknown experiment {name!r}; choose one of {', '.join(EXPERIMENTS)}")
+    return EXPERIMENTS[name]

@@ -1,0 +1,1 @@
+"""Model builders: video autoencoders, series forecasters, and the naive baselines."""

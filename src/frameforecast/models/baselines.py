@@ -1,0 +1,99 @@
+"""Naive baselines as models like any other (Darts style): comparing with them costs one line.
+
+Video baselines take the input frames (N, T_in, H, W) and return T_out predicted frames.
+Series baselines take the full series y and a forecast origin o (y[:o] is known) and return
+the forecasts of y[o : o + horizon].
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+
+# ---------------------------------------------------------------- video
+def all_black(inputs: np.ndarray, out_frames: int) -> np.ndarray:
+    return np.zeros((inputs.shape[0], out_frames) + inputs.shape[2:], dtype=np.float32)
+
+
+def copy_last_frame(inputs: np.ndarray, out_frames: int) -> np.ndarray:
+    return np.repeat(inputs[:, -1:], out_frames, axis=1).astype(np.float32)
+
+
+def mean_input_frame(inputs: np.ndarray, out_frames: int) -> np.ndarray:
+    return np.repeat(inputs.mean(axis=1, keepdims=True), out_frames, axis=1).astype(np.float32)
+
+
+VIDEO_BASELINES = {"all-black frame": all_black, "copy last frame": copy_last_frame,
+                   "mean input frame": mean_input_frame}
+
+
+# ---------------------------------------------------------------- series
+def persistence(y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
+    """The last known value, repeated."""
+    return np.full(horizon, y[origin - 1], dtype=float)
+
+
+def seasonal_naive(y: np.ndarray, origin: int, horizon: int, season: int, **_) -> np.ndarray:
+    """The value one season earlier: y[t − m] (for h > m, the last known season repeated)."""
+    steps = np.arange(horizon)
+    return y[origin - season + steps % season].astype(float)
+
+
+def seasonal_naive_last_change(y: np.ndarray, origin: int, horizon: int, season: int, **_) -> np.ndarray:
+    """y[t − m] + y[o − 1] − y[o − 1 − m]: last season, shifted by how much the level moved since then."""
+    return seasonal_naive(y, origin, horizon, season) + (y[origin - 1] - y[origin - 1 - season])
+
+
+def drift(y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
+    """The last value plus h times the average change over the known history."""
+    slope = (y[origin - 1] - y[0]) / max(origin - 1, 1)
+    return y[origin - 1] + slope * np.arange(1, horizon + 1)
+
+
+class HoltWinters:
+    """Additive Holt-Winters fitted once on the training part; forecasts from any later origin.
+
+    Parameters and initial states come from the training fit; for a later origin the model is
+    re-run (not re-fitted) over y[:origin], so no test value is used beyond the origin.
+    """
+
+    def __init__(self, train: np.ndarray, season: int):
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+        self.season = season
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = ExponentialSmoothing(train, trend="add", seasonal="add", seasonal_periods=season,
+                                       initialization_method="estimated").fit()
+        self.params = fit.params
+
+    def __call__(self, y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+        p = self.params
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = ExponentialSmoothing(
+                y[:origin], trend="add", seasonal="add", seasonal_periods=self.season,
+                initialization_method="known", initial_level=p["initial_level"],
+                initial_trend=p["initial_trend"], initial_seasonal=p["initial_seasons"])
+            fit = model.fit(smoothing_level=p["smoothing_level"], smoothing_trend=p["smoothing_trend"],
+                            smoothing_seasonal=p["smoothing_seasonal"], optimized=False)
+        return np.asarray(fit.forecast(horizon), dtype=float)
+
+
+def series_baselines(train: np.ndarray, season: int | None, seasonal: bool = True) -> dict:
+    """The baselines every series table shows; seasonal ones only when the season fits in the training part."""
+    out = {"persistence": persistence, "drift": drift}
+    if season and seasonal and len(train) > 2 * season:
+        out["seasonal naive"] = seasonal_naive
+        out["seasonal naive + last change"] = seasonal_naive_last_change
+        out["Holt-Winters"] = HoltWinters(train, season)
+    return out
+
+
+def forecast_at(method, y: np.ndarray, origins, horizon: int, season: int | None) -> np.ndarray:
+    """Forecasts (len(origins), horizon) of one baseline from each origin."""
+    return np.stack([method(y, origin=o, horizon=horizon, season=season) for o in origins])

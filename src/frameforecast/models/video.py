@@ -1,0 +1,146 @@
+"""Moving MNIST models, Keras 3 functional, each built from one config dict.
+
+- `predict`: encoder–forecaster. cell="conv": ConvLSTM on space-to-depth patches (Shi et al. 2015)
+  whose forecaster moves the last frame with dynamic local filters (head="dynamic") or draws it
+  (head="generative"); cell="fc": Srivastava et al.'s fully connected LSTM.
+- `reconstruct`: LSTM autoencoder that reproduces the input frames in reverse order.
+- `composite`: one encoder, a reconstruction decoder and a prediction decoder.
+- `original`: the frame-forecast original's ConvLSTM(64) → repeat → ConvLSTM → Conv3D, full resolution.
+- `keras-example`: the keras-io next-frame ConvLSTM (3 × ConvLSTM2D(64) + BatchNorm + Conv3D),
+  made causal in time so it cannot see the frame it predicts.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from frameforecast.models.layers import (DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth,
+                                          TimeSlice)
+
+
+def build(task: str, cfg: dict) -> keras.Model:
+    builders = {"predict": build_predict, "reconstruct": build_reconstruct, "composite": build_composite,
+                "original": build_original, "keras-example": build_keras_example}
+    return builders[task](cfg)
+
+
+def _input(cfg: dict, frames: int) -> keras.KerasTensor:
+    return keras.Input((frames, cfg["canvas"], cfg["canvas"], 1), name="frames")
+
+
+# ---------------------------------------------------------------- conv encoder and decoders
+def _conv_encoder(frames, cfg):
+    patches = SpaceToDepth(cfg["patch"], name="patches")(frames)
+    _, h, c = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True,
+                                name="encoder")(patches)
+    return h, c
+
+
+def _dynamic_forecaster(frames, state, cfg, name: str):
+    """Autoregressive: each step sees its previous output (patched) and moves it with local kernels."""
+    h, c = state
+    canvas, patch, steps = cfg["canvas"], cfg["patch"], cfg["out_frames"]
+    grid = canvas // patch
+    cell = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True, name=f"{name}_lstm")
+    to_patches = SpaceToDepth(patch, name=f"{name}_patches")
+    as_step = layers.Reshape((1, grid, grid, patch * patch), name=f"{name}_as_step")
+    kernels = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_kernels")
+    move = DynamicLocalFilter(cfg["dynamic_kernel"], patch, name=f"{name}_move")
+    as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
+    previous = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
+        TimeSlice(cfg["in_frames"] - 1, cfg["in_frames"], name=f"{name}_last")(frames))
+    outputs = []
+    for _ in range(steps):
+        _, h, c = cell(as_step(to_patches(previous)), initial_state=[h, c])
+        previous = move([previous, kernels(h)])
+        outputs.append(as_frame(previous))
+    return layers.Concatenate(axis=1, name=name)(outputs)
+
+
+def _generative_decoder(state, cfg, steps: int, name: str):
+    """Unrolls a ConvLSTM from the encoder state over the repeated encoder output; draws each frame."""
+    h, c = state
+    repeated = RepeatFrames(steps, name=f"{name}_repeat")(h)
+    seq = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_sequences=True,
+                            name=f"{name}_lstm")(repeated, initial_state=[h, c])
+    logits = layers.TimeDistributed(layers.Conv2D(cfg["patch"] ** 2, 1), name=f"{name}_pixels")(seq)
+    frames = DepthToSpace(cfg["patch"], name=f"{name}_unpatch")(logits)
+    return layers.Activation("sigmoid", dtype="float32", name=name)(frames)
+
+
+# ---------------------------------------------------------------- fully connected LSTM (Srivastava)
+def _fc_encoder(frames, cfg):
+    flat = layers.Reshape((cfg["in_frames"], cfg["canvas"] ** 2), name="flatten")(frames)
+    _, h, c = layers.LSTM(cfg["fc_units"], return_state=True, name="encoder")(flat)
+    return h, c
+
+
+def _fc_decoder(state, cfg, steps: int, name: str):
+    h, c = state
+    repeated = layers.RepeatVector(steps, name=f"{name}_repeat")(h)
+    seq = layers.LSTM(cfg["fc_units"], return_sequences=True, name=f"{name}_lstm")(repeated, initial_state=[h, c])
+    pixels = layers.Dense(cfg["canvas"] ** 2, activation="sigmoid", dtype="float32", name=f"{name}_pixels")(seq)
+    return layers.Reshape((steps, cfg["canvas"], cfg["canvas"], 1), name=name)(pixels)
+
+
+def _encoder(frames, cfg):
+    return _fc_encoder(frames, cfg) if cfg["cell"] == "fc" else _conv_encoder(frames, cfg)
+
+
+def _decoder(frames, state, cfg, steps, name, head):
+    if cfg["cell"] == "fc":
+        return _fc_decoder(state, cfg, steps, name)
+    if head == "dynamic":
+        return _dynamic_forecaster(frames, state, cfg, name)
+    return _generative_decoder(state, cfg, steps, name)
+
+
+def build_predict(cfg: dict) -> keras.Model:
+    frames = _input(cfg, cfg["in_frames"])
+    state = _encoder(frames, cfg)
+    out = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
+    return keras.Model(frames, out, name="mnist_predict")
+
+
+def build_reconstruct(cfg: dict) -> keras.Model:
+    frames = _input(cfg, cfg["in_frames"])
+    state = _encoder(frames, cfg)
+    out = _decoder(frames, state, cfg, cfg["in_frames"], "reconstruction", "generative")
+    return keras.Model(frames, out, name="mnist_reconstruct")
+
+
+def build_composite(cfg: dict) -> keras.Model:
+    frames = _input(cfg, cfg["in_frames"])
+    state = _encoder(frames, cfg)
+    recon = _decoder(frames, state, cfg, cfg["in_frames"], "reconstruction", "generative")
+    pred = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
+    return keras.Model(frames, {"reconstruction": recon, "prediction": pred}, name="mnist_composite")
+
+
+def build_original(cfg: dict) -> keras.Model:
+    """frame-forecast's model: ConvLSTM2D(64) encoder → last state repeated → ConvLSTM2D decoder → Conv3D."""
+    frames = _input(cfg, cfg["in_frames"])
+    h = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", name="encoder")(frames)
+    repeated = RepeatFrames(cfg["in_frames"], name="repeat_last_state")(h)
+    seq = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_sequences=True,
+                            name="decoder")(repeated)
+    out = layers.Conv3D(1, 3, padding="same", activation="sigmoid", dtype="float32", name="frames_out")(seq)
+    return keras.Model(frames, out, name="frame_forecast_original")
+
+
+def build_keras_example(cfg: dict) -> keras.Model:
+    """keras-io conv_lstm.py: ConvLSTM2D(64, 5×5) → BN → ConvLSTM2D(64, 3×3) → BN → ConvLSTM2D(64, 1×1) → Conv3D.
+
+    Trained next-frame (frames 0…T−2 → 1…T−1). The final Conv3D pads time on the past side only.
+    """
+    frames = keras.Input((None, cfg["canvas"], cfg["canvas"], 1), name="frames")
+    x = frames
+    for i, size in enumerate((5, 3, 1)):
+        x = layers.ConvLSTM2D(cfg["filters"], size, padding="same", return_sequences=True, activation="relu",
+                              name=f"convlstm_{i}")(x)
+        if i < 2:
+            x = layers.BatchNormalization(name=f"bn_{i}")(x)
+    x = layers.ZeroPadding3D(((2, 0), (1, 1), (1, 1)), name="causal_pad")(x)
+    out = layers.Conv3D(1, 3, padding="valid", activation="sigmoid", dtype="float32", name="next_frames")(x)
+    return keras.Model(frames, out, name="keras_next_frame")

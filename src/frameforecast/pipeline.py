@@ -1,0 +1,125 @@
+"""Runs the stages of an experiment (train → evaluate → render) and the whole suite, with timings."""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+import resource
+import time
+from pathlib import Path
+
+from frameforecast import experiments
+from frameforecast.atomic import write_json
+from frameforecast.errors import UserError
+from frameforecast.stages import lookback, seq2seq, signals, video
+
+FAMILIES = {"video": video, "lookback": lookback, "seq2seq": seq2seq, "signals": signals}
+RUNS = Path("runs")
+
+
+def stage_module(family: str):
+    return FAMILIES[family]
+
+
+def run_name(name: str, cfg: dict) -> str:
+    """runs/<name>; a user CSV gets its own folder (lookback-<file>-<column>)."""
+    if name == "lookback" and (cfg.get("csv") or cfg.get("url")):
+        stem = Path(cfg.get("csv") or cfg["url"]).stem
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{stem}-{cfg.get('column') or ''}".lower()).strip("-")[:60]
+        return f"lookback-{slug or 'csv'}"
+    return name
+
+
+def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str | None = None):
+    """(experiment, config, run folder) for the command line's choices."""
+    exp = experiments.get(name)
+    cfg = exp.config(profile, overrides)
+    if exp.family == "lookback" and name == "lookback":
+        if not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column"):
+            raise UserError("the lookback experiment needs your data: --csv PATH --column NAME "
+                            "[--time-column NAME] [--season 12]")
+    folder = Path(run_dir) if run_dir else RUNS / run_name(name, cfg)
+    cfg["run_name"] = folder.name
+    return exp, cfg, folder
+
+
+def saved_config(folder: Path) -> dict | None:
+    path = folder / "config.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default",
+                   log=print) -> dict:
+    """train, evaluate and render one experiment; returns the seconds each stage took."""
+    module = stage_module(exp.family)
+    module_check = getattr(module, "check_settings", None)
+    if module_check:
+        module_check(cfg)
+    timings = {}
+    start = time.monotonic()
+    module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
+    write_json(folder / "config.json", cfg)
+    timings["train"] = time.monotonic() - start
+    start = time.monotonic()
+    module.evaluate(cfg, folder, log=log)
+    timings["evaluate"] = time.monotonic() - start
+    start = time.monotonic()
+    module.render(cfg, folder, log=log)
+    timings["render"] = time.monotonic() - start
+    return timings
+
+
+def versions() -> dict:
+    import keras
+    import numpy
+    import tensorflow as tf
+
+    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": numpy.__version__}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return f"{cpu}, {os.cpu_count()} cores"
+
+
+def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = False, strategy: str = "default",
+              log=print) -> dict:
+    """Every experiment of the suite (those with bundled data), then the site. Failures are recorded, not fatal."""
+    from frameforecast.report import site
+
+    names = names or experiments.SUITE
+    started = time.time()
+    summary = {"profile": profile, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
+               "experiments": {}, "machine": machine(), "versions": versions()}
+    for i, name in enumerate(names, 1):
+        log(f"\n=== [{i}/{len(names)}] {name} ({profile} profile) ===")
+        exp, cfg, folder = resolve(name, profile)
+        try:
+            timings = run_experiment(exp, cfg, folder, restart=restart, strategy=strategy, log=log)
+            summary["experiments"][name] = {"status": "ok", "seconds": timings}
+        except UserError as exc:
+            log(f"{name} failed: {exc}")
+            summary["experiments"][name] = {"status": "failed", "error": str(exc)}
+    summary["seconds"] = time.time() - started
+    summary["peak_memory_mb"] = peak_memory_mb()
+    write_json(RUNS / "run_summary.json", summary)
+    site_start = time.monotonic()
+    site.build(RUNS, Path("site"))
+    summary["site_seconds"] = time.monotonic() - site_start
+    write_json(RUNS / "run_summary.json", summary)
+    return summary

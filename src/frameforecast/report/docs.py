@@ -1,0 +1,163 @@
+"""The documentation pages of the site: methodology (from the built models), reference (from the argparse
+parser and pdoc), related work."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from frameforecast import experiments
+
+METRIC_DOCS = [
+    ("MSE per frame", "mean over sequences and frames of Σ_pixels (pred − true)²  — np.mean((p − t)**2, axis=(0, 1)).sum()",
+     "OpenSTL's convention, on unclipped predictions. Sums over 4096 pixels, so numbers are in the tens or hundreds. "
+     "Rewards blur: an uncertain model hedges towards grey."),
+    ("MAE per frame", "mean over sequences and frames of Σ_pixels |pred − true|", "Same convention as MSE."),
+    ("SSIM", "skimage.metrics.structural_similarity per frame, data_range 1.0, averaged",
+     "Structure, not intensity. OpenSTL's published SSIMs correspond to data_range 2.0 (an old skimage default), "
+     "which gives higher values: compare with care."),
+    ("PSNR", "−10 · log10(mean over pixels (clip(pred) − true)²), averaged over frames",
+     "A log view of per-pixel MSE; dominated by the black background."),
+    ("BCE nats per frame", "−Σ_pixels [t·ln p + (1 − t)·ln(1 − p)], averaged over frames and sequences",
+     "Srivastava et al.'s unit. Shi et al.'s table sums over the 10 predicted frames (= 10 × this)."),
+    ("binary pixel accuracy", "mean over pixels of [(pred > 0.5) = (true ≥ 128/255)]",
+     "Only to compare with the frame-forecast original. Frames are ≈ 95 % black, so an all-black frame already "
+     "scores ≈ 95 %: the number says almost nothing on its own."),
+    ("RMSE, MAE", "√mean (F − A)², mean |F − A| in the series' original units",
+     "Scale-dependent: compare only on the same series and test points."),
+    ("sMAPE", "mean of 200 · |F − A| / (|A| + |F|), in percent", "Undefined-ish near zero; fine for positive series."),
+    ("MASE", "MAE / in-sample MAE of the seasonal naive forecast y[t − m] on the training part",
+     "Below 1: better than last season's value was in-sample. Scale-free, so comparable across series."),
+]
+
+BASELINE_DOCS = [
+    ("all-black frame", "predicts zeros", "what per-pixel metrics give for free on mostly black frames"),
+    ("copy last frame", "repeats the last input frame", "any motion model must beat standing still"),
+    ("mean input frame", "repeats the mean of the input frames", "a blurry 'where digits have been' guess"),
+    ("persistence", "y[t − 1]", "a model that only lags the truth by one step scores about this"),
+    ("seasonal naive", "y[t − m] (m = 12 monthly, 24 hourly)", "'same month last year'"),
+    ("seasonal naive + last change", "y[t − m] + y[t − 1] − y[t − m − 1]", "last season shifted to today's level"),
+    ("drift", "y[t − 1] + h · (y[t − 1] − y[0]) / (t − 1)", "the average trend carried forward"),
+    ("Holt-Winters", "additive trend and season, fitted on the training part, re-run (not re-fit) to each origin",
+     "the classical statistical forecaster"),
+]
+
+RELATED = [
+    ("Srivastava, Mansimov, Salakhutdinov (2015). Unsupervised Learning of Video Representations using LSTMs. ICML.",
+     "LSTM autoencoders on Moving MNIST (reconstruction, future prediction, composite); introduced the dataset "
+     "and the standard test file. Composite + conditional decoder: 341.2 nats/frame.",
+     "mnist-reconstruct, mnist-composite; we report BCE nats/frame on a generated test set (not comparable)."),
+    ("Shi et al. (2015). Convolutional LSTM Network: A Machine Learning Approach for Precipitation Nowcasting. NeurIPS.",
+     "ConvLSTM encoder–forecaster; Moving MNIST cross-entropy summed over 10 frames: FC-LSTM 4832.49, best ConvLSTM 3670.85.",
+     "mnist-predict is a ConvLSTM encoder–forecaster; divide their numbers by 10 to compare with nats/frame."),
+    ("OpenSTL (Tan et al. 2023). A Comprehensive Benchmark of Spatio-Temporal Predictive Learning. NeurIPS D&B.",
+     "MSE/frame and SSIM on the standard file: ConvLSTM-S 29.80 / 0.9288, PredRNN 23.97 / 0.9462 (200 epochs), "
+     "PredRNN++ 14.07 / 0.9698 (2000 epochs).",
+     "The quick profile trains for minutes on a CPU, not 200 epochs on a GPU; the paper profile follows their protocol."),
+    ("De Brabandere et al. (2016). Dynamic Filter Networks. NeurIPS.",
+     "Predicts per-location filters that move the previous frame; strong on Moving MNIST with few parameters.",
+     "mnist-predict's forecaster head (separable dynamic local filters)."),
+    ("frame-forecast (the original)", "ConvLSTM autoencoder; reported 95.3 % / 95.5 % 'accuracy' evaluated on its "
+     "training data.", "frame-forecast-original reproduces it and shows the all-black frame's ≈ 95 %."),
+    ("Simple LSTM (kushalsharma/keras-lstm) and Brownlee's LSTM tutorial",
+     "look_back 1 LSTM on monthly milk (test RMSE 47.65) and airline passengers (47.53).",
+     "milk-lookback, airline-lookback: seasonal naive scores 24.45 on milk — the original LSTM loses to it."),
+    ("Multivariate Seq2Seq LSTM (berkantcnrgl)", "24 h → 6 h seq2seq with attention on an hourly user count; "
+     "printed one forecast, never scored its test split.", "usercount-seq2seq scores it and reports MASE."),
+    ("seq2seq-signal-prediction (G. Chevalier)", "seq2seq GRU exercises on synthetic signals and BTC prices.",
+     "signals-1 … signals-4."),
+]
+
+
+def layer_table(model) -> list[dict]:
+    rows = []
+    for layer in model.layers:
+        try:
+            shape = layer.output.shape if not isinstance(layer.output, (list, tuple)) else [o.shape for o in layer.output]
+        except (AttributeError, ValueError):
+            shape = "—"
+        rows.append({"name": layer.name, "type": type(layer).__name__, "shape": str(shape),
+                     "params": layer.count_params()})
+    return rows
+
+
+def model_for(name: str, cfg: dict):
+    """The Keras model an experiment trains, built from its config (no weights needed)."""
+    exp = experiments.get(name)
+    if exp.family == "video":
+        from frameforecast.models import video
+
+        return video.build(cfg["task"], cfg)
+    from frameforecast.models import series
+
+    if exp.family == "lookback":
+        mode = cfg["corrected"]
+        return series.build_lookback(mode["look_back"], 1, mode["units"])
+    if exp.family == "seq2seq":
+        return series.build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, cfg["units"], cfg["dropout"])
+    from frameforecast.datasets.signals import GENERATORS
+    import numpy as np
+
+    if cfg["version"] == 4:
+        n_in, n_out, f_in, f_out = cfg["n_in"], cfg["n_out"], 2, 2
+    else:
+        x, y = GENERATORS[cfg["version"]](1, np.random.default_rng(0))
+        n_in, n_out, f_in, f_out = x.shape[1], y.shape[1], x.shape[2], y.shape[2]
+    return series.build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"], cfg["l2"])
+
+
+def methodology(collected: dict) -> dict:
+    import keras
+
+    rows = []
+    for name, exp in experiments.EXPERIMENTS.items():
+        if name == "lookback":
+            continue
+        run = collected.get(name)
+        profile = run["metrics"]["profile"] if run else "quick"
+        cfg = run["config"] if run and run["config"] else exp.config(profile)
+        keras.backend.clear_session()
+        model = model_for(name, cfg)
+        schedules = {p: {k: v for k, v in exp.profiles.get(p, {}).items()} for p in experiments.PROFILES}
+        rows.append({"name": name, "exp": exp, "profile": profile, "params": model.count_params(),
+                     "layers": layer_table(model), "schedules": schedules,
+                     "loss": cfg.get("loss", "mse"), "settings": {k: v for k, v in cfg.items()
+                                                                  if not isinstance(v, (dict, list, tuple))}})
+    return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS}
+
+
+def cli_reference() -> list[dict]:
+    """Every subcommand and option, read from the argparse parser itself."""
+    from frameforecast.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = []
+    for name, p in sub.choices.items():
+        options = []
+        for action in p._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            flags = ", ".join(action.option_strings) or action.dest
+            options.append({"flags": flags, "help": action.help or "", "default": action.default
+                            if action.default not in (None, False, argparse.SUPPRESS) else ""})
+        commands.append({"name": name, "description": p.description, "usage": p.format_usage().strip(),
+                         "epilog": p.epilog, "options": options})
+    return commands
+
+
+def pages(collected: dict) -> dict:
+    return {"methodology": methodology(collected), "reference": {"commands": cli_reference()},
+            "related": {"related": RELATED}}
+
+
+def api_reference(out: Path) -> None:
+    """The public Python API (data loaders, model builders, metrics) rendered by pdoc from docstrings."""
+    try:
+        import pdoc
+    except ImportError:  # runtime installs without dev dependencies: the reference page says so
+        return
+    modules = ["frameforecast.metrics", "frameforecast.datasets.moving_mnist", "frameforecast.datasets.series",
+               "frameforecast.datasets.signals", "frameforecast.models.video", "frameforecast.models.series",
+               "frameforecast.models.baselines", "frameforecast.training"]
+    pdoc.pdoc(*modules, output_directory=out)

@@ -1,0 +1,85 @@
+"""Animated GIF strips and PNG contact sheets of video predictions (Pillow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from frameforecast.atomic import atomic_path
+
+SCALE = 4          # frames are drawn 4× larger, so 64 × 64 digits are readable
+GAP = 6
+LABEL_HEIGHT = 18
+FRAME_MS = 250
+
+
+def _to_image(frame: np.ndarray) -> Image.Image:
+    pixels = (np.clip(frame, 0, 1) * 255).round().astype(np.uint8)
+    image = Image.fromarray(pixels, mode="L")
+    return image.resize((image.width * SCALE, image.height * SCALE), Image.NEAREST)
+
+
+def _error_image(pred: np.ndarray, truth: np.ndarray) -> Image.Image:
+    """|prediction − truth| in red on black."""
+    err = (np.clip(np.abs(pred - truth), 0, 1) * 255).astype(np.uint8)
+    rgb = np.stack([err, err // 4, err // 4], axis=-1)
+    image = Image.fromarray(rgb, mode="RGB")
+    return image.resize((image.width * SCALE, image.height * SCALE), Image.NEAREST)
+
+
+def _panel_row(panels: list[tuple[str, Image.Image | None]], size: int, caption: str) -> Image.Image:
+    font = ImageFont.load_default()
+    width = len(panels) * size + (len(panels) + 1) * GAP
+    canvas = Image.new("RGB", (width, size + 2 * LABEL_HEIGHT + GAP), (32, 32, 40))
+    draw = ImageDraw.Draw(canvas)
+    for i, (label, image) in enumerate(panels):
+        x = GAP + i * (size + GAP)
+        draw.text((x, 3), label, fill=(230, 230, 230), font=font)
+        if image is None:
+            draw.rectangle([x, LABEL_HEIGHT, x + size - 1, LABEL_HEIGHT + size - 1], fill=(48, 48, 56))
+        else:
+            canvas.paste(image.convert("RGB"), (x, LABEL_HEIGHT))
+    draw.text((GAP, LABEL_HEIGHT + size + 3), caption, fill=(200, 200, 120), font=font)
+    return canvas
+
+
+def strip_frames(inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "") -> list[Image.Image]:
+    """One image per time step: first the inputs, then truth | prediction | |error| for each output frame."""
+    size = inputs.shape[-1] * SCALE
+    frames = []
+    for t, frame in enumerate(inputs):
+        frames.append(_panel_row([("input", _to_image(frame)), ("prediction", None), ("|error|", None)], size,
+                                 f"input frame {t + 1}/{len(inputs)}  {title}"))
+    for t in range(len(truth)):
+        frames.append(_panel_row([("truth", _to_image(truth[t])), ("prediction", _to_image(pred[t])),
+                                  ("|error|", _error_image(pred[t], truth[t]))], size,
+                                 f"output frame {t + 1}/{len(truth)}  {title}"))
+    return frames
+
+
+def write_strip_gif(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "") -> None:
+    frames = strip_frames(inputs, truth, pred, title)
+    with atomic_path(path, suffix=".gif") as tmp:
+        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=FRAME_MS, loop=0)
+
+
+def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray,
+                        scale: int = 2) -> None:
+    """Rows per sequence: inputs, truth, prediction, |error|; one column per frame."""
+    n, t_in, h, w = inputs.shape
+    t_out = truth.shape[1]
+    cols = max(t_in, t_out)
+    rows = []
+    for i in range(n):
+        for frames in (inputs[i], truth[i], pred[i], np.abs(pred[i] - truth[i])):
+            row = np.zeros((h, cols * (w + 2)), np.float32)
+            for j, frame in enumerate(frames):
+                row[:, j * (w + 2):j * (w + 2) + w] = np.clip(frame, 0, 1)
+            rows.append(row)
+        rows.append(np.full((4, cols * (w + 2)), 0.25, np.float32))
+    sheet = (np.concatenate(rows) * 255).astype(np.uint8)
+    image = Image.fromarray(sheet, mode="L").resize((sheet.shape[1] * scale, sheet.shape[0] * scale), Image.NEAREST)
+    with atomic_path(path, suffix=".png") as tmp:
+        image.save(tmp, format="PNG")

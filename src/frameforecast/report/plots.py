@@ -1,0 +1,109 @@
+"""Matplotlib (Agg) plots saved as PNG: per-timestep curves, training curves, series forecasts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from frameforecast.atomic import atomic_path  # noqa: E402
+
+COLORS = {"model": "#d62728", "persistence": "#7f7f7f", "seasonal naive": "#1f77b4",
+          "seasonal naive + last change": "#2ca02c", "drift": "#9467bd", "Holt-Winters": "#ff7f0e"}
+
+
+def _save(fig, path: Path) -> None:
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+
+
+def per_timestep_plot(path: Path, results: dict, title: str) -> None:
+    """MSE per frame and SSIM by frame ahead, model and every baseline."""
+    fig, (ax_mse, ax_ssim) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for name, scores in results.items():
+        curve = scores["per_timestep"]
+        steps = np.arange(1, len(curve["mse"]) + 1)
+        style = dict(lw=2.5, color=COLORS["model"]) if name == "model" else dict(lw=1.2, ls="--")
+        ax_mse.plot(steps, curve["mse"], label=name, **style)
+        ax_ssim.plot(steps, curve["ssim"], label=name, **style)
+    ax_mse.set(xlabel="frame", ylabel="MSE per frame (sum over pixels)", title=title)
+    ax_ssim.set(xlabel="frame", ylabel="SSIM (data_range 1.0)")
+    ax_mse.grid(alpha=0.3)
+    ax_ssim.grid(alpha=0.3)
+    ax_ssim.legend(fontsize=8)
+    _save(fig, path)
+
+
+def training_curves(history_csv: Path, path: Path) -> None:
+    history = pd.read_csv(history_csv)
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    for column in history.columns:
+        if column.endswith("loss"):
+            ax.plot(history["epoch"] + 1, history[column], marker="o", ms=3, label=column)
+    ax.set(xlabel="epoch", ylabel="loss", title="training curves")
+    ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def series_overview(path: Path, times, values: np.ndarray, train_end: int, test_index: np.ndarray,
+                    forecasts: dict, title: str, ylabel: str) -> None:
+    """The whole series with the training part shaded, test forecasts of the model and baselines."""
+    x = np.arange(len(values)) if times is None else np.asarray(times)
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    ax.axvspan(x[0], x[train_end - 1], color="#e8eef7", label="training part")
+    ax.plot(x, values, color="black", lw=1.4, label="truth")
+    for name, forecast in forecasts.items():
+        style = dict(lw=2.2, color=COLORS["model"]) if name == "model" else dict(lw=1, ls="--", color=COLORS.get(name))
+        ax.plot(x[test_index], forecast, label=name, **style)
+    ax.set(title=title, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=3)
+    _save(fig, path)
+
+
+def series_zoom(path: Path, times, values: np.ndarray, test_index: np.ndarray, model: np.ndarray,
+                title: str) -> None:
+    """The test part only, with the truth shifted by one step: a model that overlaps the shifted truth only lags."""
+    x = np.arange(len(values)) if times is None else np.asarray(times)
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    ax.plot(x[test_index], values[test_index], color="black", lw=1.6, label="truth")
+    ax.plot(x[test_index], values[test_index - 1], color="#7f7f7f", ls=":", lw=1.4, label="truth one step late (persistence)")
+    ax.plot(x[test_index], model, color=COLORS["model"], lw=2, label="model")
+    ax.set(title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def residual_histogram(path: Path, residuals: np.ndarray, title: str) -> None:
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    ax.hist(residuals, bins=20, color=COLORS["model"], alpha=0.8)
+    ax.axvline(0, color="black", lw=1)
+    ax.set(title=title, xlabel="truth − forecast", ylabel="count")
+    _save(fig, path)
+
+
+def signal_windows(path: Path, past: np.ndarray, future: np.ndarray, pred: np.ndarray, title: str) -> None:
+    """The original's style: past (input), true future, prediction, for a few test windows."""
+    count = len(past)
+    fig, axes = plt.subplots(count, 1, figsize=(8, 2 * count), squeeze=False)
+    n_in = past.shape[1]
+    for i, ax in enumerate(axes[:, 0]):
+        for f in range(past.shape[2]):
+            ax.plot(range(n_in), past[i, :, f], "o--b", ms=3, lw=1, label="past (input)" if f == 0 else None)
+            ax.plot(range(n_in, n_in + future.shape[1]), future[i, :, f], "x--g", ms=3, lw=1,
+                    label="true future" if f == 0 else None)
+            ax.plot(range(n_in, n_in + pred.shape[1]), pred[i, :, f], "o--y", ms=3, lw=1.5,
+                    label="prediction" if f == 0 else None)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_title(title)
+    axes[0, 0].legend(fontsize=8, loc="upper left")
+    _save(fig, path)

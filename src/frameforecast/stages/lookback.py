@@ -1,0 +1,211 @@
+"""Look-back LSTM stages (milk, airline, any user CSV): faithful and corrected modes, several seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from frameforecast import metrics
+from frameforecast.atomic import write_json
+from frameforecast.datasets import series as series_data
+from frameforecast.errors import UserError
+from frameforecast.stages import read_json
+from frameforecast.stages.series_common import Scaler, baseline_scores, best_baseline, load_configured, summarise_seeds
+from frameforecast.training import fit, load_model
+
+FAITHFUL = dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None,
+                features="raw", scaler_fit="all", faithful_range=True)
+
+
+def modes(cfg: dict) -> dict:
+    """Mode name → settings. Built-in series run both; a user CSV runs the corrected mode."""
+    names = cfg.get("modes") or ("faithful", "corrected")
+    table = {"faithful": {**FAITHFUL, "epochs": min(cfg["epochs"], FAITHFUL["epochs"]),
+                          "seeds": cfg["seeds"]},
+             "corrected": {**cfg["corrected"], "seeds": cfg["seeds"]}}
+    if cfg["profile"] == "smoke":
+        for mode in table.values():
+            mode["epochs"] = cfg["epochs"]
+    for key in ("look_back", "units", "learning_rate", "batch_size"):
+        if cfg.get(f"override_{key}") is not None:
+            table["corrected"][key] = cfg[f"override_{key}"]
+    return {name: table[name] for name in names}
+
+
+def _load(cfg: dict) -> tuple[np.ndarray, series_data.Series]:
+    column = cfg.get("column")
+    series = load_configured(cfg, [column] if column else [])
+    return series.column(), series
+
+
+# ---------------------------------------------------------------- the two protocols
+def faithful_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
+    """The tutorial's protocol: scaler on ALL data (leak), 67/33 split, `range(len - look_back - 1)`."""
+    lb = mode["look_back"]
+    train_end = int(len(y) * (1 - cfg["test_fraction"]))
+    series_data.require_length(len(y), 2 * (lb + 2), f"look_back {lb}", cfg.get("csv") or cfg["series"])
+    scaler = Scaler(y[:, None])  # fit on everything, as the original does
+    scaled = scaler.transform(y[:, None])[:, 0]
+    x_tr, y_tr = series_data.lookback_windows(scaled[:train_end], lb, faithful=True)
+    x_te, y_te = series_data.lookback_windows(scaled[train_end:], lb, faithful=True)
+    targets = train_end + lb + np.arange(len(y_te))  # positions in y of the test targets
+    return dict(x_train=x_tr[..., None], y_train=y_tr, x_test=x_te[..., None], targets=targets,
+                train_end=train_end, scaler=scaler, validation=None,
+                to_units=lambda pred, idx: scaler.inverse(np.asarray(pred)[:, None])[:, 0])
+
+
+def corrected_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
+    """No leak: scaler fit on the training part only; every test point is forecast one step ahead.
+
+    features="seasonal-difference": the inputs are the last `look_back` seasonal differences
+    d[t] = y[t] − y[t − m], the target is d[t], the forecast is y[t − m] + d̂[t].
+    features="raw": the inputs are the last `look_back` values, min-max scaled.
+    """
+    lb, m = mode["look_back"], cfg.get("season") or 1
+    train_end = int(len(y) * (1 - cfg["test_fraction"]))
+    seasonal = mode["features"] == "seasonal-difference" and m > 1
+    offset = m if seasonal else 0
+    needed = offset + lb + 4
+    series_data.require_length(train_end, needed, f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
+                               cfg.get("csv") or cfg.get("url") or cfg["series"])
+    if seasonal:
+        signal = np.full(len(y), np.nan)
+        signal[m:] = y[m:] - y[:-m]
+    else:
+        signal = y.astype(float)
+    scaler = Scaler(signal[offset:train_end, None])  # only training rows
+    scaled = scaler.transform(signal[:, None])[:, 0]
+    first_target = offset + lb
+    all_targets = np.arange(first_target, len(y))
+    windows = np.stack([scaled[t - lb:t] for t in all_targets])[..., None]
+    is_train = all_targets < train_end
+    x_trainval, y_trainval = windows[is_train], scaled[all_targets[is_train]]
+    n_val = max(1, int(round(len(x_trainval) * cfg["val_fraction"])))
+    base = (lambda idx: y[idx - m]) if seasonal else (lambda idx: 0.0)
+    return dict(x_train=x_trainval[:-n_val], y_train=y_trainval[:-n_val],
+                validation=(x_trainval[-n_val:], y_trainval[-n_val:]),
+                x_test=windows[~is_train], targets=all_targets[~is_train], train_end=train_end, scaler=scaler,
+                to_units=lambda pred, idx: scaler.inverse(np.asarray(pred)[:, None])[:, 0] + base(idx))
+
+
+def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict) -> dict:
+    return (faithful_data if mode_name == "faithful" else corrected_data)(y, cfg, mode)
+
+
+# ---------------------------------------------------------------- train / evaluate / render
+def _ensemble_builder(look_back: int, units: int, members: int):
+    import keras
+    from keras import layers
+
+    from frameforecast.models.series import build_lookback
+
+    def build():
+        inputs = keras.Input((look_back, 1), name="window")
+        outs = [build_lookback(look_back, 1, units)(inputs) for _ in range(members)]
+        merged = layers.Concatenate(name="members")(outs) if members > 1 else outs[0]
+        return keras.Model(inputs, merged, name="lookback_seeds")
+
+    return build
+
+
+def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+    """Faithful mode: the seeds train as independent members of one model (same data order, separate
+    weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
+    from frameforecast.models.series import build_lookback
+
+    y, series = _load(cfg)
+    info = {"modes": {}, "source": series.source, "length": len(y)}
+    for mode_name, mode in modes(cfg).items():
+        data = prepare(y, cfg, mode_name, mode)
+        common = dict(epochs=mode["epochs"], loss="mse", learning_rate=mode["learning_rate"],
+                      batch_size=mode["batch_size"], patience=mode["patience"], strategy=strategy,
+                      restart=restart, log=log)
+        seconds = 0.0
+        if mode_name == "faithful":
+            members = mode["seeds"]
+            result = fit(_ensemble_builder(mode["look_back"], mode["units"], members), run_dir / mode_name,
+                         x=data["x_train"], y=np.repeat(data["y_train"][:, None], members, axis=1),
+                         seed=cfg["seed"], **common)
+            seconds = result.seconds
+        else:
+            for seed in range(mode["seeds"]):
+                result = fit(lambda: build_lookback(mode["look_back"], 1, mode["units"]),
+                             run_dir / mode_name / f"seed-{seed}", x=data["x_train"], y=data["y_train"],
+                             validation_data=data["validation"], seed=cfg["seed"] + seed, **common)
+                seconds += result.seconds
+        info["modes"][mode_name] = {"seconds": seconds, "settings": mode}
+        log(f"trained {cfg['experiment']} ({mode_name}, {mode['seeds']} seeds) in {seconds:.0f} s")
+    info["config"] = {k: v for k, v in cfg.items() if k != "corrected"}
+    write_json(run_dir / "train_info.json", info)
+    return info
+
+
+def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
+    y, series = _load(cfg)
+    season = cfg.get("season")
+    report = {"experiment": cfg["experiment"], "family": "lookback", "profile": cfg["profile"],
+              "series": {"source": series.source, "column": series.columns[0], "length": len(y), "season": season},
+              "modes": {}}
+    for mode_name, mode in modes(cfg).items():
+        data = prepare(y, cfg, mode_name, mode)
+        idx, train_end = data["targets"], data["train_end"]
+        truth = y[idx]
+        if mode_name == "faithful":
+            model = load_model(run_dir / mode_name / "model.keras")
+            raw = np.asarray(model.predict(data["x_test"], verbose=0)).reshape(len(idx), -1)
+            forecasts = [data["to_units"](raw[:, k], idx) for k in range(raw.shape[1])]
+        else:
+            forecasts = []
+            for seed in range(mode["seeds"]):
+                model = load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras")
+                forecasts.append(data["to_units"](model.predict(data["x_test"], verbose=0)[:, 0], idx))
+        per_seed = [metrics.series_scores(f, truth, y[:train_end], season or 1) for f in forecasts]
+        base_scores, base_forecasts = baseline_scores(y, train_end, idx, 1, season, truth[:, None], y[:train_end])
+        report["modes"][mode_name] = {
+            "model": summarise_seeds(per_seed), "baselines": base_scores, "seeds": len(forecasts),
+            "test_points": len(idx), "first_test_index": int(idx[0]), "train_end": train_end,
+            "scaler_fit_rows": data["scaler"].fit_rows, "settings": mode,
+            "forecast_seed0": forecasts[0].tolist(), "targets": idx.tolist(),
+            "baseline_forecasts": {k: v[:, 0].tolist() for k, v in base_forecasts.items()},
+            "flags": (["scaler fit on all data, test values included (leak)",
+                       "range(len - look_back - 1) drops the last window of each part"]
+                      if mode_name == "faithful" else []),
+        }
+        rm = report["modes"][mode_name]["model"]["rmse"]
+        name, value = best_baseline(base_scores)
+        log(f"{cfg['experiment']} {mode_name}: test RMSE {rm['mean']:.2f} ± {rm['sd']:.2f} over {len(forecasts)} "
+            f"seeds; best baseline {name} {value:.2f}")
+    write_json(run_dir / "metrics.json", report)
+    return report
+
+
+def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
+    from frameforecast.report import plots
+
+    report = read_json(run_dir / "metrics.json")
+    y, series = _load(cfg)
+    written = []
+    for mode_name, res in report["modes"].items():
+        idx = np.array(res["targets"])
+        forecasts = {"model": np.array(res["forecast_seed0"]),
+                     **{k: np.array(v) for k, v in res["baseline_forecasts"].items()}}
+        label = series.columns[0]
+        plots.series_overview(run_dir / f"{mode_name}-forecast.png", series.times, y, res["train_end"], idx,
+                              forecasts, f"{cfg['experiment']} · {mode_name}: one-step test forecasts (seed 0)", label)
+        plots.series_zoom(run_dir / f"{mode_name}-zoom.png", series.times, y, idx, forecasts["model"],
+                          f"{mode_name}: test part — does the model only lag the truth by one step?")
+        plots.residual_histogram(run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"],
+                                 f"{mode_name}: residuals (seed 0)")
+        written += [f"{mode_name}-forecast.png", f"{mode_name}-zoom.png", f"{mode_name}-residuals.png"]
+        history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
+        if history.exists():
+            plots.training_curves(history, run_dir / f"{mode_name}-training.png")
+            written.append(f"{mode_name}-training.png")
+    log(f"rendered {len(written)} plots into {run_dir}")
+    return written
+
+
+def check_settings(cfg: dict) -> None:
+    if cfg.get("override_look_back") is not None and cfg["override_look_back"] < 1:
+        raise UserError("--look-back must be at least 1")

@@ -1,0 +1,175 @@
+"""The fit loop every experiment uses: callbacks, checkpoints, resume, seeds, distribution strategy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from frameforecast.atomic import atomic_path
+from frameforecast.errors import UserError
+
+STRATEGIES = ("default", "mirrored", "multiworker")
+
+
+def seed_everything(seed: int) -> None:
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def get_strategy(name: str = "default"):
+    """default: one device. mirrored: all local GPUs (or logical CPUs). multiworker: TF_CONFIG machines."""
+    import tensorflow as tf
+
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multiworker":
+        import os
+
+        if "TF_CONFIG" not in os.environ:
+            raise UserError("--strategy multiworker needs the TF_CONFIG environment variable on every machine "
+                            "(see README: 'Several machines')")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise UserError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+
+
+class TimeBudget:
+    """Stops training once `seconds` of training time have passed (checked after every batch)."""
+
+    def __new__(cls, seconds: float):
+        import keras
+
+        class _TimeBudget(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.start = time.monotonic()
+                self.exhausted = False
+
+            def on_train_batch_end(self, batch, logs=None):
+                if time.monotonic() - self.start > seconds:
+                    self.exhausted = True
+                    self.model.stop_training = True
+
+        return _TimeBudget()
+
+
+@dataclass
+class FitResult:
+    model: object
+    history: dict
+    resumed_from_epoch: int
+    seconds: float
+    stopped_by: str  # "epochs" | "early-stopping" | "time-budget"
+
+
+def backup_epoch(backup_dir: Path) -> int:
+    """The epoch a BackupAndRestore backup will resume from (0 if there is none)."""
+    meta = backup_dir / "training_metadata.json"
+    if not meta.exists():
+        return 0
+    try:
+        return int(json.loads(meta.read_text())["epoch"])
+    except (ValueError, KeyError, json.JSONDecodeError):
+        return 0
+
+
+def make_optimizer(name: str, learning_rate: float, schedule: str, total_steps: int, clipnorm: float | None = None):
+    import keras
+
+    rate = learning_rate
+    if schedule == "cosine" and total_steps > 1:
+        rate = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps, alpha=0.05)
+    kwargs = {"clipnorm": clipnorm} if clipnorm else {}
+    optimizers = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD}
+    return optimizers[name](learning_rate=rate, **kwargs)
+
+
+def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rate: float, seed: int,
+        optimizer: str = "adam", lr_schedule: str = "constant", steps_per_epoch: int | None = None,
+        dataset: Callable | None = None, x=None, y=None, batch_size: int | None = None,
+        validation_data=None, validation_split: float | None = None, shuffle: bool = True,
+        patience: int | None = None, time_budget: float | None = None, clipnorm: float | None = None,
+        loss_weights=None, strategy: str = "default", restart: bool = False, verbose: int | None = None,
+        monitor: str | None = None, log=print) -> FitResult:
+    """Build (inside the strategy's scope), compile and fit a model; resumable from run_dir/backup.
+
+    Either `dataset(start_batch, num_batches, global_batch_size)` returns a tf.data pipeline of freshly
+    generated batches — seeded by global batch index, so a resumed run sees the same data — or x/y arrays.
+    `batch_size` is per replica; the global batch is batch_size × replicas.
+    """
+    import keras
+
+    run_dir = Path(run_dir)
+    backup_dir = run_dir / "backup"
+    history_path = run_dir / "history.csv"
+    if restart:
+        shutil.rmtree(backup_dir, ignore_errors=True)
+    resumed_from = backup_epoch(backup_dir)
+    if resumed_from == 0 and history_path.exists():
+        history_path.unlink()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if resumed_from:
+        log(f"resuming from epoch {resumed_from + 1} (backup in {backup_dir}); --restart starts over")
+
+    seed_everything(seed)
+    dist = get_strategy(strategy)
+    replicas = dist.num_replicas_in_sync
+    global_batch = (batch_size or 1) * replicas
+    total_steps = epochs * (steps_per_epoch or 1)
+    with dist.scope():
+        model = build_model()
+        model.compile(optimizer=make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
+                      loss=loss, loss_weights=loss_weights)
+
+    monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
+    budget = TimeBudget(time_budget) if time_budget else None
+    early = (keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
+             if patience else None)
+    callbacks = [
+        keras.callbacks.BackupAndRestore(str(backup_dir), double_checkpoint=True),
+        keras.callbacks.CSVLogger(str(history_path), append=True),
+        keras.callbacks.ModelCheckpoint(str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True,
+                                        save_weights_only=True),
+        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0),
+    ] + [cb for cb in (early, budget) if cb is not None]
+
+    if verbose is None:
+        verbose = 1 if sys.stdout.isatty() else 2
+    start = time.monotonic()
+    if dataset is not None:
+        remaining = max(epochs - resumed_from, 0) * steps_per_epoch
+        data = dataset(resumed_from * steps_per_epoch, max(remaining, 1), global_batch)
+        history = model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, callbacks=callbacks,
+                            validation_data=validation_data, verbose=verbose)
+    else:
+        history = model.fit(x, y, batch_size=global_batch, epochs=epochs, callbacks=callbacks, shuffle=shuffle,
+                            validation_data=validation_data, validation_split=validation_split or 0.0,
+                            verbose=verbose)
+    seconds = time.monotonic() - start
+    stopped_by = ("time-budget" if budget is not None and budget.exhausted
+                  else "early-stopping" if early is not None and early.stopped_epoch > 0 else "epochs")
+    save_model(model, run_dir / "model.keras")
+    return FitResult(model, history.history, resumed_from, seconds, stopped_by)
+
+
+def save_model(model, path: Path) -> None:
+    with atomic_path(path, suffix=".keras") as tmp:
+        model.save(tmp)
+
+
+def load_model(path: Path):
+    import keras
+
+    import frameforecast.models.layers  # noqa: F401  (registers the custom layers)
+
+    if not Path(path).exists():
+        raise UserError(f"{path} does not exist; train first: frameforecast train <experiment>")
+    return keras.saving.load_model(path, safe_mode=True)

@@ -185,34 +185,49 @@ def open_standard_file(path: str | Path) -> np.ndarray:
 
 
 class _BatchMajor:
-    """A batch-major view (N, T, H, W) of a time-major memmap; slices are read on demand."""
+    """A batch-major view (N, T, H, W) of a time-major .npy file; each slice maps the file, copies, unmaps.
 
-    def __init__(self, time_major: np.ndarray):
-        self.time_major = time_major
-        self.shape = (time_major.shape[1], time_major.shape[0]) + time_major.shape[2:]
-        self.dtype = time_major.dtype
+    Re-mapping per slice keeps resident memory to one batch: pages of a long-lived memmap would
+    otherwise count towards the process's RSS as they are read.
+    """
+
+    def __init__(self, path: Path, count: int):
+        self.path = path
+        first = open_standard_file(path)
+        self.shape = (min(count, first.shape[1]), first.shape[0]) + first.shape[2:]
+        self.dtype = first.dtype
+        del first
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
             raise TypeError("only slices are supported")
-        return np.swapaxes(self.time_major[:, key], 0, 1)
+        start, stop, _ = key.indices(self.shape[0])
+        mapped = np.load(self.path, mmap_mode="r", allow_pickle=False)
+        try:
+            return np.ascontiguousarray(np.swapaxes(mapped[:, start:stop], 0, 1))
+        finally:
+            del mapped
 
 
 def standard_test_set(path: str | Path | None = None, limit: int | None = None) -> TestSet:
     """The standard test file, memory-mapped (fetched into the cache if no path is given)."""
-    if path is None:
-        path = fetch_standard_file()
-    time_major = open_standard_file(path)
-    if limit:
-        time_major = time_major[:, :limit]
-    return TestSet(_BatchMajor(time_major), "standard",
-                   f"standard file {Path(path).name} (Srivastava et al. 2015), {time_major.shape[1]} sequences")
+    path = Path(path) if path is not None else fetch_standard_file()
+    view = _BatchMajor(path, limit or 10**9)
+    return TestSet(view, "standard",
+                   f"standard file {path.name} (Srivastava et al. 2015), {view.shape[0]} sequences")
+
+
+def standard_url() -> str:
+    """$FRAMEFORECAST_STANDARD_URL (a mirror) or the University of Toronto original."""
+    import os
+
+    return os.environ.get("FRAMEFORECAST_STANDARD_URL", STANDARD_URL)
 
 
 def fetch_standard_file() -> Path:
     from frameforecast.datasets.download import fetch
 
-    return fetch(STANDARD_URL, STANDARD_FILENAME, STANDARD_SHA256,
+    return fetch(standard_url(), STANDARD_FILENAME, STANDARD_SHA256,
                  offline_hint="offline, evaluate on the generated test set instead: --test-set generated")
 
 

@@ -13,6 +13,15 @@ def build_lookback(look_back: int, features: int, units: int) -> keras.Model:
     return keras.Model(inputs, layers.Dense(1, name="next_value")(hidden), name="lookback_lstm")
 
 
+def build_lookback_members(look_back: int, features: int, units: int, members: int) -> keras.Model:
+    """`members` independent look-back LSTMs side by side, one output column each (one per seed)."""
+    inputs = keras.Input((look_back, features), name="window")
+    outs = [layers.Dense(1, name=f"next_value_{i}")(layers.LSTM(units, name=f"lstm_{i}")(inputs))
+            for i in range(members)]
+    merged = layers.Concatenate(name="members")(outs) if members > 1 else outs[0]
+    return keras.Model(inputs, merged, name="lookback_lstm_members")
+
+
 def build_seq2seq_attention(n_in: int, n_out: int, features: int, units: int, dropout: float) -> keras.Model:
     """The Multivariate Seq2Seq original: encoder LSTM → BatchNorm on h, c → RepeatVector → decoder LSTM
     → dot attention over the encoder outputs → TimeDistributed(Dense(features))."""

@@ -95,18 +95,9 @@ def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict) -> dict:
 
 # ---------------------------------------------------------------- train / evaluate / render
 def _ensemble_builder(look_back: int, units: int, members: int):
-    import keras
-    from keras import layers
+    from frameforecast.models.series import build_lookback_members
 
-    from frameforecast.models.series import build_lookback
-
-    def build():
-        inputs = keras.Input((look_back, 1), name="window")
-        outs = [build_lookback(look_back, 1, units)(inputs) for _ in range(members)]
-        merged = layers.Concatenate(name="members")(outs) if members > 1 else outs[0]
-        return keras.Model(inputs, merged, name="lookback_seeds")
-
-    return build
+    return lambda: build_lookback_members(look_back, 1, units, members)
 
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:

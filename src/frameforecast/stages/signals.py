@@ -89,7 +89,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
             y.set_shape((global_batch, n_out, f_out))
             return x, y
 
-        return tf.data.Dataset.range(start, start + count).map(wrapped, deterministic=True).prefetch(2)
+        return tf.data.Dataset.range(start, start + count).map(wrapped).prefetch(2)
 
     result = fit(lambda: build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"],
                                               cfg["l2"]),

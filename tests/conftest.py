@@ -1,0 +1,115 @@
+"""Shared fixtures: a smoke-profile suite run once per session, a free port, a local HTTP server."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import socket
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+@contextlib.contextmanager
+def working_directory(path: Path):
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield path
+    finally:
+        os.chdir(old)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CountingHandler(SimpleHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        CountingHandler.requests.append(self.path)
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    """A real HTTP server on 127.0.0.1 serving tmp_path/www; yields (base_url, folder, request log)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    CountingHandler.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root, CountingHandler.requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FRAMEFORECAST_CACHE", str(folder))
+    return folder
+
+
+def write_price_csv(path: Path, rows: int = 260) -> Path:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    usd = 1000 + np.cumsum(rng.normal(0, 10, rows))
+    eur = usd * 0.9 + rng.normal(0, 5, rows)
+    lines = ["date,usd,eur"] + [f"2017-01-{1 + i % 28:02d},{u:.2f},{e:.2f}" for i, (u, e) in enumerate(zip(usd, eur))]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def write_monthly_csv(path: Path, column: str = "sales", rows: int = 96) -> Path:
+    import numpy as np
+
+    t = np.arange(rows)
+    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    months = [f"{2000 + i // 12}-{1 + i % 12:02d}" for i in range(rows)]
+    import csv
+
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["month", column])
+        writer.writerows(zip(months, [f"{v:.3f}" for v in values]))
+    return path
+
+
+@pytest.fixture(scope="session")
+def smoke_suite(tmp_path_factory):
+    """The whole smoke suite plus a user-CSV look-back run and signals-4, run once; yields the project folder."""
+    from frameforecast import cli
+
+    root = tmp_path_factory.mktemp("suite")
+    with working_directory(root):
+        assert cli.main(["run", "--profile", "smoke"]) == 0
+        write_monthly_csv(root / "shop.csv", column="<script>alert(1)</script>")
+        args = ["--profile", "smoke", "--csv", "shop.csv", "--column", "<script>alert(1)</script>",
+                "--time-column", "month", "--season", "12"]
+        assert cli.main(["train", "lookback", *args]) == 0
+        assert cli.main(["evaluate", "lookback", *args]) == 0
+        assert cli.main(["render", "lookback", *args]) == 0
+        write_price_csv(root / "prices.csv")
+        args = ["--profile", "smoke", "--csv", "prices.csv", "--columns", "usd,eur", "--time-column", "date"]
+        assert cli.main(["train", "signals-4", *args]) == 0
+        assert cli.main(["evaluate", "signals-4", *args]) == 0
+        assert cli.main(["render", "signals-4", *args]) == 0
+        assert cli.main(["site"]) == 0
+    return root

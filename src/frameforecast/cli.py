@@ -170,7 +170,10 @@ def _stage_config(args):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # usage errors (one line, status 2) and --help (status 0)
+        return int(exc.code or 0)
     try:
         return COMMANDS[args.command](args) or 0
     except UserError as exc:

@@ -1,0 +1,148 @@
+"""Bad input anywhere: one line naming the thing and the fix, exit status 2, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from frameforecast import cli
+from conftest import write_monthly_csv
+
+
+def run_cli(args, capsys, project):
+    """Run the CLI in `project`; assert exit 2, one line on stderr, and no file created or changed."""
+    before = {p: p.stat().st_mtime_ns for p in project.rglob("*")}
+    code = cli.main(args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    after = {p: p.stat().st_mtime_ns for p in project.rglob("*")}
+    assert after == before, "files were created or changed"
+    return lines[0]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_monthly_csv(tmp_path / "good.csv")
+    return tmp_path
+
+
+def lookback(csv, column="sales", *extra):
+    return ["train", "lookback", "--profile", "smoke", "--csv", str(csv), "--column", column, *extra]
+
+
+def test_missing_file(project, capsys):
+    line = run_cli(lookback("nope.csv"), capsys, project)
+    assert "nope.csv" in line and "not found" in line
+
+
+def test_unknown_column(project, capsys):
+    line = run_cli(lookback("good.csv", "price"), capsys, project)
+    assert "'price'" in line and "'sales'" in line and "--column" in line
+
+
+def test_non_numeric_cell(project, capsys):
+    text = (project / "good.csv").read_text().splitlines()
+    text[5] = text[5].split(",")[0] + ",twelve"
+    (project / "bad.csv").write_text("\n".join(text) + "\n")
+    line = run_cli(lookback("bad.csv"), capsys, project)
+    assert "'twelve'" in line and "line 6" in line
+
+
+def test_too_few_rows_says_how_many_are_needed(project, capsys):
+    text = (project / "good.csv").read_text().splitlines()
+    (project / "short.csv").write_text("\n".join(text[:12]) + "\n")
+    line = run_cli(lookback("short.csv", "sales", "--season", "12"), capsys, project)
+    assert "too few" in line and "at least" in line and "rows are needed" in line
+
+
+def test_empty_file(project, capsys):
+    (project / "empty.csv").write_text("")
+    line = run_cli(lookback("empty.csv"), capsys, project)
+    assert "empty" in line
+
+
+def test_header_only(project, capsys):
+    (project / "header.csv").write_text("month,sales\n")
+    assert "no data rows" in run_cli(lookback("header.csv"), capsys, project)
+
+
+def test_unreadable_csv(project, capsys):
+    (project / "binary.csv").write_bytes(bytes(range(256)) * 4)
+    line = run_cli(lookback("binary.csv"), capsys, project)
+    assert "binary.csv" in line
+
+
+def test_nan_in_series_says_where_and_fill_interpolates(project, capsys):
+    text = (project / "good.csv").read_text().splitlines()
+    text[8] = text[8].split(",")[0] + ","
+    (project / "gap.csv").write_text("\n".join(text) + "\n")
+    line = run_cli(lookback("gap.csv"), capsys, project)
+    assert "missing" in line and "line 9" in line and "--fill" in line
+    from frameforecast.datasets import series
+
+    filled = series.load_csv(project / "gap.csv", ["sales"], fill=True)
+    assert not np.isnan(filled.values).any()
+
+
+def test_look_back_longer_than_series(project, capsys):
+    line = run_cli(lookback("good.csv", "sales", "--look-back", "500"), capsys, project)
+    assert "look_back 500" in line and "rows are needed" in line
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["train", "no-such-experiment"], "unknown experiment"),
+    (["train", "mnist-predict", "--profile", "huge"], "unknown profile"),
+    (["train", "mnist-predict", "--epochs", "-1"], "must be at least 1"),
+    (["train", "mnist-predict", "--batch-size", "0"], "must be at least 1"),
+    (["train", "mnist-predict", "--learning-rate", "abc"], "expected a number"),
+    (["train", "mnist-predict", "--strategy", "magic"], "unknown --strategy"),
+    (["evaluate", "mnist-predict", "--profile", "smoke"], "train"),
+])
+def test_bad_cli_values(project, capsys, args, expected):
+    assert expected in run_cli(args, capsys, project)
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("shape", "expected (20, N, 64, 64) uint8"),
+    ("dtype", "expected (20, N, 64, 64) uint8"),
+    ("truncated", "not a readable .npy"),
+    ("missing", "does not exist"),
+])
+def test_corrupt_standard_file(project, capsys, content, expected):
+    path = project / "mnist_test_seq.npy"
+    if content == "shape":
+        np.save(path, np.zeros((20, 2, 32, 32), np.uint8))
+    elif content == "dtype":
+        np.save(path, np.zeros((20, 2, 64, 64), np.float32))
+    elif content == "truncated":
+        np.save(path, np.zeros((20, 2, 64, 64), np.uint8))
+        path.write_bytes(path.read_bytes()[:5000])
+    # the 64 × 64 canvas is needed for the standard file: train a tiny quick-canvas model
+    assert cli.main(["train", "mnist-predict", "--profile", "smoke", "--epochs", "1", "--steps-per-epoch", "1",
+                     "--run-dir", "runs/std"]) == 0
+    import json
+
+    cfg = json.loads((project / "runs/std/config.json").read_text())
+    cfg["canvas"] = 64
+    (project / "runs/std/config.json").write_text(json.dumps(cfg))
+    capsys.readouterr()
+    line = run_cli(["evaluate", "mnist-predict", "--profile", "smoke", "--run-dir", "runs/std", "--test-set",
+                    "standard", "--standard-file", str(path)], capsys, project)
+    assert expected in line
+
+
+def test_port_in_use(project, capsys):
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("<html></html>")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = run_cli(["serve", "--port", str(port)], capsys, project)
+    assert f"port {port}" in line and "already in use" in line

@@ -66,7 +66,7 @@ def cache(tmp_path, monkeypatch):
     return folder
 
 
-def write_price_csv(path: Path, rows: int = 260) -> Path:
+def write_price_csv(path: Path, rows: int = 400) -> Path:
     import numpy as np
 
     rng = np.random.default_rng(0)
@@ -81,7 +81,7 @@ def write_monthly_csv(path: Path, column: str = "sales", rows: int = 96) -> Path
     import numpy as np
 
     t = np.arange(rows)
-    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(0, 2, rows)
     months = [f"{2000 + i // 12}-{1 + i % 12:02d}" for i in range(rows)]
     import csv
 

@@ -47,7 +47,8 @@ def training_curves(history_csv: Path, path: Path) -> None:
         if column.endswith("loss"):
             ax.plot(history["epoch"] + 1, history[column], marker="o", ms=3, label=column)
     ax.set(xlabel="epoch", ylabel="loss", title="training curves")
-    ax.set_yscale("log")
+    if (history.filter(like="loss") > 0).all().all():
+        ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     _save(fig, path)

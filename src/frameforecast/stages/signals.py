@@ -31,7 +31,9 @@ class PriceWindows:
         self.source, self.columns = series.source, columns
         self.n_in, self.n_out = cfg["n_in"], cfg["n_out"]
         window = self.n_in + self.n_out
-        series_data.require_length(len(series), int(np.ceil(2 * window / cfg["test_fraction"])) + 1,
+        fraction = cfg["test_fraction"]
+        needed = max(int(np.ceil(self.n_out / fraction)), int(np.ceil((window + 10) / (1 - fraction))))
+        series_data.require_length(len(series), needed,
                                    f"{self.n_in} → {self.n_out} windows with a {cfg['test_fraction']:.0%} test part",
                                    series.source)
         self.split = int(len(series) * (1 - cfg["test_fraction"]))

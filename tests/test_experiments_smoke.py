@@ -1,0 +1,85 @@
+"""Every experiment's smoke profile trains, evaluates and renders (one suite run per session)."""
+
+import json
+
+import pytest
+
+from frameforecast import experiments
+
+VIDEO = ["mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"]
+SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
+
+
+def load(suite, name):
+    return json.loads((suite / "runs" / name / "metrics.json").read_text())
+
+
+@pytest.mark.parametrize("name", VIDEO)
+def test_video_experiment_trains_evaluates_renders(smoke_suite, name):
+    run = smoke_suite / "runs" / name
+    metrics = load(smoke_suite, name)
+    assert (run / "model.keras").exists() and (run / "history.csv").exists()
+    assert list(run.glob("*.gif")) and list(run.glob("*-sheet.png")) and list(run.glob("*-per-timestep.png"))
+    head = metrics["results"][metrics["headline_output"]]
+    assert set(head) == {"model", "all-black frame", "copy last frame", "mean input frame"}
+    for scores in head.values():
+        assert len(scores["per_timestep"]["mse"]) == (15 if name == "frame-forecast-original" else 10)
+    assert metrics["test_set"]["name"] == "generated" and "seed" in metrics["test_set"]["origin"]
+
+
+def test_original_shows_accuracy_next_to_all_black(smoke_suite):
+    metrics = load(smoke_suite, "frame-forecast-original")
+    head = metrics["results"]["reconstruction"]
+    assert 0 <= head["model"]["binary_accuracy"] <= 1
+    assert 0.5 < head["all-black frame"]["binary_accuracy"] < 1
+    trained = metrics["training_data_results"]
+    assert "binary_accuracy" in trained["model"] and "binary_accuracy" in trained["all-black frame"]
+    page = (smoke_suite / "site" / "frame-forecast-original.html").read_text()
+    assert "binary pixel accuracy" in page and "all-black frame" in page
+
+
+def test_composite_scores_both_decoders(smoke_suite):
+    assert set(load(smoke_suite, "mnist-composite")["results"]) == {"prediction", "reconstruction"}
+
+
+@pytest.mark.parametrize("name", SERIES)
+def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
+    run = smoke_suite / "runs" / name
+    metrics = load(smoke_suite, name)
+    assert list(run.glob("*.png"))
+    if metrics["family"] == "lookback":
+        assert set(metrics["modes"]) == {"faithful", "corrected"}
+        for mode in metrics["modes"].values():
+            assert {"persistence", "seasonal naive", "seasonal naive + last change", "drift",
+                    "Holt-Winters"} <= set(mode["baselines"])
+            assert len(mode["model"]["rmse"]["per_seed"]) == mode["seeds"] >= 2
+    elif metrics["family"] == "seq2seq":
+        assert "mase" in metrics["model"] and "seasonal naive" in metrics["baselines"]
+        headline = metrics["next_hours"]["headline"]
+        assert headline["time"].startswith("2018-12-30 09:00") and headline["low"] <= headline["mean"] <= headline["high"]
+    else:
+        assert {"persistence", "input mean", "drift"} == set(metrics["baselines"])
+
+
+def test_faithful_mode_flags_leak_and_dropped_point(smoke_suite):
+    metrics = load(smoke_suite, "milk-lookback")
+    faithful = metrics["modes"]["faithful"]
+    assert faithful["scaler_fit_rows"] == 168 and faithful["test_points"] == 54
+    assert any("leak" in flag for flag in faithful["flags"])
+    corrected = metrics["modes"]["corrected"]
+    assert corrected["test_points"] == 56 and corrected["scaler_fit_rows"] < 112
+    assert "leak" in (smoke_suite / "site" / "milk-lookback.html").read_text()
+
+
+def test_user_csv_lookback_and_signals_4(smoke_suite):
+    runs = sorted(p.name for p in (smoke_suite / "runs").iterdir())
+    user = [r for r in runs if r.startswith("lookback-shop")]
+    assert user, runs
+    assert load(smoke_suite, user[0])["series"]["column"] == "<script>alert(1)</script>"
+    prices = load(smoke_suite, "signals-4")
+    assert prices["n_in"] == 40 and prices["n_out"] == 40 and prices["test_windows"] >= 1
+
+
+def test_every_suite_experiment_has_a_page(smoke_suite):
+    for name in experiments.SUITE:
+        assert (smoke_suite / "site" / f"{name}.html").exists(), name

@@ -1,0 +1,69 @@
+"""Series loading, windows and the corrected mode's leak-free scaling."""
+
+import numpy as np
+
+from frameforecast import experiments
+from frameforecast.datasets import series, signals
+from frameforecast.stages import lookback, seq2seq
+
+
+def test_bundled_series_and_their_quirks():
+    milk = series.load_builtin("milk")
+    assert len(milk) == 168 and milk.values[:3, 0].tolist() == [589, 561, 640] and milk.values[-1, 0] == 843
+    airline = series.load_builtin("airline")
+    assert len(airline) == 144 and airline.values.sum() == 40363
+    users = series.load_builtin("usercount")
+    assert users.values.shape == (169, 3) and str(users.times[-1]) == "2018-12-29 09:00:00"
+
+
+def test_windows():
+    x, y = series.lookback_windows(np.arange(6.0), 2)
+    assert x.tolist() == [[0, 1], [1, 2], [2, 3], [3, 4]] and y.tolist() == [2, 3, 4, 5]
+    x, y = series.lookback_windows(np.arange(6.0), 2, faithful=True)   # range(len - look_back - 1)
+    assert len(x) == 3
+    X, Y = series.seq2seq_windows(np.arange(10.0), 3, 2)
+    assert X.shape == (6, 3, 1) and Y[0, :, 0].tolist() == [3, 4]
+
+
+def test_chronological_split():
+    train, val, test = series.chronological_split(100, 0.2, 0.25)
+    assert (train.stop, val.start, val.stop, test.start) == (60, 60, 80, 80)
+
+
+def test_corrected_scaler_never_sees_test_values():
+    cfg = experiments.get("milk-lookback").config("quick")
+    mode = lookback.modes(cfg)["corrected"]
+    y = series.load_builtin("milk").column()
+    base = lookback.corrected_data(y, cfg, mode)
+    poisoned = y.copy()
+    poisoned[base["train_end"]:] = 1e9
+    other = lookback.corrected_data(poisoned, cfg, mode)
+    assert np.allclose(base["scaler"].low, other["scaler"].low) and np.allclose(base["scaler"].span, other["scaler"].span)
+    assert np.array_equal(base["x_train"], other["x_train"]) and np.array_equal(base["y_train"], other["y_train"])
+    assert base["scaler"].fit_rows <= base["train_end"]
+
+
+def test_faithful_scaler_does_see_test_values():
+    cfg = experiments.get("milk-lookback").config("quick")
+    y = series.load_builtin("milk").column()
+    data = lookback.faithful_data(y, cfg, lookback.FAITHFUL)
+    assert data["scaler"].fit_rows == len(y)
+
+
+def test_seq2seq_chronological_split_has_no_overlap_of_targets():
+    cfg = experiments.get("usercount-seq2seq").config("quick")
+    d = seq2seq.prepare(cfg)
+    train_target_end = d["fit_sel"].max() + cfg["n_in"] + cfg["n_out"]
+    test_target_start = d["test_sel"].min() + cfg["n_in"]
+    assert train_target_end <= d["split"] <= test_target_start
+    assert d["scaler"].fit_rows == d["split"]
+
+
+def test_signal_generators_shapes_and_seeding():
+    for version, (n, f) in {1: (10, 2), 2: (15, 1), 3: (30, 1)}.items():
+        x, y = signals.GENERATORS[version](4, np.random.default_rng(0))
+        assert x.shape == (4, n, f) and y.shape == (4, n, f)
+        again, _ = signals.GENERATORS[version](4, np.random.default_rng(0))
+        assert np.array_equal(x, again)
+    x, y = signals.sin_cos_pair(1, np.random.default_rng(1))
+    assert np.allclose(x[0, :, 0] ** 2 + x[0, :, 1] ** 2, 1)

@@ -1,0 +1,153 @@
+"""The results site in a real browser (Debian chromium + chromedriver via Selenium), escaping, atomic builds."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from frameforecast import cli
+from frameforecast.report import server
+from conftest import free_port, working_directory
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
+                                   reason="Debian chromium + chromium-driver are not installed (scripts/test.sh installs them)")
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.srcs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("a", "link") and attrs.get("href") and not attrs["href"].startswith(("#", "data:")):
+            self.hrefs.append(attrs["href"])
+        if tag == "img" and attrs.get("src"):
+            self.srcs.append(attrs["src"])
+
+
+@pytest.fixture(scope="module")
+def served_site(smoke_suite):
+    httpd = server.make_server(smoke_suite / "site", "127.0.0.1", free_port())
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", smoke_suite / "site"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def pages(site: Path) -> list[str]:
+    return sorted(p.name for p in site.glob("*.html"))
+
+
+def severe_console_messages(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+@needs_browser
+def test_every_page_loads_cleanly_in_chromium(served_site, browser, tmp_path):
+    base, site = served_site
+    names = pages(site)
+    assert {"index.html", "methodology.html", "reference.html", "related.html", "mnist-predict.html"} <= set(names)
+    for name in names:
+        browser.get(f"{base}/{name}")
+        assert browser.title, name
+        assert severe_console_messages(browser) == [], name
+        broken = browser.execute_script(
+            "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        # lazy images below the fold load on scroll: force them, then check again
+        if broken:
+            browser.execute_script("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+            browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+            import time
+
+            time.sleep(0.5)
+            broken = browser.execute_script(
+                "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        assert broken == [], (name, broken)
+        parser = Links()
+        parser.feed((site / name).read_text())
+        for href in parser.hrefs + parser.srcs:
+            with urllib.request.urlopen(f"{base}/{href}") as response:
+                assert response.status == 200, (name, href)
+        if name not in ("index.html", "methodology.html", "reference.html", "related.html"):
+            rows = browser.execute_script(
+                "return Array.from(document.querySelectorAll('table.metrics tr.baseline')).length")
+            models = browser.execute_script(
+                "return Array.from(document.querySelectorAll('table.metrics tr.model')).length")
+            assert rows >= 1 and models >= 1, name
+    browser.get(f"{base}/index.html")
+    shot = tmp_path / "index.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+@needs_browser
+def test_user_column_name_is_text_not_script(served_site, browser):
+    from selenium.common.exceptions import NoAlertPresentException
+
+    base, site = served_site
+    page = next(p for p in pages(site) if p.startswith("lookback-shop"))
+    for name in ("index.html", page):
+        browser.get(f"{base}/{name}")
+        with pytest.raises(NoAlertPresentException):
+            browser.switch_to.alert.text  # noqa: B018 - raises if the script ran
+        assert "<script>alert(1)</script>" in browser.find_element("tag name", "body").text
+        assert browser.execute_script("return window.__ran || document.querySelectorAll('main script').length") == 0
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (site / page).read_text()
+
+
+def test_pages_use_relative_links_only(smoke_suite):
+    for page in (smoke_suite / "site").glob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text())
+        for link in parser.hrefs + parser.srcs:
+            assert not link.startswith(("/", "http:", "https:")), (page.name, link)
+
+
+def test_not_run_experiments_show_the_command(smoke_suite, tmp_path):
+    runs = tmp_path / "runs"
+    shutil.copytree(smoke_suite / "runs" / "milk-lookback", runs / "milk-lookback")
+    with working_directory(tmp_path):
+        assert cli.main(["site"]) == 0
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert index.count("not run") >= 8
+    assert "frameforecast run mnist-predict --profile quick" in index
+
+
+def test_failed_build_leaves_previous_site_untouched(smoke_suite, tmp_path, capsys):
+    shutil.copytree(smoke_suite / "runs" / "milk-lookback", tmp_path / "runs" / "milk-lookback")
+    with working_directory(tmp_path):
+        assert cli.main(["site"]) == 0
+        before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+        (tmp_path / "runs" / "milk-lookback" / "metrics.json").write_text("{ not json")
+        capsys.readouterr()
+        assert cli.main(["site"]) != 0
+        err = capsys.readouterr().err
+        assert "metrics.json" in err and len(err.strip().splitlines()) == 1
+        after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]

@@ -38,22 +38,30 @@ def _conv_encoder(frames, cfg):
 
 
 def _dynamic_forecaster(frames, state, cfg, name: str):
-    """Autoregressive: each step sees its previous output (patched) and moves it with local kernels."""
+    """Autoregressive: each step sees its last two frames (patched) and moves the last one with local kernels.
+
+    Seeing the pair makes the recent motion a local pattern the kernel head can read directly; the
+    ConvLSTM state carries what the pair cannot show (bounces ahead, occlusions).
+    """
     h, c = state
-    canvas, patch, steps = cfg["canvas"], cfg["patch"], cfg["out_frames"]
+    canvas, patch, steps, n_in = cfg["canvas"], cfg["patch"], cfg["out_frames"], cfg["in_frames"]
     grid = canvas // patch
     cell = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True, name=f"{name}_lstm")
     to_patches = SpaceToDepth(patch, name=f"{name}_patches")
-    as_step = layers.Reshape((1, grid, grid, patch * patch), name=f"{name}_as_step")
+    pair = layers.Concatenate(axis=-1, name=f"{name}_pair")
+    as_step = layers.Reshape((1, grid, grid, 2 * patch * patch), name=f"{name}_as_step")
+    features = layers.Concatenate(axis=-1, name=f"{name}_features")
     kernels = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_kernels")
     move = DynamicLocalFilter(cfg["dynamic_kernel"], patch, name=f"{name}_move")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
-    previous = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
-        TimeSlice(cfg["in_frames"] - 1, cfg["in_frames"], name=f"{name}_last")(frames))
+    as_image = layers.Reshape((canvas, canvas, 1), name=f"{name}_as_image")
+    before = as_image(TimeSlice(n_in - 2, n_in - 1, name=f"{name}_second_last")(frames))
+    previous = as_image(TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
     outputs = []
     for _ in range(steps):
-        _, h, c = cell(as_step(to_patches(previous)), initial_state=[h, c])
-        previous = move([previous, kernels(h)])
+        patches = to_patches(pair([before, previous]))
+        _, h, c = cell(as_step(patches), initial_state=[h, c])
+        before, previous = previous, move([previous, kernels(features([h, patches]))])
         outputs.append(as_frame(previous))
     return layers.Concatenate(axis=1, name=name)(outputs)
 

@@ -190,13 +190,7 @@ def cmd_train(args) -> int:
     exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), args.run_dir)
     if args.strategy not in training.STRATEGIES:
         raise UserError(f"unknown --strategy {args.strategy!r}; choose one of {', '.join(training.STRATEGIES)}")
-    module = pipeline.stage_module(exp.family)
-    if hasattr(module, "check_settings"):
-        module.check_settings(cfg)
-    module.train(cfg, folder, restart=args.restart, strategy=args.strategy)
-    from frameforecast.atomic import write_json
-
-    write_json(folder / "config.json", cfg)
+    pipeline.train(exp, cfg, folder, restart=args.restart, strategy=args.strategy)
     print(f"next: frameforecast evaluate {args.experiment}" + (f" --run-dir {folder}" if args.run_dir else ""))
     return 0
 

@@ -57,21 +57,39 @@ def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strat
                    log=print) -> dict:
     """train, evaluate and render one experiment; returns the seconds each stage took."""
     module = stage_module(exp.family)
-    module_check = getattr(module, "check_settings", None)
-    if module_check:
-        module_check(cfg)
     timings = {}
-    start = time.monotonic()
-    module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
-    write_json(folder / "config.json", cfg)
-    timings["train"] = time.monotonic() - start
-    start = time.monotonic()
-    module.evaluate(cfg, folder, log=log)
-    timings["evaluate"] = time.monotonic() - start
-    start = time.monotonic()
-    module.render(cfg, folder, log=log)
-    timings["render"] = time.monotonic() - start
+    stages = (("train", lambda: train(exp, cfg, folder, restart=restart, strategy=strategy, log=log)),
+              ("evaluate", lambda: module.evaluate(cfg, folder, log=log)),
+              ("render", lambda: module.render(cfg, folder, log=log)))
+    for stage, action in stages:
+        start = time.monotonic()
+        action()
+        timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_memory_mb()}
     return timings
+
+
+def train(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+    """The train stage; saves the config that evaluate and render read back."""
+    module = stage_module(exp.family)
+    if hasattr(module, "check_settings"):
+        module.check_settings(cfg)
+    info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
+    write_json(folder / "config.json", cfg)
+    return info
+
+
+def prepare_data(names: list[str], profile: str, log=print) -> None:
+    """The data stage: load digit sources and bundled series once, so later stages time only their own work."""
+    from frameforecast.datasets import moving_mnist, series
+
+    for name in names:
+        exp = experiments.get(name)
+        cfg = exp.config(profile)
+        if exp.family == "video":
+            moving_mnist.load_digits(cfg["digits"])
+        elif cfg.get("series"):
+            series.load_builtin(cfg["series"])
+    log(f"data ready for {len(names)} experiments")
 
 
 def versions() -> dict:
@@ -106,6 +124,9 @@ def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = F
     started = time.time()
     summary = {"profile": profile, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
                "experiments": {}, "machine": machine(), "versions": versions()}
+    data_start = time.monotonic()
+    prepare_data(names, profile, log=log)
+    summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_memory_mb()}
     for i, name in enumerate(names, 1):
         log(f"\n=== [{i}/{len(names)}] {name} ({profile} profile) ===")
         exp, cfg, folder = resolve(name, profile)
@@ -120,6 +141,6 @@ def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = F
     write_json(RUNS / "run_summary.json", summary)
     site_start = time.monotonic()
     site.build(RUNS, Path("site"))
-    summary["site_seconds"] = time.monotonic() - site_start
+    summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_memory_mb()}
     write_json(RUNS / "run_summary.json", summary)
     return summary

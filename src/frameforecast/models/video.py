@@ -38,10 +38,12 @@ def _conv_encoder(frames, cfg):
 
 
 def _dynamic_forecaster(frames, state, cfg, name: str):
-    """Autoregressive: each step sees its last two frames (patched) and moves the last one with local kernels.
+    """Autoregressive ConvLSTM forecaster whose output frames are moved copies of a source frame.
 
-    Seeing the pair makes the recent motion a local pattern the kernel head can read directly; the
-    ConvLSTM state carries what the pair cannot show (bounces ahead, occlusions).
+    Each step sees its last prediction and the last input frame (patched) and predicts, for every
+    patch, separable local kernels. dynamic_source="last-input": the kernels move the last *input*
+    frame (displacements grow with the horizon, so the kernels are wide, and blur does not compound);
+    "previous": they move the previous prediction one step at a time.
     """
     h, c = state
     canvas, patch, steps, n_in = cfg["canvas"], cfg["patch"], cfg["out_frames"], cfg["in_frames"]
@@ -54,14 +56,16 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     kernels = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_kernels")
     move = DynamicLocalFilter(cfg["dynamic_kernel"], patch, name=f"{name}_move")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
-    as_image = layers.Reshape((canvas, canvas, 1), name=f"{name}_as_image")
-    before = as_image(TimeSlice(n_in - 2, n_in - 1, name=f"{name}_second_last")(frames))
-    previous = as_image(TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
+    last_input = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
+        TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
+    from_last_input = cfg.get("dynamic_source", "previous") == "last-input"
+    previous = last_input
     outputs = []
     for _ in range(steps):
-        patches = to_patches(pair([before, previous]))
+        patches = to_patches(pair([previous, last_input]))
         _, h, c = cell(as_step(patches), initial_state=[h, c])
-        before, previous = previous, move([previous, kernels(features([h, patches]))])
+        source = last_input if from_last_input else previous
+        previous = move([source, kernels(features([h, patches]))])
         outputs.append(as_frame(previous))
     return layers.Concatenate(axis=1, name=name)(outputs)
 

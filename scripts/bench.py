@@ -1,0 +1,420 @@
+#!/usr/bin/env python
+"""Measure frame-forecast: suite wall time and memory, throughput, side-by-side comparison, quality targets.
+
+Run from the project's .venv:
+    .venv/bin/python scripts/bench.py --suite quick           # the whole quick suite, as ./run_lstm.sh --no-serve
+    .venv/bin/python scripts/bench.py --throughput [--smoke]  # generator, training, inference, 10 000-sequence evaluation
+    .venv/bin/python scripts/bench.py --compare [--budget S]  # ours vs the keras-io next-frame ConvLSTM, same budget
+    .venv/bin/python scripts/bench.py --quality               # quality targets, from the quick suite's metrics
+Each run writes runs/bench/<date>.json and regenerates the results table in README.md between the markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(ROOT / "src"))
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+TARGETS = {
+    "suite_minutes": 20.0, "suite_peak_gib": 4.0, "generator_seq_per_s": 2000.0, "eval_10k_rss_growth_gib": 1.5,
+    "mnist_predict_mse": 100.0, "compare_ratio": 0.7, "milk_corrected_vs_snaive": 0.45,
+    "airline_corrected_vs_snaive": 0.6, "faithful_band": 0.15, "series_minutes": 5.0,
+}
+ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    from frameforecast.pipeline import machine as describe
+
+    return describe()
+
+
+# ---------------------------------------------------------------- suite
+def bench_suite(profile: str) -> dict:
+    """Run `frameforecast run --profile P` in a child process, as run_lstm.sh does; time it and its peak RSS."""
+    start = time.monotonic()
+    proc = subprocess.Popen([str(ROOT / ".venv/bin/frameforecast"), "run", "--profile", profile], cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    summary = json.loads((ROOT / "runs" / "run_summary.json").read_text())
+    gif = ROOT / "runs" / "mnist-predict" / "prediction-0.gif"
+    if gif.exists():  # the README's picture is this run's output
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copy2(gif, ROOT / "docs" / "mnist-predict.gif")
+    stages = {"data": summary["data"]["seconds"], "site": summary["site"]["seconds"]}
+    for stage in ("train", "evaluate", "render"):
+        stages[stage] = sum(e["seconds"][stage]["seconds"] for e in summary["experiments"].values()
+                            if e["status"] == "ok")
+    series_seconds = sum(sum(s["seconds"] for s in e["seconds"].values()) for n, e in summary["experiments"].items()
+                         if e["status"] == "ok" and not n.startswith(("mnist", "frame-forecast")))
+    return {"profile": profile, "exit_status": os.waitstatus_to_exitcode(status), "wall_seconds": wall,
+            "peak_memory_mb": usage.ru_maxrss / 1024, "stage_seconds": stages,
+            "stage_peak_memory_mb": {"data": summary["data"]["peak_memory_mb"], "site": summary["site"]["peak_memory_mb"],
+                                     **{f"{n}/{s}": v["peak_memory_mb"] for n, e in summary["experiments"].items()
+                                        if e["status"] == "ok" for s, v in e["seconds"].items()}},
+            "series_seconds": series_seconds,
+            "experiments": {n: e["status"] for n, e in summary["experiments"].items()}}
+
+
+# ---------------------------------------------------------------- throughput
+def bench_generator(seconds: float = 5.0) -> float:
+    import numpy as np
+
+    from frameforecast.datasets import moving_mnist as mm
+
+    train, _, _ = mm.load_digits("bundled")
+    rng = np.random.default_rng(0)
+    mm.generate(train, 100, rng)
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        mm.generate(train, 500, rng)
+        count += 500
+    return count / (time.perf_counter() - start)
+
+
+def bench_models(smoke: bool) -> dict:
+    import keras
+    import numpy as np
+
+    from frameforecast import experiments
+    from frameforecast.datasets import moving_mnist as mm
+    from frameforecast.models import video
+    from frameforecast.stages.video import split_frames
+
+    out = {}
+    train, _, _ = mm.load_digits("bundled")
+    for name in ("mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"):
+        cfg = experiments.get(name).config("smoke" if smoke else "quick")
+        keras.backend.clear_session()
+        model = video.build(cfg["task"], cfg)
+        model.compile("adam", cfg["loss"])
+        batch = cfg["batch_size"]
+        gen = mm.GeneratorConfig(canvas=cfg["canvas"])
+        x, y = split_frames(mm.generate(train, batch * 3, np.random.default_rng(0), gen), cfg)
+        model.train_on_batch(x[:batch], y[:batch] if not isinstance(y, dict) else {k: v[:batch] for k, v in y.items()})
+        start = time.perf_counter()
+        for i in range(1, 3):
+            sl = slice(i * batch, (i + 1) * batch)
+            model.train_on_batch(x[sl], y[sl] if not isinstance(y, dict) else {k: v[sl] for k, v in y.items()})
+        train_rate = 2 * batch / (time.perf_counter() - start)
+        model.predict(x[:batch], verbose=0)
+        start = time.perf_counter()
+        model.predict(x, batch_size=batch, verbose=0)
+        out[name] = {"batch_size": batch, "train_seq_per_s": train_rate,
+                     "inference_seq_per_s": len(x) / (time.perf_counter() - start),
+                     "parameters": model.count_params()}
+    return out
+
+
+def write_standard_layout(path: Path, count: int) -> None:
+    """A file in the standard layout (20, N, 64, 64) uint8 with sparse random content."""
+    import numpy as np
+
+    array = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(20, count, 64, 64))
+    rng = np.random.default_rng(0)
+    for s in range(0, count, 500):
+        array[:, s:s + 500] = (rng.random((20, min(500, count - s), 64, 64)) > 0.9) * 255
+    array.flush()
+    del array
+
+
+EVALUATE_STANDARD = """
+import json, resource, sys, time
+from pathlib import Path
+from frameforecast import experiments
+from frameforecast.models import video as models
+from frameforecast.stages import video
+from frameforecast.training import save_model
+cfg = experiments.get("mnist-predict").config("quick")
+run = Path("bench-run")
+if not (run / "model.keras").exists():
+    save_model(models.build("predict", cfg), run / "model.keras")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.monotonic()
+report = video.evaluate(dict(cfg, gif_count=1), run, test_set="standard", standard_path=sys.argv[1], log=lambda *a: None)
+print(json.dumps({"sequences": report["test_set"]["size"], "seconds": time.monotonic() - start,
+                  "rss_growth_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))
+"""
+
+
+def bench_standard_eval(smoke: bool) -> dict:
+    """Evaluate mnist-predict (the trained quick model if there is one) on 10 000 standard-layout sequences."""
+    scratch = Path(tempfile.mkdtemp(prefix="ff-bench-"))
+    path = scratch / "mnist_test_seq.npy"
+    write_standard_layout(path, 200 if smoke else 10_000)
+    trained = ROOT / "runs" / "mnist-predict" / "model.keras"
+    used_trained = (trained.exists() and
+                    json.loads((trained.parent / "config.json").read_text()).get("canvas") == 64)
+    if used_trained:
+        (scratch / "bench-run").mkdir()
+        shutil.copy2(trained, scratch / "bench-run" / "model.keras")
+    try:
+        out = subprocess.run([sys.executable, "-c", EVALUATE_STANDARD, str(path)], cwd=scratch,
+                             capture_output=True, text=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if out.returncode:
+        raise SystemExit(out.stderr[-2000:])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "trained_model": used_trained}
+
+
+def bench_throughput(smoke: bool) -> dict:
+    return {"generator_seq_per_s": bench_generator(1.0 if smoke else 5.0), "models": bench_models(smoke),
+            "standard_eval": bench_standard_eval(smoke)}
+
+
+# ---------------------------------------------------------------- compare
+def bench_compare(budget: float, test_size: int) -> dict:
+    """Ours (mnist-predict) vs the keras-io next-frame ConvLSTM, each trained for `budget` seconds on the same stream."""
+    import keras
+    import numpy as np
+
+    from frameforecast import experiments, metrics
+    from frameforecast.datasets import moving_mnist as mm
+    from frameforecast.models import video
+    from frameforecast.training import TimeBudget, make_optimizer, seed_everything
+
+    cfg = experiments.get("mnist-predict").config("quick")
+    train, _, _ = mm.load_digits(cfg["digits"])
+    test = mm.generated_test_set(test_size, cfg["digits"])
+    results = {}
+    for name in ("ours", "keras-example"):
+        keras.backend.clear_session()
+        seed_everything(0)
+        if name == "ours":
+            model = video.build("predict", cfg)
+            to_example = lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0)  # noqa: E731
+            spec = ((10, 64, 64, 1), (10, 64, 64, 1))
+            steps = 5000
+            optimizer = make_optimizer("adam", cfg["learning_rate"], "cosine",
+                                       int(budget / 480 * cfg["epochs"] * cfg["steps_per_epoch"]))
+            loss = cfg["loss"]
+        else:
+            model = video.build("keras-example", {"canvas": 64, "filters": 64})
+            to_example = lambda v: (v[:, :19, ..., None] / 255.0, v[:, 1:, ..., None] / 255.0)  # noqa: E731
+            spec = ((19, 64, 64, 1), (19, 64, 64, 1))
+            steps, optimizer, loss = 5000, keras.optimizers.Adam(1e-3), "binary_crossentropy"
+        model.compile(optimizer=optimizer, loss=loss)
+        data = mm.training_dataset(train, cfg["batch_size"], 0, steps, cfg["seed"], to_example, spec)
+        start = time.monotonic()
+        history = model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(budget)], verbose=2)
+        seconds = time.monotonic() - start
+        acc = metrics.VideoAccumulator()
+        for videos in test.batches(50):
+            frames = videos[..., None].astype(np.float32) / 255.0
+            if name == "ours":
+                pred = model.predict(frames[:, :10], verbose=0)
+            else:  # roll out 10 frames, feeding each prediction back
+                seq = frames[:, :10]
+                for _ in range(10):
+                    nxt = model.predict(seq, verbose=0)[:, -1:]
+                    seq = np.concatenate([seq, nxt], axis=1)
+                pred = seq[:, 10:]
+            acc.add(pred, frames[:, 10:])
+        r = acc.result()
+        results[name] = {"mse_per_frame": r["mse_per_frame"], "ssim": r["ssim"], "train_seconds": seconds,
+                         "steps": len(history.history["loss"]) and int(model.optimizer.iterations.numpy()),
+                         "parameters": model.count_params()}
+    results["ratio"] = results["ours"]["mse_per_frame"] / results["keras-example"]["mse_per_frame"]
+    results["budget_seconds"] = budget
+    results["test_set"] = test.describe()
+    return results
+
+
+# ---------------------------------------------------------------- quality
+def bench_quality() -> dict:
+    """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
+    runs = ROOT / "runs"
+
+    def load(name):
+        path = runs / name / "metrics.json"
+        if not path.exists():
+            raise SystemExit(f"{path} is missing: run `scripts/bench.py --suite quick` first")
+        data = json.loads(path.read_text())
+        if data.get("profile") != "quick":
+            raise SystemExit(f"{path} is from the {data.get('profile')} profile; run `--suite quick` first")
+        return data
+
+    out = {}
+    predict = load("mnist-predict")
+    head = predict["results"]["prediction"]
+    info = json.loads((runs / "mnist-predict" / "train_info.json").read_text())
+    out["mnist-predict"] = {"mse_per_frame": head["model"]["mse_per_frame"], "ssim": head["model"]["ssim"],
+                            "all_black": head["all-black frame"]["mse_per_frame"],
+                            "copy_last": head["copy last frame"]["mse_per_frame"],
+                            "train_seconds": info["seconds"], "test_set": predict["test_set"]}
+    for name in ("milk-lookback", "airline-lookback"):
+        m = load(name)["modes"]
+        out[name] = {
+            "corrected_rmse": m["corrected"]["model"]["rmse"], "faithful_rmse": m["faithful"]["model"]["rmse"],
+            "seasonal_naive": m["corrected"]["baselines"]["seasonal naive"]["rmse"],
+            "snaive_last_change": m["corrected"]["baselines"]["seasonal naive + last change"]["rmse"],
+            "faithful_persistence": m["faithful"]["baselines"]["persistence"]["rmse"],
+            "seeds": m["corrected"]["seeds"], "original": ORIGINAL_RMSE[name]}
+    users = load("usercount-seq2seq")
+    out["usercount-seq2seq"] = {"mase": users["model"]["mase"], "snaive_mase": users["baselines"]["seasonal naive"]["mase"],
+                                "next_hours": users["next_hours"]["headline"]}
+    return out
+
+
+# ---------------------------------------------------------------- README table
+def fmt(x, digits=1):
+    return f"{x:.{digits}f}"
+
+
+def table(record: dict) -> str:
+    rows = ["| figure | measured | baseline / reference | target | met |", "| --- | --- | --- | --- | --- |"]
+
+    def add(figure, measured, reference, target, met):
+        rows.append(f"| {figure} | {measured} | {reference} | {target} | {'yes' if met else '**no**'} |")
+
+    suite = record.get("suite")
+    if suite:
+        minutes = suite["wall_seconds"] / 60
+        add("whole quick suite (`./run_lstm.sh --no-serve`, venv made)", f"{fmt(minutes)} min", "—", "≤ 20 min",
+            minutes <= TARGETS["suite_minutes"])
+        gib = suite["peak_memory_mb"] / 1024
+        add("peak memory of the suite", f"{fmt(gib, 2)} GiB", "—", "≤ 4 GiB", gib <= TARGETS["suite_peak_gib"])
+        stages = ", ".join(f"{k} {fmt(v / 60)} min" for k, v in suite["stage_seconds"].items())
+        rows.append(f"| stages | {stages} | | | |")
+        add("all series experiments together", f"{fmt(suite['series_seconds'] / 60)} min", "—", "≤ 5 min",
+            suite["series_seconds"] / 60 <= TARGETS["series_minutes"])
+    thr = record.get("throughput")
+    if thr:
+        g = thr["generator_seq_per_s"]
+        add("Moving MNIST generator (20 frames, 64², 2 digits, one core)", f"{g:.0f} seq/s", "—", "≥ 2000 seq/s",
+            g >= TARGETS["generator_seq_per_s"])
+        ev = thr["standard_eval"]
+        add(f"evaluate {ev['sequences']} standard-layout sequences (memory-mapped)",
+            f"{fmt(ev['seconds'])} s, RSS +{fmt(ev['rss_growth_mb'] / 1024, 2)} GiB", "—", "RSS growth ≤ 1.5 GiB",
+            ev["rss_growth_mb"] / 1024 <= TARGETS["eval_10k_rss_growth_gib"])
+        for name, m in thr["models"].items():
+            rows.append(f"| {name} (batch {m['batch_size']}, {m['parameters']:,} parameters) | train "
+                        f"{fmt(m['train_seq_per_s'])} seq/s, inference {fmt(m['inference_seq_per_s'])} seq/s | | | |")
+    q = record.get("quality")
+    if q:
+        p = q["mnist-predict"]
+        add(f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; "
+            f"{fmt(p['train_seconds'] / 60)} min training)", fmt(p["mse_per_frame"]),
+            f"all-black {fmt(p['all_black'])}, copy-last {fmt(p['copy_last'])}", "≤ 100",
+            p["mse_per_frame"] <= TARGETS["mnist_predict_mse"])
+        rows.append(f"| mnist-predict SSIM (data_range 1.0) | {fmt(p['ssim'], 3)} | | reported | |")
+        for name, key in (("milk-lookback", "milk_corrected_vs_snaive"), ("airline-lookback", "airline_corrected_vs_snaive")):
+            s = q[name]
+            c = s["corrected_rmse"]
+            limit = TARGETS[key] * s["seasonal_naive"]
+            add(f"{name} corrected test RMSE ({s['seeds']} seeds)", f"{fmt(c['mean'], 2)} ± {fmt(c['sd'], 2)}",
+                f"seasonal naive {fmt(s['seasonal_naive'], 2)}, +last change {fmt(s['snaive_last_change'], 2)}",
+                f"≤ {fmt(limit, 2)} ({TARGETS[key]} × seasonal naive)", c["mean"] <= limit)
+            f = s["faithful_rmse"]
+            band = TARGETS["faithful_band"] * s["original"]
+            add(f"{name} faithful test RMSE ({s['seeds']} seeds)", f"{fmt(f['mean'], 2)} ± {fmt(f['sd'], 2)}",
+                f"original {s['original']}, persistence {fmt(s['faithful_persistence'], 2)}",
+                f"{fmt(s['original'] - band, 2)} … {fmt(s['original'] + band, 2)}", abs(f["mean"] - s["original"]) <= band)
+        u = q["usercount-seq2seq"]
+        h = u["next_hours"]
+        rows.append(f"| usercount-seq2seq test MASE | {fmt(u['mase']['mean'], 3)} ± {fmt(u['mase']['sd'], 3)} | "
+                    f"24-h seasonal naive {fmt(u['snaive_mase'], 3)} | reported | |")
+        rows.append(f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
+                    f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |")
+    c = record.get("compare")
+    if c:
+        add(f"ours vs keras-io next-frame ConvLSTM, {fmt(c['budget_seconds'] / 60)} min each (test MSE ratio)",
+            fmt(c["ratio"], 3), f"ours {fmt(c['ours']['mse_per_frame'])}, theirs {fmt(c['keras-example']['mse_per_frame'])}",
+            "≤ 0.7", c["ratio"] <= TARGETS["compare_ratio"])
+    return "\n".join(rows)
+
+
+def update_readme(records: list[dict]) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"README.md has no {BEGIN} … {END} markers")
+    blocks = []
+    for r in records:
+        blocks.append(f"Measured {r['date']} on {r['machine']}; profile `{r['profile']}`; "
+                      f"`{r['command']}` → `{r['file']}`.\n\n{table(r)}")
+    body = "\n\n".join(blocks)
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    new = text[:start] + "\n" + body + "\n" + text[end:]
+    tmp = readme.with_suffix(".md.tmp")
+    tmp.write_text(new)
+    os.replace(tmp, readme)
+
+
+def latest_records() -> list[dict]:
+    """The newest record of each kind (suite+quality, throughput, compare) from runs/bench/."""
+    chosen = {}
+    for path in sorted((ROOT / "runs" / "bench").glob("*.json")):
+        record = json.loads(path.read_text())
+        if record.get("smoke"):
+            continue
+        for kind in ("suite", "throughput", "compare", "quality"):
+            if kind in record:
+                chosen[kind] = record
+    unique = []
+    for record in chosen.values():
+        if record not in unique:
+            unique.append(record)
+    return sorted(unique, key=lambda r: r["file"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", metavar="PROFILE", help="run the whole suite of this profile (quick)")
+    parser.add_argument("--throughput", action="store_true")
+    parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--quality", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
+    parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
+    parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
+    parser.add_argument("--out", default=str(ROOT / "runs" / "bench"), help="folder for <date>.json")
+    args = parser.parse_args()
+    if not (args.suite or args.throughput or args.compare or args.quality):
+        parser.error("choose at least one of --suite, --throughput, --compare, --quality")
+    stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
+    record = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "python": platform.python_version(),
+              "profile": args.suite or ("smoke" if args.smoke else "quick"), "smoke": args.smoke,
+              "command": "scripts/bench.py " + " ".join(sys.argv[1:])}
+    if args.suite:
+        record["suite"] = bench_suite(args.suite)
+    if args.throughput:
+        record["throughput"] = bench_throughput(args.smoke)
+    if args.compare:
+        record["compare"] = bench_compare(20.0 if args.smoke else args.budget, 8 if args.smoke else args.test_size)
+    if args.quality:
+        record["quality"] = bench_quality()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{stamp}.json"
+    record["file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2))
+    os.replace(tmp, path)
+    print(table(record))
+    print(f"\nwritten: {path}")
+    if not args.smoke:
+        update_readme(latest_records())
+        print("README.md results table regenerated")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,32 @@
+"""scripts/bench.py runs (tiny sizes), so it cannot rot; its README table comes from its JSON."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_throughput_smoke(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--throughput", "--smoke",
+                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    record = json.loads(next(tmp_path.glob("*.json")).read_text())
+    thr = record["throughput"]
+    assert thr["generator_seq_per_s"] > 0
+    assert set(thr["models"]) == {"mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"}
+    assert thr["standard_eval"]["sequences"] == 200
+    assert "Moving MNIST generator" in out.stdout
+
+
+def test_readme_table_matches_the_bench_records():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench
+
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index(bench.BEGIN) + len(bench.BEGIN), readme.index(bench.END)
+    records = bench.latest_records()
+    assert records, "no runs/bench/*.json committed"
+    for record in records:
+        assert bench.table(record) in readme[start:end]

@@ -38,7 +38,8 @@ def test_corrected_scaler_never_sees_test_values():
     poisoned = y.copy()
     poisoned[base["train_end"]:] = 1e9
     other = lookback.corrected_data(poisoned, cfg, mode)
-    assert np.allclose(base["scaler"].low, other["scaler"].low) and np.allclose(base["scaler"].span, other["scaler"].span)
+    for scaler in ("scaler", "target_scaler"):
+        assert np.allclose(base[scaler].low, other[scaler].low) and np.allclose(base[scaler].span, other[scaler].span)
     assert np.array_equal(base["x_train"], other["x_train"]) and np.array_equal(base["y_train"], other["y_train"])
     assert base["scaler"].fit_rows <= base["train_end"]
 

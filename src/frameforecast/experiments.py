@@ -24,12 +24,13 @@ VIDEO_SMOKE = dict(canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, st
 LOOKBACK = dict(
     series="milk", column=None, time_column=None, season=12, test_fraction=0.33, val_fraction=0.2,
     units=4, look_back=1, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, seeds=5, seed=0,
-    features="raw", scaler_fit="all", faithful_range=True,
+    features="raw", scaler_fit="all", faithful_range=True, steps_per_execution=16,
 )
 SEQ2SEQ = dict(
     series="usercount", columns=None, time_column=None, target="users", season=24, n_in=24, n_out=6,
     test_fraction=0.2, val_fraction=0.0, split="chronological", units=100, dropout=0.2, epochs=200,
     batch_size=10, learning_rate=0.01, clipnorm=1.0, patience=50, seeds=5, seed=0, horizon_hours=24,
+    steps_per_execution=8,
 )
 SIGNALS = dict(
     version=1, csv=None, columns=None, cell="gru", units=12, layers=2, optimizer="rmsprop", learning_rate=0.007,
@@ -83,7 +84,7 @@ PUBLISHED_PREDICT = (
      "source": "Srivastava et al. 2015", "test_set": "their own generated test set"},
 )
 
-VIDEO_QUICK_PREDICT = dict(epochs=8, steps_per_epoch=68, time_budget=480)
+VIDEO_QUICK_PREDICT = dict(epochs=10, steps_per_epoch=110, batch_size=8, learning_rate=3e-3, time_budget=480)
 VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None,
                    patience=20)
 
@@ -138,7 +139,7 @@ _add(Experiment(
       "source": "frame-forecast README (evaluated on its training data)", "test_set": "its own training data"},),
 ))
 
-_LOOKBACK_QUICK_CORRECTED = dict(look_back=13, units=16, epochs=300, batch_size=8, learning_rate=3e-3, patience=40,
+_LOOKBACK_QUICK_CORRECTED = dict(look_back=13, units=16, epochs=200, batch_size=8, learning_rate=3e-3, patience=25,
                                  features="seasonal-difference", scaler_fit="train", faithful_range=False)
 _add(Experiment(
     "milk-lookback", "lookback", "Monthly milk production: look-back LSTM",
@@ -165,7 +166,7 @@ _add(Experiment(
     "Encoder LSTM(100, elu, dropout .2) → BatchNorm on h and c → RepeatVector(6) → decoder LSTM(100) → dot "
     "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split.",
     {},
-    {"smoke": dict(SERIES_SMOKE, units=8)},
+    {"smoke": dict(SERIES_SMOKE, units=8), "quick": dict(epochs=100, patience=20)},
 ))
 for _version, _title in ((1, "sine + cosine pair, 10 → 10"), (2, "sum of two random sines, 15 → 15"),
                          (3, "noisy input, 30 → 30")):
@@ -174,7 +175,8 @@ for _version, _title in ((1, "sine + cosine pair, 10 → 10"), (2, "sum of two r
         "seq2seq-signal-prediction (G. Chevalier)",
         "seq2seq GRU (2 × 12 units), RMSProp lr 0.007, L2 0.003, fresh batches from the generator.",
         {"version": _version},
-        {"smoke": dict(iterations=3, test_size=20), "quick": dict(iterations=1500, batch_size=32),
+        {"smoke": dict(iterations=3, test_size=20), "quick": dict(iterations=1000 if _version == 3 else 1500,
+                                                                  batch_size=32),
          "paper": dict(iterations=5000, batch_size=32)},
     ))
 _add(Experiment(

@@ -98,12 +98,13 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
         validation_data=None, validation_split: float | None = None, shuffle: bool = True,
         patience: int | None = None, time_budget: float | None = None, clipnorm: float | None = None,
         loss_weights=None, strategy: str = "default", restart: bool = False, verbose: int | None = None,
-        monitor: str | None = None, log=print) -> FitResult:
+        monitor: str | None = None, steps_per_execution: int = 1, log=print) -> FitResult:
     """Build (inside the strategy's scope), compile and fit a model; resumable from run_dir/backup.
 
     Either `dataset(start_batch, num_batches, global_batch_size)` returns a tf.data pipeline of freshly
     generated batches — seeded by global batch index, so a resumed run sees the same data — or x/y arrays.
-    `batch_size` is per replica; the global batch is batch_size × replicas.
+    `batch_size` is per replica; the global batch is batch_size × replicas. `steps_per_execution` runs
+    several batches per graph call (the same updates, less Python overhead for tiny models).
     """
     import keras
 
@@ -127,7 +128,7 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
     with dist.scope():
         model = build_model()
         model.compile(optimizer=make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
-                      loss=loss, loss_weights=loss_weights)
+                      loss=loss, loss_weights=loss_weights, steps_per_execution=steps_per_execution)
 
     monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
     budget = TimeBudget(time_budget) if time_budget else None

@@ -39,19 +39,17 @@ def _mean(value):
 
 def command_for(name: str, cfg: dict, profile: str) -> str:
     """The exact command that reproduces a run."""
-    if name == "lookback" or cfg.get("csv") or cfg.get("url"):
-        parts = ["frameforecast", "train", cfg.get("experiment", name), "--profile", profile]
-        for key in ("csv", "url", "column", "time_column", "season"):
-            if cfg.get(key) is not None:
-                parts += [f"--{key.replace('_', '-')}", str(cfg[key])]
-        if cfg.get("columns"):
-            parts += ["--columns", ",".join(cfg["columns"])]
-        train = " ".join(shlex.quote(p) for p in parts)
-        rest = f"--profile {profile}" + (f" --run-dir runs/{cfg['run_name']}" if cfg.get("run_name") else "")
-        return (f"{train}{' --run-dir runs/' + cfg['run_name'] if cfg.get('run_name') else ''} && "
-                f"frameforecast evaluate {cfg.get('experiment', name)} {rest} && "
-                f"frameforecast render {cfg.get('experiment', name)} {rest} && frameforecast site")
-    return f"frameforecast run {name} --profile {profile}"
+    if not (cfg.get("csv") or cfg.get("url")):
+        return f"frameforecast run {name} --profile {profile}"
+    options = ["--profile", profile]
+    for key in ("csv", "url", "column", "time_column", "season"):
+        if cfg.get(key) is not None:
+            options += [f"--{key.replace('_', '-')}", str(cfg[key])]
+    if cfg.get("columns"):
+        options += ["--columns", ",".join(cfg["columns"])]
+    quoted = " ".join(shlex.quote(o) for o in options)
+    stages = [f"frameforecast {stage} {name} {quoted}" for stage in ("train", "evaluate", "render")]
+    return " && ".join(stages + ["frameforecast site"])
 
 
 # ---------------------------------------------------------------- headline per family

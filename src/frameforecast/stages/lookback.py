@@ -56,37 +56,44 @@ def faithful_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
 
 
 def corrected_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
-    """No leak: scaler fit on the training part only; every test point is forecast one step ahead.
+    """No leak: scalers fit on the training part only; every test point is forecast one step ahead.
 
     features="seasonal-difference": the inputs are the last `look_back` seasonal differences
-    d[t] = y[t] − y[t − m], the target is d[t], the forecast is y[t − m] + d̂[t].
-    features="raw": the inputs are the last `look_back` values, min-max scaled.
+    d[t] = y[t] − y[t − m]; the LSTM predicts the correction e[t] = d[t] − d[t − 1] to the seasonal
+    naive + last change forecast, so the forecast is y[t − m] + d[t − 1] + ê[t].
+    features="raw": the inputs are the last `look_back` values and the target is y[t], min-max scaled.
     """
     lb, m = mode["look_back"], cfg.get("season") or 1
     train_end = int(len(y) * (1 - cfg["test_fraction"]))
     seasonal = mode["features"] == "seasonal-difference" and m > 1
-    offset = m if seasonal else 0
-    needed = offset + lb + 4
-    series_data.require_length(train_end, needed, f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
+    offset = m + 1 if seasonal else 0
+    series_data.require_length(train_end, offset + lb + 4,
+                               f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
                                cfg.get("csv") or cfg.get("url") or cfg["series"])
     if seasonal:
         signal = np.full(len(y), np.nan)
         signal[m:] = y[m:] - y[:-m]
+        target = np.full(len(y), np.nan)
+        target[m + 1:] = signal[m + 1:] - signal[m:-1]
+        base = lambda idx: y[idx - m] + signal[idx - 1]  # noqa: E731
     else:
-        signal = y.astype(float)
-    scaler = Scaler(signal[offset:train_end, None])  # only training rows
-    scaled = scaler.transform(signal[:, None])[:, 0]
-    first_target = offset + lb
+        signal = target = y.astype(float)
+        base = lambda idx: 0.0  # noqa: E731
+    first_target = max(offset, m if seasonal else 0) + lb
+    in_scaler = Scaler(signal[first_target - lb:train_end, None])    # training rows only
+    out_scaler = Scaler(target[first_target:train_end, None])         # training rows only
+    scaled_in = in_scaler.transform(signal[:, None])[:, 0]
+    scaled_out = out_scaler.transform(target[:, None])[:, 0]
     all_targets = np.arange(first_target, len(y))
-    windows = np.stack([scaled[t - lb:t] for t in all_targets])[..., None]
+    windows = np.stack([scaled_in[t - lb:t] for t in all_targets])[..., None]
     is_train = all_targets < train_end
-    x_trainval, y_trainval = windows[is_train], scaled[all_targets[is_train]]
+    x_trainval, y_trainval = windows[is_train], scaled_out[all_targets[is_train]]
     n_val = max(1, int(round(len(x_trainval) * cfg["val_fraction"])))
-    base = (lambda idx: y[idx - m]) if seasonal else (lambda idx: 0.0)
     return dict(x_train=x_trainval[:-n_val], y_train=y_trainval[:-n_val],
                 validation=(x_trainval[-n_val:], y_trainval[-n_val:]),
-                x_test=windows[~is_train], targets=all_targets[~is_train], train_end=train_end, scaler=scaler,
-                to_units=lambda pred, idx: scaler.inverse(np.asarray(pred)[:, None])[:, 0] + base(idx))
+                x_test=windows[~is_train], targets=all_targets[~is_train], train_end=train_end, scaler=in_scaler,
+                target_scaler=out_scaler,
+                to_units=lambda pred, idx: out_scaler.inverse(np.asarray(pred)[:, None])[:, 0] + base(idx))
 
 
 def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict) -> dict:
@@ -111,7 +118,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         data = prepare(y, cfg, mode_name, mode)
         common = dict(epochs=mode["epochs"], loss="mse", learning_rate=mode["learning_rate"],
                       batch_size=mode["batch_size"], patience=mode["patience"], strategy=strategy,
-                      restart=restart, log=log)
+                      restart=restart, steps_per_execution=cfg["steps_per_execution"], log=log)
         seconds = 0.0
         if mode_name == "faithful":
             members = mode["seeds"]

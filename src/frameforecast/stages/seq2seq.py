@@ -61,7 +61,8 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
                      run_dir / f"seed-{seed}", x=d["X"][d["fit_sel"]], y=d["Y"][d["fit_sel"]],
                      validation_data=validation, epochs=cfg["epochs"], loss="mse", batch_size=cfg["batch_size"],
                      learning_rate=cfg["learning_rate"], clipnorm=cfg["clipnorm"], patience=cfg["patience"],
-                     seed=cfg["seed"] + seed, strategy=strategy, restart=restart, log=log)
+                     seed=cfg["seed"] + seed, strategy=strategy, restart=restart,
+                     steps_per_execution=cfg["steps_per_execution"], log=log)
         seconds += result.seconds
     info = {"seconds": seconds, "wall_seconds": time.monotonic() - start, "seeds": cfg["seeds"],
             "train_windows": len(d["fit_sel"]), "config": cfg}

@@ -146,11 +146,18 @@ cfg = experiments.get("mnist-predict").config("quick")
 run = Path("bench-run")
 if not (run / "model.keras").exists():
     save_model(models.build("predict", cfg), run / "model.keras")
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def current_rss_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+before = current_rss_kb()
 start = time.monotonic()
-report = video.evaluate(dict(cfg, gif_count=1), run, test_set="standard", standard_path=sys.argv[1], log=lambda *a: None)
+report = video.evaluate(dict(cfg, gif_count=1), run, test_set="standard", limit=int(sys.argv[2]),
+                        standard_path=sys.argv[1], log=lambda *a: None)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"sequences": report["test_set"]["size"], "seconds": time.monotonic() - start,
-                  "rss_growth_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))
+                  "rss_before_mb": before / 1024, "peak_rss_mb": peak / 1024,
+                  "rss_growth_mb": (peak - before) / 1024}))
 """
 
 
@@ -158,7 +165,8 @@ def bench_standard_eval(smoke: bool) -> dict:
     """Evaluate mnist-predict (the trained quick model if there is one) on 10 000 standard-layout sequences."""
     scratch = Path(tempfile.mkdtemp(prefix="ff-bench-"))
     path = scratch / "mnist_test_seq.npy"
-    write_standard_layout(path, 200 if smoke else 10_000)
+    count = 200 if smoke else 10_000
+    write_standard_layout(path, count)
     trained = ROOT / "runs" / "mnist-predict" / "model.keras"
     used_trained = (trained.exists() and
                     json.loads((trained.parent / "config.json").read_text()).get("canvas") == 64)
@@ -166,7 +174,7 @@ def bench_standard_eval(smoke: bool) -> dict:
         (scratch / "bench-run").mkdir()
         shutil.copy2(trained, scratch / "bench-run" / "model.keras")
     try:
-        out = subprocess.run([sys.executable, "-c", EVALUATE_STANDARD, str(path)], cwd=scratch,
+        out = subprocess.run([sys.executable, "-c", EVALUATE_STANDARD, str(path), str(count)], cwd=scratch,
                              capture_output=True, text=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

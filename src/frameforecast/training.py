@@ -120,6 +120,7 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
     if resumed_from:
         log(f"resuming from epoch {resumed_from + 1} (backup in {backup_dir}); --restart starts over")
 
+    keras.backend.clear_session()  # models of earlier experiments in this process are not needed any more
     seed_everything(seed)
     dist = get_strategy(strategy)
     replicas = dist.num_replicas_in_sync

@@ -76,7 +76,8 @@ def generate(digits: np.ndarray, n: int, rng: np.random.Generator,
         for d in range(config.num_digits):
             rows = (corners[:, d, t, 0][:, None] + offsets)[:, :, None]
             cols = (corners[:, d, t, 1][:, None] + offsets)[:, None, :]
-            frame[seq, rows, cols] = np.maximum(frame[seq, rows, cols], chosen[:, d])
+            # the first digit lands on an empty frame, so plain assignment equals the maximum
+            frame[seq, rows, cols] = chosen[:, d] if d == 0 else np.maximum(frame[seq, rows, cols], chosen[:, d])
     return video
 
 

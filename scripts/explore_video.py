@@ -1,0 +1,71 @@
+#!/usr/bin/env python
+"""Design exploration for mnist-predict: train one variant for a wall-clock budget, print test MSE/SSIM.
+
+    .venv/bin/python scripts/explore_video.py --filters 64 --batch-size 8 --learning-rate 3e-3 --budget 420
+    .venv/bin/python scripts/explore_video.py --dynamic-kernel 73 --dynamic-source last-input
+
+The numbers quoted in the README's design notes came from this script (1000 generated test sequences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--filters", type=int, default=64)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--loss", default="mse")
+    p.add_argument("--learning-rate", type=float, default=3e-3)
+    p.add_argument("--budget", type=float, default=420.0, help="seconds of training")
+    p.add_argument("--dynamic-kernel", type=int, default=9)
+    p.add_argument("--dynamic-source", default="previous", choices=["previous", "last-input"])
+    p.add_argument("--head", default="dynamic", choices=["dynamic", "generative"])
+    p.add_argument("--mixed-precision", action="store_true")
+    p.add_argument("--test-size", type=int, default=1000)
+    args = p.parse_args()
+
+    import keras
+
+    from frameforecast import experiments, metrics
+    from frameforecast.datasets import moving_mnist as mm
+    from frameforecast.models import video
+    from frameforecast.training import TimeBudget, make_optimizer, seed_everything
+
+    if args.mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    cfg = experiments.get("mnist-predict").config("quick", {
+        "filters": args.filters, "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
+        "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
+        "dynamic_source": args.dynamic_source})
+    seed_everything(0)
+    model = video.build("predict", cfg)
+    steps = int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU; the budget stops it
+    model.compile(make_optimizer("adam", args.learning_rate, "cosine", steps), args.loss)
+    train, _, _ = mm.load_digits(cfg["digits"])
+    spec = ((10, 64, 64, 1), (10, 64, 64, 1))
+    data = mm.training_dataset(train, args.batch_size, 0, steps, 0,
+                               lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0), spec)
+    start = time.monotonic()
+    model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(args.budget)], verbose=2)
+    trained = time.monotonic() - start
+    acc = metrics.VideoAccumulator()
+    for videos in mm.generated_test_set(args.test_size, cfg["digits"]).batches(100):
+        acc.add(model.predict(videos[:, :10, ..., None] / 255.0, verbose=0), videos[:, 10:] / 255.0)
+    r = acc.result()
+    print(f"{vars(args)}: trained {trained:.0f} s, {int(model.optimizer.iterations.numpy())} steps; "
+          f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "
+          + " ".join(f"{v:.0f}" for v in r["per_timestep"]["mse"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

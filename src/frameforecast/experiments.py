@@ -166,7 +166,7 @@ _add(Experiment(
     "Encoder LSTM(100, elu, dropout .2) → BatchNorm on h and c → RepeatVector(6) → decoder LSTM(100) → dot "
     "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split.",
     {},
-    {"smoke": dict(SERIES_SMOKE, units=8), "quick": dict(epochs=100, patience=20)},
+    {"smoke": dict(SERIES_SMOKE, units=8), "quick": dict(epochs=60, patience=15)},
 ))
 for _version, _title in ((1, "sine + cosine pair, 10 → 10"), (2, "sum of two random sines, 15 → 15"),
                          (3, "noisy input, 30 → 30")):

@@ -4,7 +4,7 @@ bootstrap_venv() {
     local root venv stamp wanted
     root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
     venv="$root/.venv"
-    stamp="$venv/.requirements.sha256"
+    stamp="$venv/.stamp-$(echo "$*" | tr " /" "__")"
     wanted="$(cd "$root" && cat "$@" pyproject.toml | sha256sum | cut -d' ' -f1)"
     if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
         echo "[setup] .venv is up to date (requirements unchanged)"

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
-from frameforecast import experiments
 from frameforecast.errors import UserError
 from frameforecast.report import summaries
 
@@ -111,6 +110,3 @@ def _render_all(collected: dict, summary: dict | None, site: Path) -> None:
                                            encoding="utf-8")
     docs.api_reference(site / "api")
 
-
-def known_experiment(name: str):
-    return experiments.EXPERIMENTS.get(name)

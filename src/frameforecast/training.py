@@ -42,23 +42,21 @@ def get_strategy(name: str = "default"):
     raise UserError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
 
 
-class TimeBudget:
-    """Stops training once `seconds` of training time have passed (checked after every batch)."""
+def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
+    """A callback that stops training once `seconds` have passed (checked after every batch)."""
+    import keras
 
-    def __new__(cls, seconds: float):
-        import keras
+    class _TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.monotonic()
+            self.exhausted = False
 
-        class _TimeBudget(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.start = time.monotonic()
-                self.exhausted = False
+        def on_train_batch_end(self, batch, logs=None):
+            if time.monotonic() - self.start > seconds:
+                self.exhausted = True
+                self.model.stop_training = True
 
-            def on_train_batch_end(self, batch, logs=None):
-                if time.monotonic() - self.start > seconds:
-                    self.exhausted = True
-                    self.model.stop_training = True
-
-        return _TimeBudget()
+    return _TimeBudget()
 
 
 @dataclass

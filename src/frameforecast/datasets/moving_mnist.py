@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.errors import UserError
 
 DIGIT_SIZE = 28
@@ -233,48 +234,14 @@ def fetch_standard_file() -> Path:
 
 
 # ---------------------------------------------------------------- streaming training data
-def batch_seed(base_seed: int, index: int) -> np.random.Generator:
-    """The generator for global batch `index`: the same batch whether a run was resumed or not."""
-    return np.random.default_rng([base_seed, index])
-
-
 def training_dataset(train_digits: np.ndarray, batch_size: int, start_batch: int, num_batches: int,
                      seed: int, to_example, example_spec, config: GeneratorConfig = GeneratorConfig()):
     """A tf.data pipeline of freshly generated batches start_batch … start_batch + num_batches − 1.
 
     `to_example(videos_uint8) -> (inputs, targets)` makes the model's arrays; `example_spec` is a
-    matching nested structure of (shape, dtype) for the batched outputs. Nothing is held in memory.
+    matching nested structure of per-example shapes. Nothing is held in memory.
     """
-    import tensorflow as tf
-
-    specs = _leaves(example_spec)
-
     def make(index):
-        videos = generate(train_digits, batch_size, batch_seed(seed, int(index)), config)
-        example = to_example(videos)
-        return [np.asarray(a, dtype=np.float32) for a in _leaves(example)]
+        return to_example(generate(train_digits, batch_size, batch_seed(seed, index), config))
 
-    def wrapped(index):
-        arrays = tf.numpy_function(make, [index], [tf.float32] * len(specs))
-        for array, shape in zip(arrays, specs):
-            array.set_shape((batch_size,) + tuple(shape))
-        return _rebuild(example_spec, list(arrays))
-
-    dataset = tf.data.Dataset.range(start_batch, start_batch + num_batches)
-    return dataset.map(wrapped, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(2)
-
-
-def _leaves(structure):
-    if isinstance(structure, dict):
-        return [leaf for key in sorted(structure) for leaf in _leaves(structure[key])]
-    if isinstance(structure, (tuple, list)) and structure and not isinstance(structure[0], int):
-        return [leaf for item in structure for leaf in _leaves(item)]
-    return [structure]
-
-
-def _rebuild(structure, leaves: list):
-    if isinstance(structure, dict):
-        return {key: _rebuild(structure[key], leaves) for key in sorted(structure)}
-    if isinstance(structure, (tuple, list)) and structure and not isinstance(structure[0], int):
-        return tuple(_rebuild(item, leaves) for item in structure)
-    return leaves.pop(0)
+    return indexed_batches(make, example_spec, batch_size, start_batch, num_batches)

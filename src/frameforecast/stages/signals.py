@@ -9,8 +9,8 @@ import numpy as np
 from frameforecast import metrics
 from frameforecast.atomic import write_json
 from frameforecast.datasets import series as series_data
-from frameforecast.datasets.moving_mnist import batch_seed
 from frameforecast.datasets.signals import GENERATORS
+from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.errors import UserError
 from frameforecast.stages import read_json
 from frameforecast.stages.series_common import load_configured
@@ -73,25 +73,14 @@ def _steps(cfg: dict) -> int:
 
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
-    import tensorflow as tf
-
     from frameforecast.models.series import build_signal_seq2seq
 
     make_batch, (x_test, y_test), _, described = source(cfg)
     n_in, n_out, f_in, f_out = x_test.shape[1], y_test.shape[1], x_test.shape[2], y_test.shape[2]
 
     def dataset(start, count, global_batch):
-        def make(index):
-            x, y = make_batch(global_batch, batch_seed(cfg["seed"], int(index)))
-            return x.astype(np.float32), y.astype(np.float32)
-
-        def wrapped(index):
-            x, y = tf.numpy_function(make, [index], [tf.float32, tf.float32])
-            x.set_shape((global_batch, n_in, f_in))
-            y.set_shape((global_batch, n_out, f_out))
-            return x, y
-
-        return tf.data.Dataset.range(start, start + count).map(wrapped).prefetch(2)
+        make = lambda index: make_batch(global_batch, batch_seed(cfg["seed"], index))  # noqa: E731
+        return indexed_batches(make, ((n_in, f_in), (n_out, f_out)), global_batch, start, count)
 
     result = fit(lambda: build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"],
                                               cfg["l2"]),

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -36,25 +35,27 @@ TARGETS = {
 }
 ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
 
-
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from frameforecast.memory import peak_rss_mb
 
+    return peak_rss_mb()
 
 def machine() -> str:
     from frameforecast.pipeline import machine as describe
 
     return describe()
 
-
 # ---------------------------------------------------------------- suite
+def run_child(args: list[str]) -> tuple[int, float, dict]:
+    """`frameforecast ARGS` in a child process: exit status, wall seconds, and the run summary it wrote."""
+    start = time.monotonic()
+    status = subprocess.run([str(ROOT / ".venv/bin/frameforecast"), *args], cwd=ROOT).returncode
+    wall = time.monotonic() - start
+    return status, wall, json.loads((ROOT / "runs" / "run_summary.json").read_text())
+
 def bench_suite(profile: str) -> dict:
     """Run `frameforecast run --profile P` in a child process, as run_lstm.sh does; time it and its peak RSS."""
-    start = time.monotonic()
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/frameforecast"), "run", "--profile", profile], cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    summary = json.loads((ROOT / "runs" / "run_summary.json").read_text())
+    status, wall, summary = run_child(["run", "--profile", profile])
     gif = ROOT / "runs" / "mnist-predict" / "prediction-0.gif"
     if gif.exists():  # the README's picture is this run's output
         (ROOT / "docs").mkdir(exist_ok=True)
@@ -65,26 +66,20 @@ def bench_suite(profile: str) -> dict:
                             if e["status"] == "ok")
     series_seconds = sum(sum(s["seconds"] for s in e["seconds"].values()) for n, e in summary["experiments"].items()
                          if e["status"] == "ok" and not n.startswith(("mnist", "frame-forecast")))
-    return {"profile": profile, "exit_status": os.waitstatus_to_exitcode(status), "wall_seconds": wall,
-            "peak_memory_mb": usage.ru_maxrss / 1024, "stage_seconds": stages,
+    return {"profile": profile, "exit_status": status, "wall_seconds": wall,
+            "peak_memory_mb": summary["peak_memory_mb"], "stage_seconds": stages,
             "stage_peak_memory_mb": {"data": summary["data"]["peak_memory_mb"], "site": summary["site"]["peak_memory_mb"],
                                      **{f"{n}/{s}": v["peak_memory_mb"] for n, e in summary["experiments"].items()
                                         if e["status"] == "ok" for s, v in e["seconds"].items()}},
             "series_seconds": series_seconds,
             "experiments": {n: e["status"] for n, e in summary["experiments"].items()}}
 
-
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
-
 
 def bench_series(profile: str) -> dict:
     """Only the series experiments of a profile, in one child process, timed from outside."""
-    start = time.monotonic()
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/frameforecast"), "run", *SERIES, "--profile", profile], cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    return {"profile": profile, "exit_status": os.waitstatus_to_exitcode(status),
-            "wall_seconds": time.monotonic() - start, "peak_memory_mb": usage.ru_maxrss / 1024}
-
+    status, wall, summary = run_child(["run", *SERIES, "--profile", profile])
+    return {"profile": profile, "exit_status": status, "wall_seconds": wall, "peak_memory_mb": summary["peak_memory_mb"]}
 
 # ---------------------------------------------------------------- throughput
 def bench_generator(seconds: float = 5.0) -> float:
@@ -100,7 +95,6 @@ def bench_generator(seconds: float = 5.0) -> float:
         mm.generate(train, 500, rng)
         count += 500
     return count / (time.perf_counter() - start)
-
 
 def bench_models(smoke: bool) -> dict:
     import keras
@@ -135,7 +129,6 @@ def bench_models(smoke: bool) -> dict:
                      "parameters": model.count_params()}
     return out
 
-
 def write_standard_layout(path: Path, count: int) -> None:
     """A file in the standard layout (20, N, 64, 64) uint8 with sparse random content."""
     import numpy as np
@@ -147,9 +140,8 @@ def write_standard_layout(path: Path, count: int) -> None:
     array.flush()
     del array
 
-
 EVALUATE_STANDARD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from frameforecast import experiments
 from frameforecast.models import video as models
@@ -159,20 +151,15 @@ cfg = experiments.get("mnist-predict").config("quick")
 run = Path("bench-run")
 if not (run / "model.keras").exists():
     save_model(models.build("predict", cfg), run / "model.keras")
-def current_rss_kb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-before = current_rss_kb()
+from frameforecast.memory import current_rss_mb, peak_rss_mb
+before = current_rss_mb()
 start = time.monotonic()
 report = video.evaluate(dict(cfg, gif_count=1), run, test_set="standard", limit=int(sys.argv[2]),
                         standard_path=sys.argv[1], log=lambda *a: None)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = peak_rss_mb()
 print(json.dumps({"sequences": report["test_set"]["size"], "seconds": time.monotonic() - start,
-                  "rss_before_mb": before / 1024, "peak_rss_mb": peak / 1024,
-                  "rss_growth_mb": (peak - before) / 1024}))
+                  "rss_before_mb": before, "peak_rss_mb": peak, "rss_growth_mb": peak - before}))
 """
-
 
 def bench_standard_eval(smoke: bool) -> dict:
     """Evaluate mnist-predict (the trained quick model if there is one) on 10 000 standard-layout sequences."""
@@ -195,11 +182,9 @@ def bench_standard_eval(smoke: bool) -> dict:
         raise SystemExit(out.stderr[-2000:])
     return {**json.loads(out.stdout.strip().splitlines()[-1]), "trained_model": used_trained}
 
-
 def bench_throughput(smoke: bool) -> dict:
     return {"generator_seq_per_s": bench_generator(1.0 if smoke else 5.0), "models": bench_models(smoke),
             "standard_eval": bench_standard_eval(smoke)}
-
 
 # ---------------------------------------------------------------- compare
 def bench_compare(budget: float, test_size: int) -> dict:
@@ -258,7 +243,6 @@ def bench_compare(budget: float, test_size: int) -> dict:
     results["test_set"] = test.describe()
     return results
 
-
 # ---------------------------------------------------------------- quality
 def bench_quality() -> dict:
     """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
@@ -294,11 +278,9 @@ def bench_quality() -> dict:
                                 "next_hours": users["next_hours"]["headline"]}
     return out
 
-
 # ---------------------------------------------------------------- README table
 def fmt(x, digits=1):
     return f"{x:.{digits}f}"
-
 
 def table(record: dict) -> str:
     rows = ["| figure | measured | baseline / reference | target | met |", "| --- | --- | --- | --- | --- |"]
@@ -368,7 +350,6 @@ def table(record: dict) -> str:
             "≤ 0.7", c["ratio"] <= TARGETS["compare_ratio"])
     return "\n".join(rows)
 
-
 def update_readme(records: list[dict]) -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
@@ -384,7 +365,6 @@ def update_readme(records: list[dict]) -> None:
     tmp = readme.with_suffix(".md.tmp")
     tmp.write_text(new)
     os.replace(tmp, readme)
-
 
 def latest_records() -> list[dict]:
     """For each kind (suite, series, throughput, compare, quality) its newest record in runs/bench/, reduced to
@@ -404,7 +384,6 @@ def latest_records() -> list[dict]:
     if "series" in chosen and "suite" in chosen:
         merged[chosen["suite"]["file"]]["series_measured_separately"] = True
     return sorted(merged.values(), key=lambda r: r["file"])
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -447,7 +426,6 @@ def main() -> int:
         update_readme(latest_records())
         print("README.md results table regenerated")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

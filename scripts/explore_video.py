@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/explore_video.py --filters 64 --batch-size 8 --learning-rate 3e-3 --budget 420
     .venv/bin/python scripts/explore_video.py --dynamic-kernel 73 --dynamic-source last-input
+    KERAS_BACKEND=jax python scripts/explore_video.py --filters 32 --steps 2280   # a CPU budget's steps, on a GPU
 
 The numbers quoted in the README's design notes came from this script (1000 generated test sequences).
 """
@@ -26,9 +27,12 @@ def main() -> int:
     p.add_argument("--loss", default="mse")
     p.add_argument("--learning-rate", type=float, default=3e-3)
     p.add_argument("--budget", type=float, default=420.0, help="seconds of training")
+    p.add_argument("--steps", type=int, help="train exactly this many steps instead (screening on a faster machine)")
+    p.add_argument("--kernel", type=int, default=3, help="ConvLSTM kernel size")
+    p.add_argument("--kernel-grid", type=int, default=4, help="pixels per predicted dynamic kernel (4 = one per patch)")
     p.add_argument("--dynamic-kernel", type=int, default=9)
     p.add_argument("--dynamic-source", default="previous", choices=["previous", "last-input"])
-    p.add_argument("--head", default="dynamic", choices=["dynamic", "generative"])
+    p.add_argument("--head", default="dynamic", choices=["dynamic", "displacement", "generative"])
     p.add_argument("--mixed-precision", action="store_true")
     p.add_argument("--test-size", type=int, default=1000)
     args = p.parse_args()
@@ -43,25 +47,25 @@ def main() -> int:
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     cfg = experiments.get("mnist-predict").config("quick", {
-        "filters": args.filters, "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
+        "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid, "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
         "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
         "dynamic_source": args.dynamic_source})
     seed_everything(0)
     model = video.build("predict", cfg)
-    steps = int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU; the budget stops it
+    steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU
     model.compile(make_optimizer("adam", args.learning_rate, "cosine", steps), args.loss)
     train, _, _ = mm.load_digits(cfg["digits"])
     spec = ((10, 64, 64, 1), (10, 64, 64, 1))
     data = mm.training_dataset(train, args.batch_size, 0, steps, 0,
                                lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0), spec)
     start = time.monotonic()
-    model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(args.budget)], verbose=2)
+    model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[] if args.steps else [TimeBudget(args.budget)], verbose=2)
     trained = time.monotonic() - start
     acc = metrics.VideoAccumulator()
     for videos in mm.generated_test_set(args.test_size, cfg["digits"]).batches(100):
         acc.add(model.predict(videos[:, :10, ..., None] / 255.0, verbose=0), videos[:, 10:] / 255.0)
     r = acc.result()
-    print(f"{vars(args)}: trained {trained:.0f} s, {int(model.optimizer.iterations.numpy())} steps; "
+    print(f"{vars(args)}: trained {trained:.0f} s, {int(keras.ops.convert_to_numpy(model.optimizer.iterations))} steps; "
           f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "
           + " ".join(f"{v:.0f}" for v in r["per_timestep"]["mse"]))
     return 0

@@ -105,15 +105,15 @@ def test_standard_loader_10000_sequences_keeps_memory_low(tmp_path):
     path = tmp_path / "mnist_test_seq.npy"
     _write_standard_layout(path, 10000)
     script = (
-        "import resource, numpy as np\n"
+        "import numpy as np\n"
         "from frameforecast.datasets import moving_mnist as mm\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "from frameforecast.memory import current_rss_mb, peak_rss_mb\n"
+        "before = current_rss_mb()\n"
         f"data = mm.standard_test_set({str(path)!r})\n"
         "total = 0\n"
         "for batch in data.batches(100):\n"
         "    total += int(batch[:, :, 0, 0].sum())\n"
-        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(len(data), (after - before) / 1024)\n"
+        "print(len(data), peak_rss_mb() - before)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) == 10000

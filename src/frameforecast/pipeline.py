@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import platform
 import re
-import resource
 import time
 from pathlib import Path
 
 from frameforecast import experiments
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
+from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import lookback, seq2seq, signals, video
 
 FAMILIES = {"video": video, "lookback": lookback, "seq2seq": seq2seq, "signals": signals}
@@ -50,7 +50,7 @@ def saved_config(folder: Path) -> dict | None:
 
 
 def peak_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default",
@@ -93,12 +93,15 @@ def prepare_data(names: list[str], profile: str, log=print) -> None:
 
 
 def versions() -> dict:
+    import importlib.metadata
+
     import keras
     import numpy
-    import tensorflow as tf
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "numpy": numpy.__version__}
+    backend = keras.backend.backend()
+    return {"python": platform.python_version(), "backend": backend,
+            backend: importlib.metadata.version(backend if backend != "jax" else "jaxlib"),
+            "keras": keras.__version__, "numpy": numpy.__version__}
 
 
 def machine() -> str:
@@ -142,5 +145,6 @@ def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = F
     site_start = time.monotonic()
     site.build(RUNS, Path("site"))
     summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_memory_mb()}
+    summary["peak_memory_mb"] = peak_memory_mb()
     write_json(RUNS / "run_summary.json", summary)
     return summary

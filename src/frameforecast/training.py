@@ -16,30 +16,53 @@ from frameforecast.errors import UserError
 STRATEGIES = ("default", "mirrored", "multiworker")
 
 
+def on_tensorflow() -> bool:
+    import keras
+
+    return keras.backend.backend() == "tensorflow"
+
+
 def seed_everything(seed: int) -> None:
     import keras
-    import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    if on_tensorflow():
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+class _SingleDevice:
+    """The default strategy's interface on backends without tf.distribute (one device, as JAX places it)."""
+
+    num_replicas_in_sync = 1
+
+    def scope(self):
+        import contextlib
+
+        return contextlib.nullcontext()
 
 
 def get_strategy(name: str = "default"):
     """default: one device. mirrored: all local GPUs (or logical CPUs). multiworker: TF_CONFIG machines."""
+    if name not in STRATEGIES:
+        raise UserError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+    if not on_tensorflow():
+        if name != "default":
+            raise UserError(f"--strategy {name} needs the TensorFlow backend; unset KERAS_BACKEND")
+        return _SingleDevice()
     import tensorflow as tf
 
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
         return tf.distribute.MirroredStrategy()
-    if name == "multiworker":
-        import os
+    import os
 
-        if "TF_CONFIG" not in os.environ:
-            raise UserError("--strategy multiworker needs the TF_CONFIG environment variable on every machine "
-                            "(see README: 'Several machines')")
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    raise UserError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+    if "TF_CONFIG" not in os.environ:
+        raise UserError("--strategy multiworker needs the TF_CONFIG environment variable on every machine "
+                        "(see README: 'Several machines')")
+    return tf.distribute.MultiWorkerMirroredStrategy()
 
 
 def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
@@ -133,13 +156,14 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
     budget = TimeBudget(time_budget) if time_budget else None
     early = (keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
              if patience else None)
+    tensorboard = (keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0)
+                   if on_tensorflow() else None)  # its summary writer is TensorFlow's
     callbacks = [
         keras.callbacks.BackupAndRestore(str(backup_dir), double_checkpoint=True),
         keras.callbacks.CSVLogger(str(history_path), append=True),
         keras.callbacks.ModelCheckpoint(str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True,
                                         save_weights_only=True),
-        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0),
-    ] + [cb for cb in (early, budget) if cb is not None]
+    ] + [cb for cb in (tensorboard, early, budget) if cb is not None]
 
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2

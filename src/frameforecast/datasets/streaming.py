@@ -1,4 +1,8 @@
-"""Streams batches into tf.data by global batch index, so a resumed run sees the same batches."""
+"""Streams batches by global batch index, so a resumed run sees the same batches.
+
+tf.data on the TensorFlow backend (the default); a keras.utils.PyDataset on the others (JAX on a GPU
+machine without TensorFlow: see README, "On a GPU").
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,10 @@ def indexed_batches(make_batch, example_spec, batch_size: int, start_batch: int,
 
     `make_batch(index)` returns numpy arrays nested like `example_spec` (tuples/dicts of per-example shapes).
     """
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return _IndexedPyDataset(make_batch, start_batch, num_batches)
     import tensorflow as tf
 
     specs = _leaves(example_spec)
@@ -30,6 +38,27 @@ def indexed_batches(make_batch, example_spec, batch_size: int, start_batch: int,
 
     dataset = tf.data.Dataset.range(start_batch, start_batch + num_batches)
     return dataset.map(wrapped, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(2)
+
+
+def _IndexedPyDataset(make_batch, start_batch: int, num_batches: int):  # noqa: N802 - a class factory
+    import keras
+
+    class IndexedPyDataset(keras.utils.PyDataset):
+        def __len__(self):
+            return num_batches
+
+        def __getitem__(self, i):
+            return _as_float32(make_batch(start_batch + int(i)))
+
+    return IndexedPyDataset(workers=2, use_multiprocessing=False, max_queue_size=4)
+
+
+def _as_float32(structure):
+    if isinstance(structure, dict):
+        return {key: _as_float32(value) for key, value in structure.items()}
+    if isinstance(structure, (tuple, list)):
+        return tuple(_as_float32(item) for item in structure)
+    return np.asarray(structure, dtype=np.float32)
 
 
 def _leaves(structure):

@@ -15,8 +15,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from frameforecast.models.layers import (DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth,
-                                          TimeSlice)
+from frameforecast.models.layers import (DepthToSpace, DisplacementWarp, DynamicLocalFilter, ExpectedStep,
+                                          RepeatFrames, SpaceToDepth, TimeSlice)
 
 
 def build(task: str, cfg: dict) -> keras.Model:
@@ -53,19 +53,35 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     pair = layers.Concatenate(axis=-1, name=f"{name}_pair")
     as_step = layers.Reshape((1, grid, grid, 2 * patch * patch), name=f"{name}_as_step")
     features = layers.Concatenate(axis=-1, name=f"{name}_features")
-    kernels = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_kernels")
-    move = DynamicLocalFilter(cfg["dynamic_kernel"], patch, name=f"{name}_move")
+    cell_size = cfg.get("kernel_grid", patch)  # pixels per predicted kernel: the patch, or finer
+    finer = patch // cell_size
+    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name=f"{name}_kernels")
+    to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
+    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, name=f"{name}_move")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
     last_input = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
         TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
     from_last_input = cfg.get("dynamic_source", "previous") == "last-input"
-    previous = last_input
+    displacement = cfg["head"] == "displacement"
+    if displacement:
+        step_logits = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_steps")
+        widths = layers.Conv2D(2, 3, padding="same", name=f"{name}_widths")
+        expected_step = ExpectedStep(cfg["dynamic_kernel"], name=f"{name}_expected_step")
+        warp = DisplacementWarp(patch, name=f"{name}_warp")
+        accumulate = layers.Add(name=f"{name}_accumulate")
+    previous, moved_by = last_input, None
     outputs = []
     for _ in range(steps):
         patches = to_patches(pair([previous, last_input]))
         _, h, c = cell(as_step(patches), initial_state=[h, c])
-        source = last_input if from_last_input else previous
-        previous = move([source, kernels(features([h, patches]))])
+        if displacement:  # the sharp last input moved once by the summed steps: no compounding blur
+            seen = features([h, patches])
+            step = expected_step(step_logits(seen))
+            moved_by = step if moved_by is None else accumulate([moved_by, step])
+            previous = warp([last_input, moved_by, widths(seen)])
+        else:
+            source = last_input if from_last_input else previous
+            previous = move([source, to_cells(kernel_logits(features([h, patches])))])
         outputs.append(as_frame(previous))
     return layers.Concatenate(axis=1, name=name)(outputs)
 
@@ -103,7 +119,7 @@ def _encoder(frames, cfg):
 def _decoder(frames, state, cfg, steps, name, head):
     if cfg["cell"] == "fc":
         return _fc_decoder(state, cfg, steps, name)
-    if head == "dynamic":
+    if head in ("dynamic", "displacement"):
         return _dynamic_forecaster(frames, state, cfg, name)
     return _generative_decoder(state, cfg, steps, name)
 

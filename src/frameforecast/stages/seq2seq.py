@@ -3,7 +3,6 @@ and its headline output — the next 24 hours from the last observation, with an
 
 from __future__ import annotations
 
-import resource
 import time
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from frameforecast import metrics
 from frameforecast.atomic import write_json
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
+from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
 from frameforecast.stages.series_common import Scaler, baseline_scores, best_baseline, load_configured, summarise_seeds
 from frameforecast.training import fit, load_model
@@ -106,7 +106,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     last_time = times[-1] if times is not None and hasattr(times[-1], "strftime") else None
     future_times = ([str(last_time + np.timedelta64(h, "h")) for h in range(1, cfg["horizon_hours"] + 1)]
                     if last_time is not None else list(range(1, cfg["horizon_hours"] + 1)))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     headline = {
         "time": future_times[-1], "column": d["columns"][target],
         "mean": float(futures[:, -1].mean()), "low": float(futures[:, -1].min()), "high": float(futures[:, -1].max()),

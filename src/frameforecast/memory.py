@@ -1,0 +1,31 @@
+"""Resident memory of this process, read from /proc/self/status (Linux), in MiB.
+
+Peak is VmHWM, the high-water mark of this process's own address space. getrusage's ru_maxrss is not
+used: across fork + exec it keeps the parent's peak, so a child started by a large parent would report
+the parent's memory as its own.
+"""
+
+from __future__ import annotations
+
+import resource
+
+
+def _status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_rss_mb() -> float:
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    current = _status_mb("VmRSS")
+    return current if current is not None else peak_rss_mb()

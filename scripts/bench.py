@@ -7,6 +7,7 @@ Run from the project's .venv:
     .venv/bin/python scripts/bench.py --throughput [--smoke]  # generator, training, inference, 10 000-sequence evaluation
     .venv/bin/python scripts/bench.py --compare [--budget S]  # ours vs the keras-io next-frame ConvLSTM, same budget
     .venv/bin/python scripts/bench.py --quality               # quality targets, from the quick suite's metrics
+    .venv/bin/python scripts/bench.py --gpu-run DIR           # record a paper run's outputs copied from a GPU machine
 Each run writes runs/bench/<date>.json and regenerates the results table in README.md between the markers.
 """
 
@@ -23,9 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(ROOT / "src"))
+
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TARGETS = {
@@ -35,15 +38,18 @@ TARGETS = {
 }
 ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
 
+
 def rss_mb() -> float:
     from frameforecast.memory import peak_rss_mb
 
     return peak_rss_mb()
 
+
 def machine() -> str:
     from frameforecast.pipeline import machine as describe
 
     return describe()
+
 
 # ---------------------------------------------------------------- suite
 def run_child(args: list[str]) -> tuple[int, float, dict]:
@@ -52,6 +58,7 @@ def run_child(args: list[str]) -> tuple[int, float, dict]:
     status = subprocess.run([str(ROOT / ".venv/bin/frameforecast"), *args], cwd=ROOT).returncode
     wall = time.monotonic() - start
     return status, wall, json.loads((ROOT / "runs" / "run_summary.json").read_text())
+
 
 def bench_suite(profile: str) -> dict:
     """Run `frameforecast run --profile P` in a child process, as run_lstm.sh does; time it and its peak RSS."""
@@ -74,12 +81,15 @@ def bench_suite(profile: str) -> dict:
             "series_seconds": series_seconds,
             "experiments": {n: e["status"] for n, e in summary["experiments"].items()}}
 
+
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
+
 
 def bench_series(profile: str) -> dict:
     """Only the series experiments of a profile, in one child process, timed from outside."""
     status, wall, summary = run_child(["run", *SERIES, "--profile", profile])
     return {"profile": profile, "exit_status": status, "wall_seconds": wall, "peak_memory_mb": summary["peak_memory_mb"]}
+
 
 # ---------------------------------------------------------------- throughput
 def bench_generator(seconds: float = 5.0) -> float:
@@ -95,6 +105,7 @@ def bench_generator(seconds: float = 5.0) -> float:
         mm.generate(train, 500, rng)
         count += 500
     return count / (time.perf_counter() - start)
+
 
 def bench_models(smoke: bool) -> dict:
     import keras
@@ -129,6 +140,7 @@ def bench_models(smoke: bool) -> dict:
                      "parameters": model.count_params()}
     return out
 
+
 def write_standard_layout(path: Path, count: int) -> None:
     """A file in the standard layout (20, N, 64, 64) uint8 with sparse random content."""
     import numpy as np
@@ -139,6 +151,7 @@ def write_standard_layout(path: Path, count: int) -> None:
         array[:, s:s + 500] = (rng.random((20, min(500, count - s), 64, 64)) > 0.9) * 255
     array.flush()
     del array
+
 
 EVALUATE_STANDARD = """
 import json, sys, time
@@ -161,6 +174,7 @@ print(json.dumps({"sequences": report["test_set"]["size"], "seconds": time.monot
                   "rss_before_mb": before, "peak_rss_mb": peak, "rss_growth_mb": peak - before}))
 """
 
+
 def bench_standard_eval(smoke: bool) -> dict:
     """Evaluate mnist-predict (the trained quick model if there is one) on 10 000 standard-layout sequences."""
     scratch = Path(tempfile.mkdtemp(prefix="ff-bench-"))
@@ -182,9 +196,11 @@ def bench_standard_eval(smoke: bool) -> dict:
         raise SystemExit(out.stderr[-2000:])
     return {**json.loads(out.stdout.strip().splitlines()[-1]), "trained_model": used_trained}
 
+
 def bench_throughput(smoke: bool) -> dict:
     return {"generator_seq_per_s": bench_generator(1.0 if smoke else 5.0), "models": bench_models(smoke),
             "standard_eval": bench_standard_eval(smoke)}
+
 
 # ---------------------------------------------------------------- compare
 def bench_compare(budget: float, test_size: int) -> dict:
@@ -243,6 +259,7 @@ def bench_compare(budget: float, test_size: int) -> dict:
     results["test_set"] = test.describe()
     return results
 
+
 # ---------------------------------------------------------------- quality
 def bench_quality() -> dict:
     """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
@@ -278,9 +295,32 @@ def bench_quality() -> dict:
                                 "next_hours": users["next_hours"]["headline"]}
     return out
 
+
+# ---------------------------------------------------------------- a paper-profile run made on a GPU machine
+def bench_gpu_run(folder: Path) -> dict:
+    """Read a `paper` run's outputs (metrics.json, train_info.json, device.txt) copied back from a GPU machine."""
+    folder = Path(folder)
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text())
+        info = json.loads((folder / "train_info.json").read_text())
+        device = (folder / "device.txt").read_text().strip()
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"--gpu-run {folder}: {exc}; it needs metrics.json, train_info.json and device.txt")
+    head = metrics["results"][metrics["headline_output"]]
+    return {"experiment": metrics["experiment"], "profile": metrics["profile"], "device": device,
+            "train_seconds": info["seconds"],
+            "epochs": info["epochs_run"], "steps_per_epoch": info["config"]["steps_per_epoch"],
+            "batch_size": info["config"]["batch_size"], "sequences": info["sequences_seen_this_session"],
+            "parameters": info["parameters"], "mse_per_frame": head["model"]["mse_per_frame"],
+            "ssim": head["model"]["ssim"], "all_black": head["all-black frame"]["mse_per_frame"],
+            "copy_last": head["copy last frame"]["mse_per_frame"], "test_set": metrics["test_set"],
+            "folder": str(folder)}
+
+
 # ---------------------------------------------------------------- README table
 def fmt(x, digits=1):
     return f"{x:.{digits}f}"
+
 
 def table(record: dict) -> str:
     rows = ["| figure | measured | baseline / reference | target | met |", "| --- | --- | --- | --- | --- |"]
@@ -348,7 +388,15 @@ def table(record: dict) -> str:
         add(f"ours vs keras-io next-frame ConvLSTM, {fmt(c['budget_seconds'] / 60)} min each (test MSE ratio)",
             fmt(c["ratio"], 3), f"ours {fmt(c['ours']['mse_per_frame'])}, theirs {fmt(c['keras-example']['mse_per_frame'])}",
             "≤ 0.7", c["ratio"] <= TARGETS["compare_ratio"])
+    g = record.get("gpu_paper")
+    if g:
+        add(f"{g['experiment']} `{g['profile']}` profile on {g['device']}: {g['epochs']} epochs × {g['steps_per_epoch']} "
+            f"steps, batch {g['batch_size']} ({g['sequences']:,} sequences), {fmt(g['train_seconds'] / 60)} min training; "
+            f"{g['test_set']['name']} test set, {g['test_set']['size']} seq",
+            f"MSE/frame {fmt(g['mse_per_frame'])}, SSIM {fmt(g['ssim'], 3)}",
+            f"all-black {fmt(g['all_black'])}, copy-last {fmt(g['copy_last'])}", "recorded when a GPU is lent", True)
     return "\n".join(rows)
+
 
 def update_readme(records: list[dict]) -> None:
     readme = ROOT / "README.md"
@@ -366,6 +414,7 @@ def update_readme(records: list[dict]) -> None:
     tmp.write_text(new)
     os.replace(tmp, readme)
 
+
 def latest_records() -> list[dict]:
     """For each kind (suite, series, throughput, compare, quality) its newest record in runs/bench/, reduced to
     that kind, so a newer measurement replaces an older one in the README table."""
@@ -374,7 +423,7 @@ def latest_records() -> list[dict]:
         record = json.loads(path.read_text())
         if record.get("smoke"):
             continue
-        for kind in ("suite", "series", "throughput", "compare", "quality"):
+        for kind in ("suite", "series", "throughput", "compare", "quality", "gpu_paper"):
             if kind in record:
                 chosen[kind] = record
     merged: dict[str, dict] = {}
@@ -385,6 +434,7 @@ def latest_records() -> list[dict]:
         merged[chosen["suite"]["file"]]["series_measured_separately"] = True
     return sorted(merged.values(), key=lambda r: r["file"])
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suite", metavar="PROFILE", help="run the whole suite of this profile (quick)")
@@ -392,13 +442,14 @@ def main() -> int:
     parser.add_argument("--throughput", action="store_true")
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--quality", action="store_true")
+    parser.add_argument("--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
     parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
     parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
     parser.add_argument("--out", default=str(ROOT / "runs" / "bench"), help="folder for <date>.json")
     args = parser.parse_args()
-    if not (args.suite or args.series or args.throughput or args.compare or args.quality):
-        parser.error("choose at least one of --suite, --series, --throughput, --compare, --quality")
+    if not (args.suite or args.series or args.throughput or args.compare or args.quality or args.gpu_run):
+        parser.error("choose at least one of --suite, --series, --throughput, --compare, --quality, --gpu-run")
     stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
     record = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "python": platform.python_version(),
               "profile": args.suite or ("smoke" if args.smoke else "quick"), "smoke": args.smoke,
@@ -413,6 +464,9 @@ def main() -> int:
         record["compare"] = bench_compare(20.0 if args.smoke else args.budget, 8 if args.smoke else args.test_size)
     if args.quality:
         record["quality"] = bench_quality()
+    if args.gpu_run:
+        record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
+        record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{stamp}.json"
@@ -426,6 +480,7 @@ def main() -> int:
         update_readme(latest_records())
         print("README.md results table regenerated")
     return 0
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -88,6 +88,9 @@ def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> No
     t.add_argument("--split", help="chronological | shuffled (usercount-seq2seq; shuffled is the original's)")
     t.add_argument("--filters", type=positive_int, help="ConvLSTM filters (video experiments)")
     t.add_argument("--cell", help="conv | fc: ConvLSTM or fully connected LSTM (video experiments)")
+    t.add_argument("--kernel", type=positive_int, help="ConvLSTM kernel size (video experiments)")
+    t.add_argument("--head", choices=["dynamic", "displacement", "generative"],
+                   help="how mnist-predict makes frames: dynamic kernels, a sub-pixel displacement, or drawn")
     t.add_argument("--digits", help="auto | mnist | bundled: the digit source (video experiments)")
     t.add_argument("--mixed-precision", action="store_true", help="train in mixed_bfloat16")
     t.add_argument("--strategy", default="default", help="default | mirrored | multiworker (tf.distribute)")
@@ -142,7 +145,7 @@ def build_parser() -> Parser:
 
 
 OVERRIDE_KEYS = ("epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "seeds",
-                 "iterations", "split", "filters", "cell", "digits", "csv", "url", "column", "columns",
+                 "iterations", "split", "filters", "kernel", "head", "cell", "digits", "csv", "url", "column", "columns",
                  "time_column", "season")
 
 

@@ -1,0 +1,62 @@
+"""The custom layers move frames the way their docstrings say, and the model options build, save and load."""
+
+import numpy as np
+import pytest
+
+from frameforecast import experiments
+from frameforecast.models import video
+from frameforecast.models.layers import DisplacementWarp, DynamicLocalFilter, ExpectedStep
+from frameforecast.training import load_model, save_model
+
+
+def dot_frame(row=5, col=5, size=16):
+    frame = np.zeros((1, size, size, 1), np.float32)
+    frame[0, row, col, 0] = 1.0
+    return frame
+
+
+def test_displacement_warp_moves_whole_and_half_pixels():
+    displacement = np.zeros((1, 4, 4, 2), np.float32)
+    displacement[..., 0], displacement[..., 1] = 2.0, 3.5  # down 2, across 3.5
+    sharp = np.full((1, 4, 4, 2), -30.0, np.float32)  # σ → 0.25
+    out = np.asarray(DisplacementWarp(4)([dot_frame(), displacement, sharp]))[0, ..., 0]
+    assert out[7, 8] == pytest.approx(0.5, abs=3e-3) and out[7, 9] == pytest.approx(0.5, abs=3e-3)
+    assert out.sum() == pytest.approx(1.0, abs=1e-4)
+
+
+def test_displacement_warp_clips_to_reach_and_keeps_a_still_frame():
+    frame = np.random.default_rng(0).random((2, 16, 16, 1)).astype(np.float32)
+    still = np.zeros((2, 4, 4, 2), np.float32)
+    out = np.asarray(DisplacementWarp(4)([frame, still, np.full((2, 4, 4, 2), -30.0, np.float32)]))
+    np.testing.assert_allclose(out, frame, atol=3e-3)  # σ ≥ 0.25: neighbours keep weight e^-8 each
+    far = np.full((1, 4, 4, 2), 100.0, np.float32)
+    assert np.asarray(DisplacementWarp(4, reach=3)([dot_frame(0, 0), far, np.full((1, 4, 4, 2), -30.0, np.float32)]))[
+        0, 3, 3, 0] == pytest.approx(1.0, abs=3e-3)
+
+
+def test_expected_step_is_the_mean_offset():
+    logits = np.full((1, 1, 1, 6), -50.0, np.float32)
+    logits[..., 2] = 0.0  # down: tap +1 of −1, 0, +1
+    logits[..., 3] = logits[..., 4] = 0.0  # across: −1 and 0 equally → −0.5
+    np.testing.assert_allclose(np.asarray(ExpectedStep(3)(logits))[0, 0, 0], [1.0, -0.5], atol=1e-5)
+
+
+def test_dynamic_local_filter_one_hot_kernels_translate():
+    logits = np.full((1, 4, 4, 18), -50.0, np.float32)
+    logits[..., 4 + 2] = 50.0  # across: tap +2 of −4 … 4
+    logits[..., 9 + 4 - 1] = 50.0  # down: tap −1
+    out = np.asarray(DynamicLocalFilter(9, 4)([dot_frame(), logits]))[0, ..., 0]
+    (row, col), = np.argwhere(out > 0.5)
+    assert abs(row - 5) == 1 and abs(col - 5) == 2 and out.sum() == pytest.approx(1.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("options", [{"head": "displacement"}, {"kernel_grid": 2}])
+def test_forecaster_options_build_save_and_load(tmp_path, options):
+    cfg = experiments.get("mnist-predict").config("smoke", options)
+    model = video.build("predict", cfg)
+    x = np.random.default_rng(1).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
+    save_model(model, tmp_path / "m.keras")
+    again = load_model(tmp_path / "m.keras")
+    out = np.asarray(again.predict_on_batch(x))
+    assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
+    np.testing.assert_allclose(out, np.asarray(model.predict_on_batch(x)), atol=1e-5)

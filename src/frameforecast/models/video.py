@@ -57,7 +57,8 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     finer = patch // cell_size
     kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name=f"{name}_kernels")
     to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
-    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, name=f"{name}_move")
+    # frames are moved in float32 even under mixed_bfloat16: ten compounded steps would lose bf16's 8 bits
+    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name=f"{name}_move")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
     last_input = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
         TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
@@ -67,7 +68,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
         step_logits = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_steps")
         widths = layers.Conv2D(2, 3, padding="same", name=f"{name}_widths")
         expected_step = ExpectedStep(cfg["dynamic_kernel"], name=f"{name}_expected_step")
-        warp = DisplacementWarp(patch, name=f"{name}_warp")
+        warp = DisplacementWarp(patch, dtype="float32", name=f"{name}_warp")
         accumulate = layers.Add(name=f"{name}_accumulate")
     previous, moved_by = last_input, None
     outputs = []

@@ -80,6 +80,22 @@ def test_streaming_dataset_resumes_at_the_same_batch():
     assert not np.array_equal(full[0], full[1])
 
 
+def test_pydataset_stream_for_other_backends_gives_the_tf_data_batches():
+    """Without TensorFlow (Keras on JAX on a GPU machine) batches come from a PyDataset: the same ones."""
+    from frameforecast.datasets import streaming
+
+    train, _, _ = mm.load_digits("bundled")
+    make = lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0)  # noqa: E731
+    spec = ((10, 64, 64, 1), (10, 64, 64, 1))
+    tf_batches = [x.numpy() for x, _ in mm.training_dataset(train, 2, 1, 3, 7, make, spec)]
+    py = streaming._IndexedPyDataset(lambda i: make(mm.generate(train, 2, streaming.batch_seed(7, i))), 1, 3)
+    assert len(py) == 3
+    for i, expected in enumerate(tf_batches):
+        x, y = py[i]
+        assert x.dtype == np.float32 and y.shape == (2, 10, 64, 64, 1)
+        np.testing.assert_array_equal(x, expected)
+
+
 def _write_standard_layout(path, n):
     array = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(20, n, 64, 64))
     rng = np.random.default_rng(0)

@@ -39,12 +39,6 @@ TARGETS = {
 ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
 
 
-def rss_mb() -> float:
-    from frameforecast.memory import peak_rss_mb
-
-    return peak_rss_mb()
-
-
 def machine() -> str:
     from frameforecast.pipeline import machine as describe
 

@@ -88,7 +88,7 @@ def test_pydataset_stream_for_other_backends_gives_the_tf_data_batches():
     make = lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0)  # noqa: E731
     spec = ((10, 64, 64, 1), (10, 64, 64, 1))
     tf_batches = [x.numpy() for x, _ in mm.training_dataset(train, 2, 1, 3, 7, make, spec)]
-    py = streaming._IndexedPyDataset(lambda i: make(mm.generate(train, 2, streaming.batch_seed(7, i))), 1, 3)
+    py = streaming._IndexedPyDataset(lambda i: make(mm.generate(train, 2, streaming.batch_seed(7, i))), spec, 1, 3)
     assert len(py) == 3
     for i, expected in enumerate(tf_batches):
         x, y = py[i]

@@ -49,10 +49,6 @@ def saved_config(folder: Path) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def peak_memory_mb() -> float:
-    return peak_rss_mb()
-
-
 def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default",
                    log=print) -> dict:
     """train, evaluate and render one experiment; returns the seconds each stage took."""
@@ -64,7 +60,7 @@ def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strat
     for stage, action in stages:
         start = time.monotonic()
         action()
-        timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_memory_mb()}
+        timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_rss_mb()}
     return timings
 
 
@@ -129,7 +125,7 @@ def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = F
                "experiments": {}, "machine": machine(), "versions": versions()}
     data_start = time.monotonic()
     prepare_data(names, profile, log=log)
-    summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_memory_mb()}
+    summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
     for i, name in enumerate(names, 1):
         log(f"\n=== [{i}/{len(names)}] {name} ({profile} profile) ===")
         exp, cfg, folder = resolve(name, profile)
@@ -140,11 +136,11 @@ def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = F
             log(f"{name} failed: {exc}")
             summary["experiments"][name] = {"status": "failed", "error": str(exc)}
     summary["seconds"] = time.time() - started
-    summary["peak_memory_mb"] = peak_memory_mb()
+    summary["peak_memory_mb"] = peak_rss_mb()
     write_json(RUNS / "run_summary.json", summary)
     site_start = time.monotonic()
     site.build(RUNS, Path("site"))
-    summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_memory_mb()}
-    summary["peak_memory_mb"] = peak_memory_mb()
+    summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_rss_mb()}
+    summary["peak_memory_mb"] = peak_rss_mb()
     write_json(RUNS / "run_summary.json", summary)
     return summary

@@ -22,13 +22,13 @@ def indexed_batches(make_batch, example_spec, batch_size: int, start_batch: int,
     import keras
 
     if keras.backend.backend() != "tensorflow":
-        return _IndexedPyDataset(make_batch, start_batch, num_batches)
+        return _IndexedPyDataset(make_batch, example_spec, start_batch, num_batches)
     import tensorflow as tf
 
     specs = _leaves(example_spec)
 
     def make(index):
-        return [np.asarray(a, dtype=np.float32) for a in _leaves(make_batch(int(index)))]
+        return _float32_leaves(make_batch(int(index)))
 
     def wrapped(index):
         arrays = tf.numpy_function(make, [index], [tf.float32] * len(specs))
@@ -40,7 +40,7 @@ def indexed_batches(make_batch, example_spec, batch_size: int, start_batch: int,
     return dataset.map(wrapped, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(2)
 
 
-def _IndexedPyDataset(make_batch, start_batch: int, num_batches: int):  # noqa: N802 - a class factory
+def _IndexedPyDataset(make_batch, example_spec, start_batch: int, num_batches: int):  # noqa: N802 - a class factory
     import keras
 
     class IndexedPyDataset(keras.utils.PyDataset):
@@ -48,17 +48,13 @@ def _IndexedPyDataset(make_batch, start_batch: int, num_batches: int):  # noqa: 
             return num_batches
 
         def __getitem__(self, i):
-            return _as_float32(make_batch(start_batch + int(i)))
+            return _rebuild(example_spec, _float32_leaves(make_batch(start_batch + int(i))))
 
     return IndexedPyDataset(workers=2, use_multiprocessing=False, max_queue_size=4)
 
 
-def _as_float32(structure):
-    if isinstance(structure, dict):
-        return {key: _as_float32(value) for key, value in structure.items()}
-    if isinstance(structure, (tuple, list)):
-        return tuple(_as_float32(item) for item in structure)
-    return np.asarray(structure, dtype=np.float32)
+def _float32_leaves(structure) -> list:
+    return [np.asarray(a, dtype=np.float32) for a in _leaves(structure)]
 
 
 def _leaves(structure):

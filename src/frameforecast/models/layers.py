@@ -55,6 +55,11 @@ class DepthToSpace(keras.layers.Layer):
         return {**super().get_config(), "block": self.block}
 
 
+def _per_pixel(grid, block: int):
+    """(B, h, w, C) per-block values → (B, h·block, w·block, C) per pixel."""
+    return ops.repeat(ops.repeat(grid, block, axis=1), block, axis=2) if block > 1 else grid
+
+
 @keras.saving.register_keras_serializable(PACKAGE)
 class DynamicLocalFilter(keras.layers.Layer):
     """Dynamic filter network step (De Brabandere et al. 2016): move a frame by predicted local kernels.
@@ -74,16 +79,13 @@ class DynamicLocalFilter(keras.layers.Layer):
         frame, logits = inputs
         k = self.kernel_size
         logits = ops.cast(logits, frame.dtype)
-        across = self._per_pixel(ops.softmax(logits[..., :k], axis=-1))  # softmax on the coarse grid: 16× fewer
-        down = self._per_pixel(ops.softmax(logits[..., k:], axis=-1))
+        s = self.upsample  # softmax on the coarse grid, then per pixel: 16× fewer exponentials
+        across = _per_pixel(ops.softmax(logits[..., :k], axis=-1), s)
+        down = _per_pixel(ops.softmax(logits[..., k:], axis=-1), s)
         rows = keras.ops.image.extract_patches(frame, size=(1, k), strides=1, padding="same")
         moved = ops.sum(rows * across, axis=-1, keepdims=True)
         cols = keras.ops.image.extract_patches(moved, size=(k, 1), strides=1, padding="same")
         return ops.sum(cols * down, axis=-1, keepdims=True)
-
-    def _per_pixel(self, weights):
-        s = self.upsample
-        return ops.repeat(ops.repeat(weights, s, axis=1), s, axis=2) if s > 1 else weights
 
     def compute_output_shape(self, shapes):
         return shapes[0]
@@ -133,9 +135,8 @@ class DisplacementWarp(keras.layers.Layer):
     def call(self, inputs):
         frame, displacement, width = inputs
         s = self.upsample
-        per_pixel = lambda t: ops.repeat(ops.repeat(t, s, axis=1), s, axis=2)  # noqa: E731
-        displacement = per_pixel(ops.clip(ops.cast(displacement, frame.dtype), -self.reach, self.reach))
-        sigma = per_pixel(0.25 + ops.softplus(ops.cast(width, frame.dtype)))
+        displacement = _per_pixel(ops.clip(ops.cast(displacement, frame.dtype), -self.reach, self.reach), s)
+        sigma = _per_pixel(0.25 + ops.softplus(ops.cast(width, frame.dtype)), s)
         across = self._shift(frame[..., 0], displacement[..., 1], sigma[..., 1])
         down = self._shift(ops.transpose(across, (0, 2, 1)), ops.transpose(displacement[..., 0], (0, 2, 1)),
                            ops.transpose(sigma[..., 0], (0, 2, 1)))

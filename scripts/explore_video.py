@@ -20,6 +20,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
+def _parse_setting(item: str):
+    key, _, value = item.partition("=")
+    for kind in (int, float):
+        try:
+            return key, kind(value)
+        except ValueError:
+            pass
+    return key, value
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--filters", type=int, default=64)
@@ -35,6 +45,8 @@ def main() -> int:
     p.add_argument("--head", default="dynamic", choices=["dynamic", "displacement", "generative"])
     p.add_argument("--mixed-precision", action="store_true")
     p.add_argument("--test-size", type=int, default=1000)
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="any other mnist-predict config value, e.g. patch=8 forecaster=next-frame")
     args = p.parse_args()
 
     import keras
@@ -42,6 +54,7 @@ def main() -> int:
     from frameforecast import experiments, metrics
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.models import video
+    from frameforecast.stages import video as stage
     from frameforecast.training import TimeBudget, make_optimizer, seed_everything
 
     if args.mixed_precision:
@@ -49,21 +62,21 @@ def main() -> int:
     cfg = experiments.get("mnist-predict").config("quick", {
         "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid, "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
         "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
-        "dynamic_source": args.dynamic_source})
+        "dynamic_source": args.dynamic_source, **dict(_parse_setting(item) for item in args.set)})
     seed_everything(0)
     model = video.build("predict", cfg)
     steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU
     model.compile(make_optimizer("adam", args.learning_rate, "cosine", steps), args.loss)
     train, _, _ = mm.load_digits(cfg["digits"])
-    spec = ((10, 64, 64, 1), (10, 64, 64, 1))
-    data = mm.training_dataset(train, args.batch_size, 0, steps, 0,
-                               lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0), spec)
+    data = mm.training_dataset(train, args.batch_size, 0, steps, 0, lambda v: stage.split_frames(v, cfg),
+                               stage.example_spec(cfg))
     start = time.monotonic()
     model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[] if args.steps else [TimeBudget(args.budget)], verbose=2)
     trained = time.monotonic() - start
     acc = metrics.VideoAccumulator()
     for videos in mm.generated_test_set(args.test_size, cfg["digits"]).batches(100):
-        acc.add(model.predict(videos[:, :10, ..., None] / 255.0, verbose=0), videos[:, 10:] / 255.0)
+        predicted = model.predict(videos[:, :10, ..., None] / 255.0, verbose=0)
+        acc.add(predicted["prediction"] if isinstance(predicted, dict) else predicted, videos[:, 10:] / 255.0)
     r = acc.result()
     print(f"{vars(args)}: trained {trained:.0f} s, {int(keras.ops.convert_to_numpy(model.optimizer.iterations))} steps; "
           f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "

@@ -30,10 +30,15 @@ def _input(cfg: dict, frames: int) -> keras.KerasTensor:
 
 
 # ---------------------------------------------------------------- conv encoder and decoders
+def _convlstm(cfg, name: str, return_sequences: bool = False):
+    """The experiment's ConvLSTM layer, returning (output, h, c)."""
+    return layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True,
+                             return_sequences=return_sequences, name=name)
+
+
 def _conv_encoder(frames, cfg):
     patches = SpaceToDepth(cfg["patch"], name="patches")(frames)
-    _, h, c = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True,
-                                name="encoder")(patches)
+    _, h, c = _convlstm(cfg, "encoder")(patches)
     return h, c
 
 
@@ -48,7 +53,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     h, c = state
     canvas, patch, steps, n_in = cfg["canvas"], cfg["patch"], cfg["out_frames"], cfg["in_frames"]
     grid = canvas // patch
-    cell = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True, name=f"{name}_lstm")
+    cell = _convlstm(cfg, f"{name}_lstm")
     to_patches = SpaceToDepth(patch, name=f"{name}_patches")
     pair = layers.Concatenate(axis=-1, name=f"{name}_pair")
     as_step = layers.Reshape((1, grid, grid, 2 * patch * patch), name=f"{name}_as_step")
@@ -87,12 +92,43 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     return layers.Concatenate(axis=1, name=name)(outputs)
 
 
+def _next_frame_forecaster(frames, cfg):
+    """One ConvLSTM that moves frame t into frame t + 1, for all 19 transitions of a sequence.
+
+    Observed steps get the true frame (teacher forcing) and are scored too — nine extra one-step
+    targets per sequence, the way PredRNN and OpenSTL train — and the ten future steps get the
+    model's own previous prediction. Returns (one-step predictions of frames 1…9, future frames).
+    """
+    canvas, patch, n_in, n_out = cfg["canvas"], cfg["patch"], cfg["in_frames"], cfg["out_frames"]
+    grid = canvas // patch
+    cell = _convlstm(cfg, "predictor_lstm")
+    to_patches = SpaceToDepth(patch, name="predictor_patches")
+    as_step = layers.Reshape((1, grid, grid, patch * patch), name="predictor_as_step")
+    features = layers.Concatenate(axis=-1, name="predictor_features")
+    cell_size = cfg.get("kernel_grid", patch)
+    finer = patch // cell_size
+    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name="predictor_kernels")
+    to_cells = DepthToSpace(finer, name="predictor_kernel_cells") if finer > 1 else (lambda x: x)
+    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name="predictor_move")
+    as_frame = layers.Reshape((1, canvas, canvas, 1), name="predictor_as_frame")
+    state, observed, future, current = None, [], [], None
+    for t in range(n_in + n_out - 1):
+        if t < n_in:
+            current = layers.Reshape((canvas, canvas, 1), name=f"observed_{t}")(TimeSlice(t, t + 1, name=f"frame_{t}")(frames))
+        patches = to_patches(current)
+        _, h, c = cell(as_step(patches), initial_state=state)
+        state = [h, c]
+        current = move([current, to_cells(kernel_logits(features([h, patches])))])
+        (observed if t < n_in - 1 else future).append(as_frame(current))
+    return (layers.Concatenate(axis=1, name="observed_next")(observed),
+            layers.Concatenate(axis=1, name="prediction")(future))
+
+
 def _generative_decoder(state, cfg, steps: int, name: str):
     """Unrolls a ConvLSTM from the encoder state over the repeated encoder output; draws each frame."""
     h, c = state
     repeated = RepeatFrames(steps, name=f"{name}_repeat")(h)
-    seq = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_sequences=True,
-                            name=f"{name}_lstm")(repeated, initial_state=[h, c])
+    seq, _, _ = _convlstm(cfg, f"{name}_lstm", return_sequences=True)(repeated, initial_state=[h, c])
     logits = layers.TimeDistributed(layers.Conv2D(cfg["patch"] ** 2, 1), name=f"{name}_pixels")(seq)
     frames = DepthToSpace(cfg["patch"], name=f"{name}_unpatch")(logits)
     return layers.Activation("sigmoid", dtype="float32", name=name)(frames)
@@ -127,6 +163,9 @@ def _decoder(frames, state, cfg, steps, name, head):
 
 def build_predict(cfg: dict) -> keras.Model:
     frames = _input(cfg, cfg["in_frames"])
+    if cfg.get("forecaster") == "next-frame":
+        observed, future = _next_frame_forecaster(frames, cfg)
+        return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)
     out = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
     return keras.Model(frames, out, name="mnist_predict")

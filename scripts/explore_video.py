@@ -45,6 +45,7 @@ def main() -> int:
     p.add_argument("--head", default="dynamic", choices=["dynamic", "displacement", "generative"])
     p.add_argument("--mixed-precision", action="store_true")
     p.add_argument("--test-size", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0, help="weights and training stream")
     p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
                    help="any other mnist-predict config value, e.g. patch=8 forecaster=next-frame")
     args = p.parse_args()
@@ -63,12 +64,12 @@ def main() -> int:
         "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid, "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
         "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
         "dynamic_source": args.dynamic_source, **dict(_parse_setting(item) for item in args.set)})
-    seed_everything(0)
+    seed_everything(args.seed)
     model = video.build("predict", cfg)
     steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU
     model.compile(make_optimizer("adam", args.learning_rate, "cosine", steps), args.loss)
     train, _, _ = mm.load_digits(cfg["digits"])
-    data = mm.training_dataset(train, args.batch_size, 0, steps, 0, lambda v: stage.split_frames(v, cfg),
+    data = mm.training_dataset(train, args.batch_size, 0, steps, args.seed, lambda v: stage.split_frames(v, cfg),
                                stage.example_spec(cfg))
     start = time.monotonic()
     model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[] if args.steps else [TimeBudget(args.budget)], verbose=2)

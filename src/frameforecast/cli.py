@@ -89,6 +89,11 @@ def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> No
     t.add_argument("--filters", type=positive_int, help="ConvLSTM filters (video experiments)")
     t.add_argument("--cell", help="conv | fc: ConvLSTM or fully connected LSTM (video experiments)")
     t.add_argument("--kernel", type=positive_int, help="ConvLSTM kernel size (video experiments)")
+    t.add_argument("--patch", type=positive_int, help="pixels per ConvLSTM cell side: space-to-depth block (video)")
+    t.add_argument("--kernel-grid", type=positive_int,
+                   help="pixels per predicted dynamic kernel side; divides --patch (mnist-predict)")
+    t.add_argument("--forecaster", choices=["next-frame", "encoder-decoder"],
+                   help="mnist-predict: one ConvLSTM over all 19 transitions, or an encoder and a forecaster")
     t.add_argument("--head", choices=["dynamic", "displacement", "generative"],
                    help="how mnist-predict makes frames: dynamic kernels, a sub-pixel displacement, or drawn")
     t.add_argument("--digits", help="auto | mnist | bundled: the digit source (video experiments)")
@@ -145,7 +150,7 @@ def build_parser() -> Parser:
 
 
 OVERRIDE_KEYS = ("epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "seeds",
-                 "iterations", "split", "filters", "kernel", "head", "cell", "digits", "csv", "url", "column", "columns",
+                 "iterations", "split", "filters", "kernel", "patch", "kernel_grid", "forecaster", "head", "cell", "digits", "csv", "url", "column", "columns",
                  "time_column", "season")
 
 

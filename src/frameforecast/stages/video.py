@@ -58,7 +58,11 @@ def example_spec(cfg: dict):
 
 def model_config(cfg: dict) -> dict:
     if cfg["canvas"] % cfg["patch"]:
-        raise UserError(f"--canvas {cfg['canvas']} is not a multiple of the patch size {cfg['patch']}")
+        raise UserError(f"the canvas ({cfg['canvas']} px) is not a multiple of the patch size {cfg['patch']}; "
+                        "pass a --patch that divides it")
+    if cfg["kernel_grid"] and cfg["patch"] % cfg["kernel_grid"]:
+        raise UserError(f"--kernel-grid {cfg['kernel_grid']} does not divide the patch size {cfg['patch']}; "
+                        "pass a --kernel-grid that divides --patch")
     return cfg
 
 

@@ -87,13 +87,14 @@ def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> No
     t.add_argument("--iterations", type=positive_int, help="training iterations (signals experiments)")
     t.add_argument("--split", help="chronological | shuffled (usercount-seq2seq; shuffled is the original's)")
     t.add_argument("--filters", type=positive_int, help="ConvLSTM filters (video experiments)")
-    t.add_argument("--cell", help="conv | fc: ConvLSTM or fully connected LSTM (video experiments)")
+    t.add_argument("--cell", help="conv | fc: ConvLSTM or fully connected LSTM (video experiments; fc is an encoder–decoder)")
     t.add_argument("--kernel", type=positive_int, help="ConvLSTM kernel size (video experiments)")
     t.add_argument("--patch", type=positive_int, help="pixels per ConvLSTM cell side: space-to-depth block (video)")
     t.add_argument("--kernel-grid", type=positive_int,
                    help="pixels per predicted dynamic kernel side; divides --patch (mnist-predict)")
     t.add_argument("--forecaster", choices=["next-frame", "encoder-decoder"],
-                   help="mnist-predict: one ConvLSTM over all 19 transitions, or an encoder and a forecaster")
+                   help="mnist-predict: one ConvLSTM over all 19 transitions (conv cell, dynamic head), or an "
+                        "encoder and a forecaster")
     t.add_argument("--head", choices=["dynamic", "displacement", "generative"],
                    help="how mnist-predict makes frames: dynamic kernels, a sub-pixel displacement, or drawn")
     t.add_argument("--digits", help="auto | mnist | bundled: the digit source (video experiments)")

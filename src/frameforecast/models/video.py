@@ -161,9 +161,17 @@ def _decoder(frames, state, cfg, steps, name, head):
     return _generative_decoder(state, cfg, steps, name)
 
 
+def scores_observed_steps(cfg: dict) -> bool:
+    """Whether mnist-predict is the next-frame forecaster, which also outputs "observed_next" (the one-step
+    predictions of frames 1…9). It moves frames with dynamic kernels; the fully connected cell and the
+    other heads are encoder–decoders."""
+    return (cfg["task"] == "predict" and cfg["forecaster"] == "next-frame" and cfg["cell"] == "conv"
+            and cfg["head"] == "dynamic")
+
+
 def build_predict(cfg: dict) -> keras.Model:
     frames = _input(cfg, cfg["in_frames"])
-    if cfg.get("forecaster") == "next-frame":
+    if scores_observed_steps(cfg):
         observed, future = _next_frame_forecaster(frames, cfg)
         return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)

@@ -49,7 +49,9 @@ RELATED = [
      "mnist-reconstruct, mnist-composite; we report BCE nats/frame on a generated test set (not comparable)."),
     ("Shi et al. (2015). Convolutional LSTM Network: A Machine Learning Approach for Precipitation Nowcasting. NeurIPS.",
      "ConvLSTM encoder–forecaster; Moving MNIST cross-entropy summed over 10 frames: FC-LSTM 4832.49, best ConvLSTM 3670.85.",
-     "mnist-predict is a ConvLSTM encoder–forecaster; divide their numbers by 10 to compare with nats/frame."),
+     "mnist-predict is a ConvLSTM that reads the 10 frames and forecasts 10 (one network trained next-frame, "
+     "as OpenSTL trains ConvLSTM; separate encoder and forecaster: --forecaster encoder-decoder); divide their "
+     "numbers by 10 to compare with nats/frame."),
     ("OpenSTL (Tan et al. 2023). A Comprehensive Benchmark of Spatio-Temporal Predictive Learning. NeurIPS D&B.",
      "MSE/frame and SSIM on the standard file: ConvLSTM-S 29.80 / 0.9288, PredRNN 23.97 / 0.9462 (200 epochs), "
      "PredRNN++ 14.07 / 0.9698 (2000 epochs).",

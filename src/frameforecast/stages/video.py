@@ -34,9 +34,9 @@ def split_frames(videos: np.ndarray, cfg: dict):
     inputs = v[:, :n_in]
     reconstruction = inputs[:, ::-1]
     prediction = v[:, n_in:n_in + n_out]
+    if video.scores_observed_steps(cfg):
+        return inputs, {"prediction": prediction, "observed_next": v[:, 1:n_in]}
     if cfg["task"] == "predict":
-        if cfg.get("forecaster") == "next-frame":
-            return inputs, {"prediction": prediction, "observed_next": v[:, 1:n_in]}
         return inputs, prediction
     if cfg["task"] == "reconstruct":
         return inputs, reconstruction
@@ -47,9 +47,9 @@ def example_spec(cfg: dict):
     c = cfg["canvas"]
     frames_in = (cfg["in_frames"], c, c, 1)
     frames_out = (cfg["out_frames"], c, c, 1)
+    if video.scores_observed_steps(cfg):
+        return frames_in, {"prediction": frames_out, "observed_next": (cfg["in_frames"] - 1, c, c, 1)}
     if cfg["task"] == "predict":
-        if cfg.get("forecaster") == "next-frame":
-            return frames_in, {"prediction": frames_out, "observed_next": (cfg["in_frames"] - 1, c, c, 1)}
         return frames_in, frames_out
     if cfg["task"] in ("reconstruct", "original"):
         return frames_in, frames_in

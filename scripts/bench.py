@@ -154,9 +154,11 @@ from frameforecast import experiments
 from frameforecast.models import video as models
 from frameforecast.stages import video
 from frameforecast.training import save_model
-cfg = experiments.get("mnist-predict").config("quick")
 run = Path("bench-run")
-if not (run / "model.keras").exists():
+if (run / "model.keras").exists():  # the trained model, evaluated with the config it was trained with
+    cfg = json.loads((run / "config.json").read_text())
+else:
+    cfg = experiments.get("mnist-predict").config("quick")
     save_model(models.build("predict", cfg), run / "model.keras")
 from frameforecast.memory import current_rss_mb, peak_rss_mb
 before = current_rss_mb()
@@ -181,6 +183,7 @@ def bench_standard_eval(smoke: bool) -> dict:
     if used_trained:
         (scratch / "bench-run").mkdir()
         shutil.copy2(trained, scratch / "bench-run" / "model.keras")
+        shutil.copy2(trained.parent / "config.json", scratch / "bench-run" / "config.json")
     try:
         out = subprocess.run([sys.executable, "-c", EVALUATE_STANDARD, str(path), str(count)], cwd=scratch,
                              capture_output=True, text=True)
@@ -205,6 +208,7 @@ def bench_compare(budget: float, test_size: int) -> dict:
     from frameforecast import experiments, metrics
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.models import video
+    from frameforecast.stages import video as stage
     from frameforecast.training import TimeBudget, make_optimizer, seed_everything
 
     cfg = experiments.get("mnist-predict").config("quick")
@@ -216,8 +220,7 @@ def bench_compare(budget: float, test_size: int) -> dict:
         seed_everything(0)
         if name == "ours":
             model = video.build("predict", cfg)
-            to_example = lambda v: (v[:, :10, ..., None] / 255.0, v[:, 10:, ..., None] / 255.0)  # noqa: E731
-            spec = ((10, 64, 64, 1), (10, 64, 64, 1))
+            to_example, spec = (lambda v: stage.split_frames(v, cfg)), stage.example_spec(cfg)
             steps = 5000
             optimizer = make_optimizer("adam", cfg["learning_rate"], "cosine",
                                        int(budget / 480 * cfg["epochs"] * cfg["steps_per_epoch"]))
@@ -237,6 +240,7 @@ def bench_compare(budget: float, test_size: int) -> dict:
             frames = videos[..., None].astype(np.float32) / 255.0
             if name == "ours":
                 pred = model.predict(frames[:, :10], verbose=0)
+                pred = pred["prediction"] if isinstance(pred, dict) else pred
             else:  # roll out 10 frames, feeding each prediction back
                 seq = frames[:, :10]
                 for _ in range(10):

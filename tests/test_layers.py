@@ -50,13 +50,48 @@ def test_dynamic_local_filter_one_hot_kernels_translate():
     assert abs(row - 5) == 1 and abs(col - 5) == 2 and out.sum() == pytest.approx(1.0, abs=1e-4)
 
 
-@pytest.mark.parametrize("options", [{"head": "displacement"}, {"kernel_grid": 2}])
+def _prediction(model, x):
+    out = model.predict_on_batch(x)
+    return np.asarray(out["prediction"] if isinstance(out, dict) else out)
+
+
+@pytest.mark.parametrize("options", [{"head": "displacement"}, {"kernel_grid": 2},
+                                     {"forecaster": "encoder-decoder"}, {"cell": "fc"}])
 def test_forecaster_options_build_save_and_load(tmp_path, options):
     cfg = experiments.get("mnist-predict").config("smoke", options)
     model = video.build("predict", cfg)
     x = np.random.default_rng(1).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
     save_model(model, tmp_path / "m.keras")
     again = load_model(tmp_path / "m.keras")
-    out = np.asarray(again.predict_on_batch(x))
+    out = _prediction(again, x)
     assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
-    np.testing.assert_allclose(out, np.asarray(model.predict_on_batch(x)), atol=1e-5)
+    np.testing.assert_allclose(out, _prediction(model, x), atol=1e-5)
+
+
+def test_next_frame_forecaster_one_step_outputs_see_only_the_past():
+    """observed_next[:, t] predicts frame t + 1 from frames 0…t: changing frame 9 leaves all nine unchanged,
+    changing frame 4 changes observed_next[:, 4:] but not [:, :4]."""
+    cfg = experiments.get("mnist-predict").config("smoke")
+    assert video.scores_observed_steps(cfg)
+    model = video.build("predict", cfg)
+    x = np.random.default_rng(2).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
+    base = model.predict_on_batch(x)
+    assert base["observed_next"].shape == (2, 9, cfg["canvas"], cfg["canvas"], 1)
+    last_changed, middle_changed = x.copy(), x.copy()
+    last_changed[:, 9] = 1 - last_changed[:, 9]
+    middle_changed[:, 4] = 1 - middle_changed[:, 4]
+    np.testing.assert_allclose(model.predict_on_batch(last_changed)["observed_next"], base["observed_next"], atol=1e-6)
+    moved = model.predict_on_batch(middle_changed)["observed_next"]
+    np.testing.assert_allclose(moved[:, :4], base["observed_next"][:, :4], atol=1e-6)
+    assert np.abs(moved[:, 4] - base["observed_next"][:, 4]).max() > 1e-4
+
+
+def test_next_frame_targets_are_the_observed_frames_shifted_by_one():
+    from frameforecast.stages.video import example_spec, split_frames
+
+    cfg = experiments.get("mnist-predict").config("smoke")
+    videos = np.random.default_rng(3).integers(0, 256, (2, 20, cfg["canvas"], cfg["canvas"]), dtype=np.uint8)
+    inputs, targets = split_frames(videos, cfg)
+    np.testing.assert_array_equal(targets["observed_next"], inputs[:, 1:])
+    np.testing.assert_array_equal(targets["prediction"][..., 0], videos[:, 10:] / np.float32(255))
+    assert example_spec(cfg)[1]["observed_next"] == targets["observed_next"].shape[1:]

@@ -58,7 +58,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     pair = layers.Concatenate(axis=-1, name=f"{name}_pair")
     as_step = layers.Reshape((1, grid, grid, 2 * patch * patch), name=f"{name}_as_step")
     features = layers.Concatenate(axis=-1, name=f"{name}_features")
-    cell_size = cfg["kernel_grid"] or patch  # pixels per predicted kernel: the patch, or finer
+    cell_size = cfg.get("kernel_grid") or patch  # pixels per predicted kernel: the patch, or finer
     finer = patch // cell_size
     kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name=f"{name}_kernels")
     to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
@@ -105,7 +105,7 @@ def _next_frame_forecaster(frames, cfg):
     to_patches = SpaceToDepth(patch, name="predictor_patches")
     as_step = layers.Reshape((1, grid, grid, patch * patch), name="predictor_as_step")
     features = layers.Concatenate(axis=-1, name="predictor_features")
-    cell_size = cfg["kernel_grid"] or patch
+    cell_size = cfg.get("kernel_grid") or patch
     finer = patch // cell_size
     kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name="predictor_kernels")
     to_cells = DepthToSpace(finer, name="predictor_kernel_cells") if finer > 1 else (lambda x: x)
@@ -165,7 +165,7 @@ def scores_observed_steps(cfg: dict) -> bool:
     """Whether mnist-predict is the next-frame forecaster, which also outputs "observed_next" (the one-step
     predictions of frames 1…9). It moves frames with dynamic kernels; the fully connected cell and the
     other heads are encoder–decoders."""
-    return (cfg["task"] == "predict" and cfg["forecaster"] == "next-frame" and cfg["cell"] == "conv"
+    return (cfg["task"] == "predict" and cfg.get("forecaster") == "next-frame" and cfg["cell"] == "conv"
             and cfg["head"] == "dynamic")
 
 

@@ -200,4 +200,3 @@ class RepeatFrames(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "n": self.n}
-

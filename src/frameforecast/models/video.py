@@ -42,6 +42,18 @@ def _conv_encoder(frames, cfg):
     return h, c
 
 
+def _kernel_mover(cfg, name: str):
+    """Layers that predict dynamic kernels from features and move a frame by them: (frame, features) → frame."""
+    patch = cfg["patch"]
+    cell_size = cfg.get("kernel_grid") or patch  # pixels per predicted kernel: the patch, or finer
+    finer = patch // cell_size
+    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name=f"{name}_kernels")
+    to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
+    # frames are moved in float32 even under mixed_bfloat16: ten compounded steps would lose bf16's 8 bits
+    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name=f"{name}_move")
+    return lambda frame, seen: move([frame, to_cells(kernel_logits(seen))])
+
+
 def _dynamic_forecaster(frames, state, cfg, name: str):
     """Autoregressive ConvLSTM forecaster whose output frames are moved copies of a source frame.
 
@@ -58,12 +70,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     pair = layers.Concatenate(axis=-1, name=f"{name}_pair")
     as_step = layers.Reshape((1, grid, grid, 2 * patch * patch), name=f"{name}_as_step")
     features = layers.Concatenate(axis=-1, name=f"{name}_features")
-    cell_size = cfg.get("kernel_grid") or patch  # pixels per predicted kernel: the patch, or finer
-    finer = patch // cell_size
-    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name=f"{name}_kernels")
-    to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
-    # frames are moved in float32 even under mixed_bfloat16: ten compounded steps would lose bf16's 8 bits
-    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name=f"{name}_move")
+    move = _kernel_mover(cfg, name)
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
     last_input = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
         TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
@@ -87,7 +94,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
             previous = warp([last_input, moved_by, widths(seen)])
         else:
             source = last_input if from_last_input else previous
-            previous = move([source, to_cells(kernel_logits(features([h, patches])))])
+            previous = move(source, features([h, patches]))
         outputs.append(as_frame(previous))
     return layers.Concatenate(axis=1, name=name)(outputs)
 
@@ -105,11 +112,7 @@ def _next_frame_forecaster(frames, cfg):
     to_patches = SpaceToDepth(patch, name="predictor_patches")
     as_step = layers.Reshape((1, grid, grid, patch * patch), name="predictor_as_step")
     features = layers.Concatenate(axis=-1, name="predictor_features")
-    cell_size = cfg.get("kernel_grid") or patch
-    finer = patch // cell_size
-    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name="predictor_kernels")
-    to_cells = DepthToSpace(finer, name="predictor_kernel_cells") if finer > 1 else (lambda x: x)
-    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name="predictor_move")
+    move = _kernel_mover(cfg, "predictor")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name="predictor_as_frame")
     state, observed, future, current = None, [], [], None
     for t in range(n_in + n_out - 1):
@@ -118,7 +121,7 @@ def _next_frame_forecaster(frames, cfg):
         patches = to_patches(current)
         _, h, c = cell(as_step(patches), initial_state=state)
         state = [h, c]
-        current = move([current, to_cells(kernel_logits(features([h, patches])))])
+        current = move(current, features([h, patches]))
         (observed if t < n_in - 1 else future).append(as_frame(current))
     return (layers.Concatenate(axis=1, name="observed_next")(observed),
             layers.Concatenate(axis=1, name="prediction")(future))

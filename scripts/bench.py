@@ -242,11 +242,7 @@ def bench_compare(budget: float, test_size: int) -> dict:
                 pred = model.predict(frames[:, :10], verbose=0)
                 pred = pred["prediction"] if isinstance(pred, dict) else pred
             else:  # roll out 10 frames, feeding each prediction back
-                seq = frames[:, :10]
-                for _ in range(10):
-                    nxt = model.predict(seq, verbose=0)[:, -1:]
-                    seq = np.concatenate([seq, nxt], axis=1)
-                pred = seq[:, 10:]
+                pred = video.keras_example_rollout(model, frames[:, :10], 10)
             acc.add(pred, frames[:, 10:])
         r = acc.result()
         results[name] = {"mse_per_frame": r["mse_per_frame"], "ssim": r["ssim"], "train_seconds": seconds,

@@ -20,6 +20,19 @@ def test_bench_throughput_smoke(tmp_path):
     assert "Moving MNIST generator" in out.stdout
 
 
+def test_bench_compare_smoke(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--compare", "--smoke",
+                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    compare = json.loads(next(tmp_path.glob("*.json")).read_text())["compare"]
+    ours, theirs = compare["ours"], compare["keras-example"]
+    assert ours["steps"] >= 1 and theirs["steps"] >= 1
+    assert 0 < ours["mse_per_frame"] < 4096 and 0 < theirs["mse_per_frame"] < 4096
+    assert compare["ratio"] == ours["mse_per_frame"] / theirs["mse_per_frame"]
+    assert compare["test_set"]["size"] == 8
+    assert "keras-io next-frame ConvLSTM" in out.stdout
+
+
 def test_readme_table_matches_the_bench_records():
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench

@@ -95,3 +95,52 @@ def test_next_frame_targets_are_the_observed_frames_shifted_by_one():
     np.testing.assert_array_equal(targets["observed_next"], inputs[:, 1:])
     np.testing.assert_array_equal(targets["prediction"][..., 0], videos[:, 10:] / np.float32(255))
     assert example_spec(cfg)[1]["observed_next"] == targets["observed_next"].shape[1:]
+
+
+def test_keras_example_rollout_carries_state_and_matches_rerunning_the_whole_sequence():
+    model = video.build("keras-example", {"canvas": 16, "filters": 4})
+    rng = np.random.default_rng(3)
+    for name in ("bn_0", "bn_1"):  # non-trivial inference statistics, so the step model must copy them
+        gamma, beta, mean, var = model.get_layer(name).get_weights()
+        model.get_layer(name).set_weights([gamma + rng.random(4), beta + rng.random(4), rng.random(4),
+                                           1 + rng.random(4)])
+    observed = rng.random((3, 5, 16, 16, 1)).astype(np.float32)
+    sequence = observed
+    for _ in range(4):  # the reference: the whole growing sequence through the full causal model
+        sequence = np.concatenate([sequence, model.predict(sequence, verbose=0)[:, -1:]], axis=1)
+    rolled = video.keras_example_rollout(model, observed, 4)
+    assert rolled.shape == (3, 4, 16, 16, 1)
+    np.testing.assert_allclose(rolled, sequence[:, 5:], atol=1e-5)
+
+
+@pytest.mark.parametrize("k, block, size", [(5, 4, 8), (9, 8, 16), (9, 4, 8), (3, 1, 6)])
+def test_dynamic_local_filter_matches_a_per_pixel_loop(k, block, size):
+    rng = np.random.default_rng(7)
+    frame = rng.random((2, size, size, 1)).astype(np.float32)
+    logits = rng.normal(size=(2, size // block, size // block, 2 * k)).astype(np.float32)
+    out = np.asarray(DynamicLocalFilter(k, block)([frame, logits]))
+
+    def softmax(v):
+        e = np.exp(v - v.max())
+        return e / e.sum()
+
+    def weights(b, r, c):
+        cell = logits[b, r // block, c // block]
+        return softmax(cell[:k]), softmax(cell[k:])
+
+    def pixel(image, r, c):
+        return image[r, c] if 0 <= r < size and 0 <= c < size else 0.0
+
+    # separable: each pixel's horizontal taps, then each pixel's vertical taps over that result
+    moved = np.zeros((2, size, size))
+    expected = np.zeros((2, size, size))
+    for b in range(2):
+        for r in range(size):
+            for c in range(size):
+                moved[b, r, c] = sum(weights(b, r, c)[0][j] * pixel(frame[b, ..., 0], r, c + j - k // 2)
+                                     for j in range(k))
+        for r in range(size):
+            for c in range(size):
+                expected[b, r, c] = sum(weights(b, r, c)[1][i] * pixel(moved[b], r + i - k // 2, c)
+                                        for i in range(k))
+    np.testing.assert_allclose(out[..., 0], expected, atol=1e-5)

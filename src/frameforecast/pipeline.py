@@ -101,17 +101,22 @@ def versions() -> dict:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
+    """CPU model, core count and widest vector extension (oneDNN's speed depends on it: AVX-512 vs AVX2)."""
+    import os
+
+    cpu, flags = platform.processor() or platform.machine(), set()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
+            elif line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
                 break
     except OSError:
         pass
-    import os
-
-    return f"{cpu}, {os.cpu_count()} cores"
+    vector = next((name for flag, name in (("avx512_bf16", "AVX-512 BF16"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
+                   if flag in flags), None)
+    return f"{cpu}, {os.cpu_count()} cores" + (f", {vector}" if vector else "")
 
 
 def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = False, strategy: str = "default",

@@ -8,29 +8,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bench_throughput_smoke(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--throughput", "--smoke",
-                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+def run_bench(tmp_path, *flags) -> tuple[str, dict]:
+    """`scripts/bench.py FLAGS --smoke` into tmp_path: its stdout and the record it wrote."""
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), *flags, "--smoke",
+                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-3000:]
-    record = json.loads(next(tmp_path.glob("*.json")).read_text())
+    return out.stdout, json.loads(next(tmp_path.glob("*.json")).read_text())
+
+
+def test_bench_throughput_smoke(tmp_path):
+    stdout, record = run_bench(tmp_path, "--throughput")
     thr = record["throughput"]
     assert thr["generator_seq_per_s"] > 0
     assert set(thr["models"]) == {"mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"}
     assert thr["standard_eval"]["sequences"] == 200
-    assert "Moving MNIST generator" in out.stdout
+    assert "Moving MNIST generator" in stdout
 
 
 def test_bench_compare_smoke(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--compare", "--smoke",
-                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-3000:]
-    compare = json.loads(next(tmp_path.glob("*.json")).read_text())["compare"]
+    stdout, record = run_bench(tmp_path, "--compare")
+    compare = record["compare"]
     ours, theirs = compare["ours"], compare["keras-example"]
     assert ours["steps"] >= 1 and theirs["steps"] >= 1
     assert 0 < ours["mse_per_frame"] < 4096 and 0 < theirs["mse_per_frame"] < 4096
     assert compare["ratio"] == ours["mse_per_frame"] / theirs["mse_per_frame"]
     assert compare["test_set"]["size"] == 8
-    assert "keras-io next-frame ConvLSTM" in out.stdout
+    assert "keras-io next-frame ConvLSTM" in stdout
 
 
 def test_readme_table_matches_the_bench_records():

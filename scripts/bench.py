@@ -236,13 +236,14 @@ def bench_compare(budget: float, test_size: int) -> dict:
         model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(budget)], verbose=2)
         seconds = time.monotonic() - start
         acc = metrics.VideoAccumulator()
+        stepper = video.keras_example_stepper(model) if name == "keras-example" else None
         for videos in test.batches(50):
             frames = videos[..., None].astype(np.float32) / 255.0
             if name == "ours":
                 pred = model.predict(frames[:, :10], verbose=0)
                 pred = pred["prediction"] if isinstance(pred, dict) else pred
             else:  # roll out 10 frames, feeding each prediction back
-                pred = video.keras_example_rollout(model, frames[:, :10], 10)
+                pred = video.keras_example_rollout(stepper, frames[:, :10], 10)
             acc.add(pred, frames[:, 10:])
         r = acc.result()
         results[name] = {"mse_per_frame": r["mse_per_frame"], "ssim": r["ssim"], "train_seconds": seconds,

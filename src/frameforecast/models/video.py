@@ -236,7 +236,7 @@ def build_keras_example(cfg: dict) -> keras.Model:
     return keras.Model(frames, _keras_example_head()(x), name="keras_next_frame")
 
 
-def _keras_example_stepper(model: keras.Model) -> keras.Model:
+def keras_example_stepper(model: keras.Model) -> keras.Model:
     """One time step of a trained keras-example model: (frame, 3 × (h, c), last two top-layer outputs) →
     (next frame, new states, new last two outputs). Its layers get the trained model's weights by name."""
     canvas, filters = model.input_shape[2], model.get_layer("convlstm_0").filters
@@ -261,13 +261,13 @@ def _keras_example_stepper(model: keras.Model) -> keras.Model:
     return stepper
 
 
-def keras_example_rollout(model: keras.Model, observed, steps: int):
-    """Roll a trained keras-example model out `steps` frames past `observed` (N, T, H, W, 1), feeding each
-    prediction back. Carries the recurrent states, so each frame is computed once; the same frames as
-    re-running the causal model on the whole growing sequence for every new frame, about 7× faster."""
-    stepper = _keras_example_stepper(model)
+def keras_example_rollout(stepper: keras.Model, observed, steps: int):
+    """Roll a trained keras-example model (as its `keras_example_stepper`, built once) out `steps` frames
+    past `observed` (N, T, H, W, 1), feeding each prediction back. Carries the recurrent states, so each
+    frame is computed once; the same frames as re-running the causal model on the whole growing sequence
+    for every new frame, about 7× faster."""
     n, t_in, canvas = observed.shape[0], observed.shape[1], observed.shape[2]
-    filters = model.get_layer("convlstm_0").filters
+    filters = stepper.get_layer("convlstm_0").filters
     states = [np.zeros((n, canvas, canvas, filters), np.float32) for _ in range(2 * len(KERAS_EXAMPLE_KERNELS))]
     tail = np.zeros((n, 2, canvas, canvas, filters), np.float32)  # the causal padding of the full model
     frame, predicted = observed[:, :1], []

@@ -72,7 +72,10 @@ def write_price_csv(path: Path, rows: int = 400) -> Path:
     rng = np.random.default_rng(0)
     usd = 1000 + np.cumsum(rng.normal(0, 10, rows))
     eur = usd * 0.9 + rng.normal(0, 5, rows)
-    lines = ["date,usd,eur"] + [f"2017-01-{1 + i % 28:02d},{u:.2f},{e:.2f}" for i, (u, e) in enumerate(zip(usd, eur))]
+    import pandas as pd
+
+    days = pd.date_range("2017-01-01", periods=rows, freq="D").strftime("%Y-%m-%d")
+    lines = ["date,usd,eur"] + [f"{d},{u:.2f},{e:.2f}" for d, u, e in zip(days, usd, eur)]
     path.write_text("\n".join(lines) + "\n")
     return path
 

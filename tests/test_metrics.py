@@ -51,6 +51,30 @@ def test_bce_nats_per_frame_sums_pixels():
     assert 10 * metrics.bce_nats_per_frame(ten[1], ten[0]) == pytest.approx(10 * expected)
 
 
+def test_bce_is_infinite_where_an_exact_0_or_1_meets_a_disagreeing_target():
+    true = np.array([[[[0.0, 0.3]]]])
+    assert metrics.bce_nats_per_frame(np.zeros_like(true), true) == np.inf       # the all-black frame
+    assert metrics.bce_nats_per_frame(np.array([[[[0.0, 1.0]]]]), np.array([[[[0.0, 1.0]]]])) == 0.0
+    frames = np.full((1, 1, 8, 8), 0.3)
+    acc = metrics.VideoAccumulator()
+    acc.add(np.zeros_like(frames), frames)
+    assert acc.result()["bce_nats_per_frame"] is None                             # JSON-safe "infinite"
+
+
+def test_bce_floor_is_the_targets_entropy():
+    true = np.array([[[[0.5, 0.0, 1.0, 0.2]]]])
+    entropy = np.log(2) - (0.2 * np.log(0.2) + 0.8 * np.log(0.8))
+    assert metrics.bce_floor_nats_per_frame(true) == pytest.approx(entropy)
+    assert metrics.bce_nats_per_frame(true, true) == pytest.approx(entropy)
+
+
+def test_binary_accuracy_binarises_uint8_targets_at_128():
+    true = np.array([[[[200, 127, 128, 1]]]], dtype=np.uint8)                   # at 128: 1, 0, 1, 0
+    pred = np.array([[[[0.6, 0.6, 0.6, 0.6]]]])
+    assert metrics.binary_accuracy(pred, true) == pytest.approx(0.5)
+    assert metrics.binary_accuracy(pred, true.astype(float) / 255) == pytest.approx(0.5)
+
+
 def test_binary_accuracy_threshold_and_binarised_targets():
     true = np.array([[[[200 / 255, 100 / 255, 0.0, 1.0]]]])   # binarised at 128: 1, 0, 0, 1
     pred = np.array([[[[0.6, 0.6, 0.4, 0.4]]]])                # > 0.5: 1, 1, 0, 0
@@ -68,7 +92,7 @@ def test_ssim_identical_is_one_and_uses_data_range():
 def test_accumulator_equals_whole_array_functions():
     rng = np.random.default_rng(1)
     true = (rng.random((6, 3, 16, 16)) > 0.8).astype(float)
-    pred = np.clip(true + rng.normal(0, 0.3, true.shape), -0.2, 1.2)
+    pred = np.clip(true + rng.normal(0, 0.3, true.shape), 0.01, 0.99)  # no exact 0/1: a finite BCE
     acc = metrics.VideoAccumulator(with_accuracy=True)
     acc.add(pred[:4], true[:4])
     acc.add(pred[4:], true[4:])
@@ -101,3 +125,12 @@ def test_mase_scaled_by_in_sample_seasonal_naive():
     train = np.array([1.0, 2.0, 3.0, 5.0, 6.0, 8.0])   # season 2: |3−1|, |5−2|, |6−3|, |8−5| → mean 2.75
     assert metrics.seasonal_naive_scale(train, 2) == pytest.approx(2.75)
     assert metrics.mase(np.array([10.0]), np.array([12.75]), train, 2) == pytest.approx(1.0)
+
+
+def test_mase_is_undefined_not_a_division_by_zero():
+    constant = np.full(30, 7.0)
+    assert metrics.mase(np.full(3, 8.0), np.full(3, 7.0), constant, 12) is None
+    assert "scale is 0" in metrics.mase_note(constant, 12)
+    short = np.arange(10.0)
+    assert metrics.seasonal_naive_scale(short, 12) is None                       # no silent lag-1 fallback
+    assert "not longer than one season" in metrics.mase_note(short, 12)

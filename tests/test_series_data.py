@@ -25,19 +25,20 @@ def test_windows():
     assert X.shape == (6, 3, 1) and Y[0, :, 0].tolist() == [3, 4]
 
 
-def test_chronological_split():
-    train, val, test = series.chronological_split(100, 0.2, 0.25)
-    assert (train.stop, val.start, val.stop, test.start) == (60, 60, 80, 80)
+def test_bundled_series_infer_their_season():
+    assert series.load_builtin("milk").season_label == "season 12 (inferred from monthly timestamps)"
+    assert series.load_builtin("usercount").season_label == "season 24 (inferred from hourly timestamps)"
+    assert series.load_builtin("airline", season=6).season_label == "season 6 (given by --season)"
 
 
 def test_corrected_scaler_never_sees_test_values():
     cfg = experiments.get("milk-lookback").config("quick")
     mode = lookback.modes(cfg)["corrected"]
     y = series.load_builtin("milk").column()
-    base = lookback.corrected_data(y, cfg, mode)
+    base = lookback.corrected_data(y, cfg, mode, 12)
     poisoned = y.copy()
     poisoned[base["train_end"]:] = 1e9
-    other = lookback.corrected_data(poisoned, cfg, mode)
+    other = lookback.corrected_data(poisoned, cfg, mode, 12)
     for scaler in ("scaler", "target_scaler"):
         assert np.allclose(base[scaler].low, other[scaler].low) and np.allclose(base[scaler].span, other[scaler].span)
     assert np.array_equal(base["x_train"], other["x_train"]) and np.array_equal(base["y_train"], other["y_train"])
@@ -47,17 +48,35 @@ def test_corrected_scaler_never_sees_test_values():
 def test_faithful_scaler_does_see_test_values():
     cfg = experiments.get("milk-lookback").config("quick")
     y = series.load_builtin("milk").column()
-    data = lookback.faithful_data(y, cfg, lookback.FAITHFUL)
+    data = lookback.faithful_data(y, cfg, lookback.FAITHFUL, 12)
     assert data["scaler"].fit_rows == len(y)
 
 
 def test_seq2seq_chronological_split_has_no_overlap_of_targets():
     cfg = experiments.get("usercount-seq2seq").config("quick")
-    d = seq2seq.prepare(cfg)
-    train_target_end = d["fit_sel"].max() + cfg["n_in"] + cfg["n_out"]
-    test_target_start = d["test_sel"].min() + cfg["n_in"]
-    assert train_target_end <= d["split"] <= test_target_start
-    assert d["scaler"].fit_rows == d["split"]
+    for mode in ("faithful", "corrected"):
+        d = seq2seq.prepare(cfg, mode)
+        assert d["fit_origins"].max() + cfg["n_out"] <= d["split"] <= d["test_origins"].min()
+    assert seq2seq.prepare(cfg, "faithful")["windows"].scaler.fit_rows == d["split"]
+
+
+def test_seq2seq_corrected_mode_starts_at_the_seasonal_naive():
+    """A zero output is the 24-hour seasonal naive forecast, and an untrained model outputs zero."""
+    from frameforecast.models import baselines
+    from frameforecast.models.series import build_seq2seq_attention
+
+    cfg = experiments.get("usercount-seq2seq").config("smoke")
+    d = seq2seq.prepare(cfg, "corrected")
+    w, origins, y = d["windows"], d["test_origins"], d["values"][:, d["target"]]
+    naive = baselines.forecast_at(baselines.seasonal_naive, y, origins, cfg["n_out"], 24)
+    assert np.allclose(w.base(origins)[..., d["target"]], naive)
+    model = build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, 8, 0.0, zero_start=True)
+    untrained = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., d["target"]]
+    assert np.allclose(untrained, naive)
+    poisoned = d["values"].copy()
+    poisoned[d["split"]:] = 1e9                   # the spread is fit on training rows only
+    other = seq2seq.Windows(poisoned, d["split"], cfg["n_in"], cfg["n_out"], 24, True)
+    assert np.allclose(other.spread, w.spread)
 
 
 def test_signal_generators_shapes_and_seeding():

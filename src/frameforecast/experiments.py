@@ -22,15 +22,17 @@ VIDEO = dict(
 VIDEO_SMOKE = dict(canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8,
                    gif_count=2)
 LOOKBACK = dict(
-    series="milk", column=None, time_column=None, season=12, test_fraction=0.33, val_fraction=0.2,
+    series="milk", column=None, time_column=None, season=None, test_fraction=0.33, val_fraction=0.2,
     units=4, look_back=1, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, seeds=5, seed=0,
     features="raw", scaler_fit="all", faithful_range=True, steps_per_execution=16,
 )
 SEQ2SEQ = dict(
-    series="usercount", columns=None, time_column=None, target="users", season=24, n_in=24, n_out=6,
+    series="usercount", columns=None, time_column=None, target="users", season=None, n_in=24, n_out=6,
     test_fraction=0.2, val_fraction=0.0, split="chronological", units=100, dropout=0.2, epochs=200,
     batch_size=10, learning_rate=0.01, clipnorm=1.0, patience=50, seeds=5, seed=0, horizon_hours=24,
-    steps_per_execution=8,
+    steps_per_execution=8, modes=("faithful", "corrected"),
+    corrected=dict(units=32, dropout=0.0, epochs=100, batch_size=10, learning_rate=3e-3, patience=15,
+                   val_fraction=0.2),
 )
 SIGNALS = dict(
     version=1, csv=None, columns=None, cell="gru", units=12, layers=2, optimizer="rmsprop", learning_rate=0.007,

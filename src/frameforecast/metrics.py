@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 SSIM_DATA_RANGE = 1.0  # the textbook value; OpenSTL's published SSIMs correspond to 2.0 (an old skimage default)
-BCE_EPS = 1e-7
 
 
 def _frames(array: np.ndarray) -> np.ndarray:
@@ -50,17 +49,44 @@ def ssim(pred, true, data_range: float = SSIM_DATA_RANGE) -> float:
     return float(ssim_per_frame(pred, true, data_range).mean())
 
 
+def _bce_terms(pred: np.ndarray, true: np.ndarray) -> np.ndarray:
+    """−(t·ln p + (1 − t)·ln(1 − p)) per pixel; +inf where p is exactly 0 or 1 and the target disagrees.
+
+    A term whose weight is 0 counts 0 (0 · ln 0 = 0), so an exact 0 against a target of exactly 0 costs nothing.
+    No epsilon: clipping would turn "infinitely wrong" into a number set by the epsilon.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on = np.where(true > 0, true * np.log(pred), 0.0)
+        off = np.where(true < 1, (1 - true) * np.log1p(-pred), 0.0)
+    return -(on + off)
+
+
 def bce_nats_per_frame(pred, true) -> float:
-    """Srivastava: Bernoulli cross-entropy in nats summed over the pixels of a frame, averaged over frames."""
-    p = np.clip(_frames(pred), BCE_EPS, 1 - BCE_EPS)
+    """Srivastava: Bernoulli cross-entropy in nats summed over the pixels of a frame, averaged over frames.
+
+    Predictions are clipped to [0, 1] first; the result is inf when any pixel is exactly 0 or 1 against a
+    disagreeing target (the site shows ∞).
+    """
+    terms = _bce_terms(np.clip(_frames(pred), 0, 1), _frames(true))
+    return float(terms.sum(axis=(2, 3)).mean())
+
+
+def bce_floor_nats_per_frame(true) -> float:
+    """The BCE of a perfect prediction (pred = true): the targets' own binary entropy, 0 only for 0/1 pixels."""
     t = _frames(true)
-    per_pixel = -(t * np.log(p) + (1 - t) * np.log(1 - p))
-    return float(per_pixel.sum(axis=(2, 3)).mean())
+    return float(_bce_terms(t, t).sum(axis=(2, 3)).mean())
+
+
+def binarise_targets(true) -> np.ndarray:
+    """Targets as booleans at 128: uint8 pixels ≥ 128, or [0, 1] floats ≥ 128/255."""
+    true = np.asarray(true)
+    frames = true[..., 0] if true.ndim == 5 and true.shape[-1] == 1 else true
+    return frames >= 128 if frames.dtype == np.uint8 else frames >= 128 / 255
 
 
 def binary_accuracy(pred, true_uint8_or_unit, threshold: float = 0.5) -> float:
-    """Per-pixel accuracy of pred > threshold against targets binarised at 128 (0.5 on a [0, 1] scale)."""
-    return float(np.mean((_frames(pred) > threshold) == (_frames(true_uint8_or_unit) >= 128 / 255)))
+    """Per-pixel accuracy of pred > threshold against targets binarised at 128 (uint8) or 128/255 (floats)."""
+    return float(np.mean((_frames(pred) > threshold) == binarise_targets(true_uint8_or_unit)))
 
 
 def per_timestep(pred, true) -> dict:
@@ -81,7 +107,7 @@ class VideoAccumulator:
     def __init__(self, with_accuracy: bool = False):
         self.with_accuracy = with_accuracy
         self.count = 0
-        self.sq = self.abs = self.bce = self.psnr = self.ssim = self.acc = 0.0
+        self.sq = self.abs = self.bce = self.bce_floor = self.psnr = self.ssim = self.acc = 0.0
         self.sq_t = self.ssim_t = None
 
     def add(self, pred, true):
@@ -91,15 +117,15 @@ class VideoAccumulator:
         sq_frame = (err ** 2).sum(axis=(2, 3))  # (n, t)
         self.sq += sq_frame.sum()
         self.abs += np.abs(err).sum()
-        p = np.clip(pred, BCE_EPS, 1 - BCE_EPS)
-        self.bce += (-(true * np.log(p) + (1 - true) * np.log(1 - p))).sum()
         clipped = np.clip(pred, 0, 1)
+        self.bce += _bce_terms(clipped, true).sum()
+        self.bce_floor += _bce_terms(true, true).sum()
         mse_clipped = np.mean((clipped - true) ** 2, axis=(2, 3))
         self.psnr += (-10 * np.log10(np.maximum(mse_clipped, 1e-10))).sum()
         ssim_frames = ssim_per_frame(clipped, true)
         self.ssim += ssim_frames.sum()
         if self.with_accuracy:
-            self.acc += np.mean((pred > 0.5) == (true >= 128 / 255), axis=(2, 3)).sum()
+            self.acc += np.mean((pred > 0.5) == binarise_targets(true), axis=(2, 3)).sum()
         self.sq_t = sq_frame.sum(axis=0) if self.sq_t is None else self.sq_t + sq_frame.sum(axis=0)
         self.ssim_t = ssim_frames.sum(axis=0) if self.ssim_t is None else self.ssim_t + ssim_frames.sum(axis=0)
         self.count += n * t
@@ -112,7 +138,8 @@ class VideoAccumulator:
             "mae_per_frame": self.abs / frames,
             "ssim": self.ssim / frames,
             "psnr": self.psnr / frames,
-            "bce_nats_per_frame": self.bce / frames,
+            "bce_nats_per_frame": self.bce / frames if np.isfinite(self.bce) else None,
+            "bce_floor_nats_per_frame": self.bce_floor / frames,
             "per_timestep": {"mse": (self.sq_t / self.sequences).tolist(),
                              "ssim": (self.ssim_t / self.sequences).tolist()},
         }
@@ -138,15 +165,31 @@ def smape(pred, true) -> float:
     return float(np.mean(terms))
 
 
-def seasonal_naive_scale(train, season: int) -> float:
-    """MASE's denominator: in-sample MAE of the seasonal naive forecast y[t − m] on the training part."""
-    train = np.asarray(train, float)
-    m = season if season and len(train) > season else 1
+def seasonal_naive_scale(train, season: int) -> float | None:
+    """MASE's one denominator: in-sample MAE of the seasonal naive forecast y[t − m] on the training part.
+
+    None when the training part is not longer than one season (there is no in-sample forecast to score).
+    """
+    train, m = np.asarray(train, float), season or 1
+    if len(train) <= m:
+        return None
     return float(np.mean(np.abs(train[m:] - train[:-m])))
 
 
-def mase(pred, true, train, season: int) -> float:
-    return mae(pred, true) / seasonal_naive_scale(train, season)
+def mase_note(train, season: int) -> str | None:
+    """Why MASE is shown as "—" for this training part, or None when it is defined."""
+    m = season or 1
+    scale = seasonal_naive_scale(train, m)
+    if scale is None:
+        return f"MASE —: the training part ({len(train)} points) is not longer than one season ({m})"
+    if scale == 0:
+        return f"MASE —: the lag-{m} seasonal naive forecast is exact on the training part, so its scale is 0"
+    return None
+
+
+def mase(pred, true, train, season: int) -> float | None:
+    scale = seasonal_naive_scale(train, season)
+    return mae(pred, true) / scale if scale else None
 
 
 def series_scores(pred, true, train, season: int) -> dict:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import hashlib
+import io
+import zlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -9,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
 
 
@@ -19,7 +25,6 @@ class CsvSpec:
     filename: str
     columns: tuple[str, ...]
     time_column: str
-    season: int
     read_options: dict = field(default_factory=dict)
     time_format: str | None = None
     description: str = ""
@@ -27,28 +32,37 @@ class CsvSpec:
 
 BUILTIN = {
     "milk": CsvSpec(
-        "monthly-milk-production-pounds-p.csv", ("Production",), "Month", 12,
+        "monthly-milk-production-pounds-p.csv", ("Production",), "Month",
         # the header has curly quotes, so the reader sees one field: name the columns ourselves
         {"header": 0, "names": ["Month", "Production"]}, "%Y-%m",
         "Monthly milk production, pounds per cow, 1962-01 … 1975-12 (168 months)"),
     "airline": CsvSpec(
-        "airline-passengers.csv", ("Passengers",), "Month", 12, {}, "%Y-%m",
+        "airline-passengers.csv", ("Passengers",), "Month", {}, "%Y-%m",
         "International airline passengers, thousands per month, 1949-01 … 1960-12 (144 months)"),
     "usercount": CsvSpec(
-        "usercount_app.csv", ("users", "sessions", "newusers"), "time", 24, {"sep": ";"}, "%d.%m.%y %H:%M",
+        "usercount_app.csv", ("users", "sessions", "newusers"), "time", {"sep": ";"}, "%d.%m.%y %H:%M",
         "Hourly users, sessions and new users of a web app, 2018-12-22 09:00 … 2018-12-29 09:00 (169 hours)"),
 }
+SEPARATORS = (",", ";", "\t", "|")
+LARGEST_VALUE = 1e150  # squares of larger values overflow float64, so no error metric could be computed
 
 
 @dataclass
 class Series:
-    """A (multi-column) series: values (L, F) float64, timestamps (or None), column names, source."""
+    """A (multi-column) series: values (L, F) float64, timestamps (or None), column names, source.
+
+    `source` is a file name or URL, never a path on this machine. `season_label` says where the season
+    came from; `notices` are the lines the loader wants the user to read (sorting, filling).
+    """
 
     values: np.ndarray
     times: pd.Index | None
     columns: list[str]
     source: str
     season: int | None = None
+    season_label: str = "no season"
+    frequency: str | None = None
+    notices: list[str] = field(default_factory=list)
 
     def __len__(self):
         return len(self.values)
@@ -61,73 +75,150 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("frameforecast.datasets") / "files" / BUILTIN[name].filename))
 
 
-def load_builtin(name: str, columns: list[str] | None = None) -> Series:
+def load_builtin(name: str, columns: list[str] | None = None, season: int | None = None) -> Series:
     if name not in BUILTIN:
         raise UserError(f"unknown series {name!r}; bundled series are: {', '.join(BUILTIN)}")
     spec = BUILTIN[name]
     return load_csv(bundled_path(name), list(columns or spec.columns), spec.time_column,
-                    read_options=spec.read_options, time_format=spec.time_format, season=spec.season)
+                    read_options=spec.read_options, time_format=spec.time_format, season=season)
+
+
+def _text(path: Path) -> tuple[str, list[str]]:
+    """The file's text: gzip unpacked, UTF-8 (with or without BOM) or else Latin-1; binary refused."""
+    raw = path.read_bytes()
+    notices = []
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise UserError(f"{path.name}: a damaged gzip file ({exc}); download or compress it again") from exc
+        notices.append(f"{path.name}: read as gzip-compressed CSV")
+    if b"\x00" in raw[:65536]:
+        raise UserError(f"{path.name}: looks like a binary file, not CSV text; export the data as a CSV file")
+    try:
+        return raw.decode("utf-8-sig"), notices
+    except UnicodeDecodeError:
+        notices.append(f"{path.name}: not valid UTF-8; read it as Latin-1")
+        return raw.decode("latin-1"), notices
+
+
+def _separator(text: str) -> str:
+    """The separator the header line uses most (comma when it has none: a single column)."""
+    header = text.lstrip().split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _numeric(raw: pd.Series, name: str, where: str) -> tuple[np.ndarray, bool]:
+    """Numbers of one column, NaN where missing or non-finite; True if it used decimal commas."""
+    text = raw.astype(str).str.strip()
+    blank = raw.isna().to_numpy() | (text == "").to_numpy() | text.str.lower().isin(["nan", "na", "null"]).to_numpy()
+    numeric = pd.to_numeric(raw.where(~blank), errors="coerce")
+    comma = False
+    bad = numeric.isna().to_numpy() & ~blank
+    if bad.any() and text[bad].str.fullmatch(r"[+-]?\d*,\d+").all():
+        numeric = pd.to_numeric(text.where(~blank).str.replace(",", ".", regex=False), errors="coerce")
+        comma, bad = True, numeric.isna().to_numpy() & ~blank
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise UserError(f"{where}: column {name!r} has a non-numeric value {text.iloc[row]!r} at data row "
+                        f"{row + 1} (line {row + 2}); fix or remove that row")
+    values = np.array(numeric.to_numpy(dtype=float), dtype=float)  # pandas may hand out a read-only view
+    huge = np.isfinite(values) & (np.abs(values) > LARGEST_VALUE)
+    if huge.any():
+        row = int(np.flatnonzero(huge)[0])
+        raise UserError(f"{where}: column {name!r} has {text.iloc[row]} at data row {row + 1} (line {row + 2}), "
+                        f"beyond ±{LARGEST_VALUE:g} where squared errors overflow; rescale the column")
+    values[~np.isfinite(values)] = np.nan  # inf and -inf are missing data
+    return values, comma
+
+
+def _refuse_missing(values: np.ndarray, columns: list[str], where: str, raw_text: pd.DataFrame) -> None:
+    for j, name in enumerate(columns):
+        missing = np.isnan(values[:, j])
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            cell = str(raw_text[name].iloc[row]).strip() if row < len(raw_text) else ""
+            what = f"a non-finite value {cell!r}" if cell.lower().lstrip("+-") in ("inf", "infinity") else \
+                "a missing value"
+            raise UserError(f"{where}: column {name!r} has {int(missing.sum())} missing or non-finite value(s), "
+                            f"the first ({what}) at data row {row + 1} (line {row + 2}); fix them, or pass --fill "
+                            "to interpolate")
 
 
 def load_csv(path: str | Path, columns: list[str], time_column: str | None = None, *, fill: bool = False,
-             read_options: dict | None = None, time_format: str | None = None, season: int | None = None) -> Series:
-    """Read numeric `columns` (and optionally a time column) from a CSV; UserError on any bad input."""
+             read_options: dict | None = None, time_format: str | None = None, season: int | None = None,
+             name: str | None = None) -> Series:
+    """Read numeric `columns` and an optional time column from a CSV; UserError on any bad input.
+
+    With a time column the rows are sorted by time, duplicates and gaps refused (or gaps filled with
+    `fill`), and the season inferred from the step unless `season` is given.
+    """
     path = Path(path)
+    where = name or path.name
     if not path.exists():
-        raise UserError(f"{path}: file not found; check the path given to --csv")
+        raise UserError(f"{where}: file not found; check the path given to --csv")
+    if path.is_dir():
+        raise UserError(f"{where}: is a folder, not a CSV file; pass the CSV file itself to --csv")
     if path.stat().st_size == 0:
-        raise UserError(f"{path}: the file is empty; give a CSV with a header row and one row per time step")
-    options = {"sep": None, "engine": "python"} if read_options is None else dict(read_options)
+        raise UserError(f"{where}: the file is empty; give a CSV with a header row and one row per time step")
+    text, notices = _text(path)
+    options = {"sep": _separator(text), "dtype": str, "keep_default_na": False, "skipinitialspace": True}
+    options.update(read_options or {})
     try:
-        frame = pd.read_csv(path, **options)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]}); save it as plain comma- or "
+        frame = pd.read_csv(io.StringIO(text), **options)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise UserError(f"{where}: not a readable CSV ({str(exc).splitlines()[0]}); save it as plain comma- or "
                         "semicolon-separated text with a header row") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     wanted = list(columns) + ([time_column] if time_column else [])
-    for name in wanted:
-        if name not in frame.columns:
-            raise UserError(f"{path}: no column {name!r}; the columns are {', '.join(map(repr, frame.columns))} "
+    for column in wanted:
+        if column not in frame.columns:
+            raise UserError(f"{where}: no column {column!r}; the columns are {', '.join(map(repr, frame.columns))} "
                             "— pass one of them to --column/--time-column")
     if len(frame) == 0:
-        raise UserError(f"{path}: the file has a header but no data rows")
+        raise UserError(f"{where}: the file has a header but no data rows")
     values = np.empty((len(frame), len(columns)))
-    for j, name in enumerate(columns):
-        raw = frame[name]
-        numeric = pd.to_numeric(raw, errors="coerce")
-        bad = numeric.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise UserError(f"{path}: column {name!r} has a non-numeric value {str(raw.iloc[row])!r} at data row "
-                            f"{row + 1} (line {row + 2}); fix or remove that row")
-        missing = numeric.isna().to_numpy()
-        if missing.any():
-            if not fill:
-                row = int(np.flatnonzero(missing)[0])
-                raise UserError(f"{path}: column {name!r} has {int(missing.sum())} missing value(s), the first at data "
-                                f"row {row + 1} (line {row + 2}); fill them in, or pass --fill to interpolate linearly")
-            numeric = numeric.interpolate(limit_direction="both")
-        values[:, j] = numeric.to_numpy(dtype=float)
-    times = None
+    for j, column in enumerate(columns):
+        values[:, j], comma = _numeric(frame[column], column, where)
+        if comma:
+            notices.append(f"{where}: column {column!r} uses decimal commas; read them as decimal points")
+    times, frequency, inferred = None, None, None
     if time_column:
-        try:
-            times = pd.Index(pd.to_datetime(frame[time_column], format=time_format))
-        except (ValueError, TypeError):
-            times = pd.Index(frame[time_column].astype(str))
-    return Series(values, times, list(columns), str(path), season)
+        times = time_axis.parse(frame[time_column], time_column, where, time_format)
+        axis = time_axis.regularise(times, values, where, fill=fill)
+        times, values, frequency, inferred = axis.times, axis.values, axis.frequency, axis.season
+        notices += axis.notices
+    missing = np.isnan(values)
+    if missing.any():
+        if not fill:
+            _refuse_missing(values, columns, where, frame)
+        values = time_axis.interpolate(values, times)
+        notices.append(f"{where}: interpolated {int(missing.sum())} missing or non-finite value(s) (--fill)")
+    if season is not None:
+        label = f"season {season} (given by --season)"
+    elif inferred is not None:
+        season, label = inferred, f"season {inferred} (inferred from {frequency} timestamps)"
+    elif frequency is not None:
+        label = f"no season inferred from {frequency} timestamps"
+    else:
+        label = "no season (no time column)"
+    return Series(values, times, list(columns), where, season, label, frequency, notices)
 
 
 def load_url(url: str, columns: list[str], time_column: str | None = None, *, fill: bool = False,
              season: int | None = None) -> Series:
     """Download a CSV (cached) and read it like a local file."""
     from frameforecast.datasets.download import fetch
-    import hashlib
 
     filename = "url-" + hashlib.sha256(url.encode()).hexdigest()[:16] + ".csv"
     path = fetch(url, filename, None, offline_hint="download it yourself and pass --csv PATH")
-    series = load_csv(path, columns, time_column, fill=fill, season=season)
-    series.source = url
-    return series
+    head = path.read_bytes()[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        path.unlink(missing_ok=True)  # keep no bad copy in the cache
+        raise UserError(f"{url}: the server sent an HTML page, not a CSV; use the link to the raw CSV file")
+    return load_csv(path, columns, time_column, fill=fill, season=season, name=url)
 
 
 # ---------------------------------------------------------------- windows and splits
@@ -157,11 +248,3 @@ def seq2seq_windows(values: np.ndarray, n_in: int, n_out: int, stride: int = 1):
     X = np.stack([values[s:s + n_in] for s in starts]) if len(starts) else np.empty((0, n_in, values.shape[1]))
     Y = np.stack([values[s + n_in:s + n_in + n_out] for s in starts]) if len(starts) else np.empty((0, n_out, values.shape[1]))
     return X, Y
-
-
-def chronological_split(length: int, test_fraction: float, val_fraction: float = 0.0):
-    """Index ranges (train, val, test) in time order; val is the tail of the training part."""
-    n_test = int(round(length * test_fraction))
-    n_trainval = length - n_test
-    n_val = int(round(n_trainval * val_fraction))
-    return range(0, n_trainval - n_val), range(n_trainval - n_val, n_trainval), range(n_trainval, length)

@@ -30,6 +30,15 @@ VIDEO_BASELINES = {"all-black frame": all_black, "copy last frame": copy_last_fr
 
 
 # ---------------------------------------------------------------- series
+class BaselineRefused(ValueError):
+    """This baseline cannot forecast from this origin without reading the future or wrapping around."""
+
+
+def _require_history(origin: int, needed: int, season: int) -> None:
+    if origin < needed:
+        raise BaselineRefused(f"origin {origin} has less than one season ({season}) of history before it")
+
+
 def persistence(y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
     """The last known value, repeated."""
     return np.full(horizon, y[origin - 1], dtype=float)
@@ -37,12 +46,14 @@ def persistence(y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
 
 def seasonal_naive(y: np.ndarray, origin: int, horizon: int, season: int, **_) -> np.ndarray:
     """The value one season earlier: y[t − m] (for h > m, the last known season repeated)."""
+    _require_history(origin, season, season)
     steps = np.arange(horizon)
     return y[origin - season + steps % season].astype(float)
 
 
 def seasonal_naive_last_change(y: np.ndarray, origin: int, horizon: int, season: int, **_) -> np.ndarray:
     """y[t − m] + y[o − 1] − y[o − 1 − m]: last season, shifted by how much the level moved since then."""
+    _require_history(origin, season + 1, season)
     return seasonal_naive(y, origin, horizon, season) + (y[origin - 1] - y[origin - 1 - season])
 
 
@@ -62,7 +73,7 @@ class HoltWinters:
     def __init__(self, train: np.ndarray, season: int):
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-        self.season = season
+        self.season, self.fit_length = season, len(train)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fit = ExponentialSmoothing(train, trend="add", seasonal="add", seasonal_periods=season,
@@ -72,6 +83,8 @@ class HoltWinters:
     def __call__(self, y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+        if origin < self.fit_length:
+            raise BaselineRefused(f"origin {origin} lies inside the {self.fit_length} points it was fitted on")
         p = self.params
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -22,9 +22,13 @@ def build_lookback_members(look_back: int, features: int, units: int, members: i
     return keras.Model(inputs, merged, name="lookback_lstm_members")
 
 
-def build_seq2seq_attention(n_in: int, n_out: int, features: int, units: int, dropout: float) -> keras.Model:
+def build_seq2seq_attention(n_in: int, n_out: int, features: int, units: int, dropout: float,
+                            zero_start: bool = False) -> keras.Model:
     """The Multivariate Seq2Seq original: encoder LSTM → BatchNorm on h, c → RepeatVector → decoder LSTM
-    → dot attention over the encoder outputs → TimeDistributed(Dense(features))."""
+    → dot attention over the encoder outputs → TimeDistributed(Dense(features)).
+
+    zero_start: the read-out starts at zero, so an untrained model outputs exactly 0 (the corrected
+    mode's targets are corrections to a naive forecast: training starts from that forecast)."""
     inputs = keras.Input((n_in, features), name="past")
     enc_out, h, c = layers.LSTM(units, activation="elu", dropout=dropout, return_sequences=True,
                                 return_state=True, name="encoder")(inputs)
@@ -38,7 +42,8 @@ def build_seq2seq_attention(n_in: int, n_out: int, features: int, units: int, dr
     context = layers.Dot(axes=(2, 1), name="context")([weights, enc_out])
     context = layers.BatchNormalization(momentum=0.6, name="norm_context")(context)
     merged = layers.Concatenate(name="merge")([context, dec_out])
-    out = layers.TimeDistributed(layers.Dense(features), name="future")(merged)
+    readout = layers.Dense(features, kernel_initializer="zeros" if zero_start else "glorot_uniform")
+    out = layers.TimeDistributed(readout, name="future")(merged)
     return keras.Model(inputs, out, name="seq2seq_attention")
 
 

@@ -4,7 +4,7 @@ parser and pdoc), related work."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from frameforecast import experiments
 
@@ -18,16 +18,26 @@ METRIC_DOCS = [
      "which gives higher values: compare with care."),
     ("PSNR", "−10 · log10(mean over pixels (clip(pred) − true)²), averaged over frames",
      "A log view of per-pixel MSE; dominated by the black background."),
-    ("BCE nats per frame", "−Σ_pixels [t·ln p + (1 − t)·ln(1 − p)], averaged over frames and sequences",
-     "Srivastava et al.'s unit. Shi et al.'s table sums over the 10 predicted frames (= 10 × this)."),
-    ("binary pixel accuracy", "mean over pixels of [(pred > 0.5) = (true ≥ 128/255)]",
+    ("BCE nats per frame", "−Σ_pixels [t·ln p + (1 − t)·ln(1 − p)], averaged over frames and sequences; predictions "
+     "clipped to [0, 1], no epsilon",
+     "Srivastava et al.'s unit. Shi et al.'s table sums over the 10 predicted frames (= 10 × this). A pixel "
+     "predicted exactly 0 or 1 against a disagreeing target costs ln 0 = −∞: the all-black and copy-last frames "
+     "do this, so their BCE is shown as ∞ (any epsilon would make it a number set by the epsilon, not by the "
+     "baseline). Floor: on grayscale targets even a perfect prediction (p = t) scores Σ_pixels H(t), the targets' "
+     "own binary entropy, not 0 — each table states that floor; only binarised targets have a floor of 0."),
+    ("binary pixel accuracy", "mean over pixels of [(pred > 0.5) = (true ≥ 128)] — 128 on uint8 targets, 128/255 "
+     "on [0, 1] targets",
      "Only to compare with the frame-forecast original. Frames are ≈ 95 % black, so an all-black frame already "
      "scores ≈ 95 %: the number says almost nothing on its own."),
     ("RMSE, MAE", "√mean (F − A)², mean |F − A| in the series' original units",
      "Scale-dependent: compare only on the same series and test points."),
     ("sMAPE", "mean of 200 · |F − A| / (|A| + |F|), in percent", "Undefined-ish near zero; fine for positive series."),
-    ("MASE", "MAE / in-sample MAE of the seasonal naive forecast y[t − m] on the training part",
-     "Below 1: better than last season's value was in-sample. Scale-free, so comparable across series."),
+    ("MASE", "MAE / in-sample MAE of the seasonal naive forecast y[t − m] on the training part (the one definition "
+     "everywhere; m is the season shown with each table, 1 for series without one; for generated signals the "
+     "training part is a 1000-window sample of the training stream)",
+     "Below 1: better than last season's value was in-sample. Scale-free, so comparable across series. Shown as — "
+     "when the scale is 0 (a constant or exactly seasonal training part) or the training part is not longer "
+     "than one season: nothing is divided by zero."),
 ]
 
 BASELINE_DOCS = [
@@ -35,10 +45,13 @@ BASELINE_DOCS = [
     ("copy last frame", "repeats the last input frame", "any motion model must beat standing still"),
     ("mean input frame", "repeats the mean of the input frames", "a blurry 'where digits have been' guess"),
     ("persistence", "y[t − 1]", "a model that only lags the truth by one step scores about this"),
-    ("seasonal naive", "y[t − m] (m = 12 monthly, 24 hourly)", "'same month last year'"),
+    ("seasonal naive", "y[t − m] (m = the season: given by --season, or from the timestamps: hourly 24, daily 7, "
+     "weekly 52, monthly 12, quarterly 4)", "'same month last year'; refused (left out, with the reason) at an "
+     "origin with less than one season of history"),
     ("seasonal naive + last change", "y[t − m] + y[t − 1] − y[t − m − 1]", "last season shifted to today's level"),
     ("drift", "y[t − 1] + h · (y[t − 1] − y[0]) / (t − 1)", "the average trend carried forward"),
-    ("Holt-Winters", "additive trend and season, fitted on the training part, re-run (not re-fit) to each origin",
+    ("Holt-Winters", "additive trend and season, fitted on the training part, re-run (not re-fit) to each origin; "
+     "left out when a test origin lies inside the part it was fitted on (shuffled splits)",
      "the classical statistical forecaster"),
 ]
 
@@ -96,7 +109,8 @@ def model_for(name: str, cfg: dict):
         mode = cfg["corrected"]
         return series.build_lookback(mode["look_back"], 1, mode["units"])
     if exp.family == "seq2seq":
-        return series.build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, cfg["units"], cfg["dropout"])
+        mode = cfg["corrected"]
+        return series.build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, mode["units"], mode["dropout"], True)
     from frameforecast.datasets.signals import GENERATORS
     import numpy as np
 
@@ -123,7 +137,8 @@ def methodology(collected: dict) -> dict:
         schedules = {p: {k: v for k, v in exp.profiles.get(p, {}).items()} for p in experiments.PROFILES}
         rows.append({"name": name, "exp": exp, "profile": profile, "params": model.count_params(),
                      "layers": layer_table(model), "schedules": schedules,
-                     "loss": cfg.get("loss", "mse"), "settings": {k: v for k, v in cfg.items()
+                     "loss": cfg.get("loss", "mse"), "settings": {k: PurePath(v).name if k == "csv" and v else v
+                                                                  for k, v in cfg.items()
                                                                   if not isinstance(v, (dict, list, tuple))}})
     return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shlex
+from pathlib import PurePath
 
 from frameforecast import experiments
 
@@ -37,6 +38,11 @@ def _mean(value):
     return value["mean"] if isinstance(value, dict) else value
 
 
+def data_name(cfg: dict) -> str:
+    """A user's data as the site names it: the URL, or the file name — never a path on the build machine."""
+    return cfg["url"] if cfg.get("url") else PurePath(cfg["csv"]).name if cfg.get("csv") else str(cfg.get("series"))
+
+
 def command_for(name: str, cfg: dict, profile: str) -> str:
     """The exact command that reproduces a run."""
     if not (cfg.get("csv") or cfg.get("url")):
@@ -44,7 +50,7 @@ def command_for(name: str, cfg: dict, profile: str) -> str:
     options = ["--profile", profile]
     for key in ("csv", "url", "column", "time_column", "season"):
         if cfg.get(key) is not None:
-            options += [f"--{key.replace('_', '-')}", str(cfg[key])]
+            options += [f"--{key.replace('_', '-')}", data_name(cfg) if key == "csv" else str(cfg[key])]
     if cfg.get("columns"):
         options += ["--columns", ",".join(cfg["columns"])]
     quoted = " ".join(shlex.quote(o) for o in options)
@@ -68,27 +74,44 @@ def headline(metrics: dict) -> dict:
         return {"label": f"{label} ({metrics['headline_output']}, {metrics['test_set']['name']} test set)",
                 "model": model, "baseline": best, "baseline_value": baselines[best][key], "beats": beats,
                 "extra": f"SSIM {fmt(res['model']['ssim'])}"}
-    if family == "lookback":
-        mode = "corrected" if "corrected" in metrics["modes"] else next(iter(metrics["modes"]))
-        res = metrics["modes"][mode]
-        best = min(res["baselines"], key=lambda n: res["baselines"][n]["rmse"])
-        model = res["model"]["rmse"]
-        return {"label": f"test RMSE, {mode} mode, mean ± sd over {res['seeds']} seeds", "model": model,
-                "baseline": best, "baseline_value": res["baselines"][best]["rmse"],
-                "beats": model["mean"] < res["baselines"][best]["rmse"], "extra": f"MASE {fmt(res['model']['mase'])}"}
-    if family == "seq2seq":
-        best = min(metrics["baselines"], key=lambda n: metrics["baselines"][n]["mase"])
-        h = metrics["next_hours"]["headline"]
-        return {"label": f"test MASE ({metrics['series']['target']}, {metrics['seeds']} seeds)",
-                "model": metrics["model"]["mase"], "baseline": best,
-                "baseline_value": metrics["baselines"][best]["mase"],
-                "beats": metrics["model"]["mase"]["mean"] < metrics["baselines"][best]["mase"],
-                "extra": f"{h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({fmt(h['low'], 0)}–{fmt(h['high'], 0)})"}
+    if family in ("lookback", "seq2seq"):
+        key = "rmse" if family == "lookback" else "mase"
+        modes = metrics["modes"]
+        mode = "corrected" if "corrected" in modes else next(iter(modes))
+        res = modes[mode]
+        best, best_value = _best(res["baselines"], key)
+        model = res["ensemble"][key]
+        shrunk = f", shrunk toward {res['shrinkage']['toward']} (λ {res['shrinkage']['lambda']:.2f})" \
+            if res.get("shrinkage") else ""
+        extra = f"per seed {fmt(res['model'][key])}; {metrics['series']['season_label']}"
+        if family == "seq2seq":
+            h = metrics["next_hours"]["headline"]
+            extra += f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({fmt(h['low'], 0)}–{fmt(h['high'], 0)})"
+        return {"label": f"test {key.upper()}, {mode} mode, {res['seeds']}-seed ensemble{shrunk}", "model": model,
+                "baseline": best, "baseline_value": best_value,
+                "beats": model is not None and best_value is not None and model <= best_value, "extra": extra}
     best = min(metrics["baselines"], key=lambda n: metrics["baselines"][n]["rmse"])
     return {"label": "test RMSE", "model": metrics["model"]["rmse"], "baseline": best,
             "baseline_value": metrics["baselines"][best]["rmse"],
             "beats": metrics["model"]["rmse"] < metrics["baselines"][best]["rmse"],
             "extra": f"{metrics['test_windows']} test windows"}
+
+
+def published_note(metrics: dict, published: dict) -> str:
+    """Where a published number was measured, and whether it is comparable with this run's headline."""
+    ours = metrics.get("test_set", {}).get("name")
+    if ours is not None and not published["test_set"].startswith(ours):
+        return f"{published['test_set']} — not comparable with this {ours}-set headline"
+    return f"measured on: {published['test_set']}"
+
+
+def _best(scores: dict, key: str) -> tuple[str | None, float | None]:
+    """The baseline with the lowest value of `key` (a "—" value never wins)."""
+    ranked = [n for n in scores if scores[n].get(key) is not None]
+    if not ranked:
+        return None, None
+    name = min(ranked, key=lambda n: scores[n][key])
+    return name, scores[name][key]
 
 
 def _thumbnail(assets: list[str]) -> str | None:
@@ -128,18 +151,33 @@ def _card(folder: str, exp, run) -> dict:
             card["command"] = f"frameforecast run {exp.name} --profile quick"
         return card
     metrics, cfg = run["metrics"], run["config"]
+    card["published_note"] = published_note(metrics, card["published"][0]) if card["published"] else ""
     card.update(run=True, headline=headline(metrics), thumbnail=_thumbnail(run["assets"]),
                 profile=metrics.get("profile", "?"), command=command_for(exp.name, cfg, metrics.get("profile", "quick")))
     if cfg.get("column") or cfg.get("csv"):
-        card["title"] = f"Look-back LSTM on {cfg.get('csv') or cfg.get('url')} · column {cfg.get('column')}"
+        card["title"] = f"Look-back LSTM on {data_name(cfg)} · column {cfg.get('column')}"
     if cfg.get("scaled_down") and metrics.get("profile") == "quick":
         card["scaled_down"] = cfg["scaled_down"]
     return card
 
 
 # ---------------------------------------------------------------- pages
+UNBOUNDED = {"bce_nats_per_frame"}  # a None here means infinite, not unknown (metrics.bce_nats_per_frame)
+
+
+def _cell(scores: dict, key: str) -> str:
+    if key in UNBOUNDED and key in scores and scores[key] is None:
+        return "∞"
+    return fmt(scores.get(key))
+
+
 def _row(label: str, kind: str, scores: dict, columns, note: str = "") -> dict:
-    return {"label": label, "kind": kind, "cells": [fmt(scores.get(k)) for k, _ in columns], "note": note}
+    return {"label": label, "kind": kind, "cells": [_cell(scores, k) for k, _ in columns], "note": note}
+
+
+BCE_NOTE = ("BCE ∞: some predicted pixel is exactly 0 or 1 where the target disagrees (an all-black or copied frame "
+            "does this), so the cross-entropy is infinite; no epsilon is added to hide it. A perfect prediction of "
+            "these grayscale targets would still score {floor} nats/frame: their own entropy.")
 
 
 def page(card: dict, run: dict) -> dict:
@@ -152,7 +190,7 @@ def page(card: dict, run: dict) -> dict:
     if family == "lookback":
         return {**base, "template": "series", "tables": _lookback_tables(metrics)}
     if family == "seq2seq":
-        return {**base, "template": "series", "tables": [_seq2seq_table(metrics)]}
+        return {**base, "template": "series", "tables": _seq2seq_tables(metrics)}
     return {**base, "template": "series", "tables": [_signals_table(metrics)]}
 
 
@@ -165,8 +203,11 @@ def _video_tables(metrics: dict) -> list[dict]:
     for output, res in metrics["results"].items():
         rows = [_row("model", "model", res["model"], columns)]
         rows += [_row(name, "baseline", scores, columns) for name, scores in res.items() if name != "model"]
+        caption = test["origin"]
+        if "bce_floor_nats_per_frame" in res["model"]:
+            caption += ". " + BCE_NOTE.format(floor=fmt(res["model"]["bce_floor_nats_per_frame"]))
         tables.append({"title": f"{output}: {test['name']} test set, {test['size']} sequences",
-                       "caption": test["origin"], "columns": [c for _, c in columns], "rows": rows})
+                       "caption": caption, "columns": [c for _, c in columns], "rows": rows})
     if "training_data_results" in metrics:
         tr = metrics["training_data_results"]
         cols = [("binary_accuracy", "binary pixel accuracy"), ("mse_per_frame", "MSE / frame"),
@@ -187,26 +228,44 @@ def _published_video(card: dict, metrics: dict) -> dict:
                      "the same column as these and are not directly comparable.")}
 
 
+def _series_caption(metrics: dict, res: dict) -> str:
+    """Season used, MASE scale, any refused baseline, and shrinkage: said under every series table."""
+    parts = [f"{metrics['series']['season_label']}; MASE scaled by the in-sample MAE of the lag-"
+             f"{metrics['series']['season']} seasonal naive forecast on the training part"]
+    if res.get("mase_note"):
+        parts.append(res["mase_note"])
+    parts += [f"{name} left out: {why}" for name, why in res.get("refused_baselines", {}).items()]
+    if res.get("shrinkage"):
+        sh = res["shrinkage"]
+        parts.append(f"ensemble shrunk toward {sh['toward']}: forecast = baseline + λ · (ensemble − baseline), "
+                     f"λ = {sh['lambda']:.2f} chosen on the last training windows (validation), never on test data")
+    return "; ".join(parts)
+
+
+def _mode_table(title: str, label: str, res: dict, metrics: dict, extra_caption: str = "") -> dict:
+    rows = [_row(f"{label} ({res['seeds']}-seed ensemble)", "model", res["ensemble"], SERIES_COLUMNS,
+                 "mean of the seeds' forecasts" + (" , shrunk" if res.get("shrinkage") else "")),
+            _row(f"{label}, single seed", "model", res["model"], SERIES_COLUMNS,
+                 f"mean ± sd over {res['seeds']} seeds")]
+    rows += [_row(name, "baseline", s, SERIES_COLUMNS) for name, s in res["baselines"].items()]
+    caption = "; ".join(filter(None, [extra_caption, "; ".join(res["flags"]), _series_caption(metrics, res)]))
+    return {"title": title, "caption": caption, "columns": [c for _, c in SERIES_COLUMNS], "rows": rows,
+            "flags": res["flags"]}
+
+
 def _lookback_tables(metrics: dict) -> list[dict]:
-    tables = []
-    for mode, res in metrics["modes"].items():
-        rows = [_row(f"LSTM ({mode})", "model", res["model"], SERIES_COLUMNS, f"mean ± sd over {res['seeds']} seeds")]
-        rows += [_row(name, "baseline", s, SERIES_COLUMNS) for name, s in res["baselines"].items()]
-        tables.append({"title": f"{mode} mode: {res['test_points']} one-step test forecasts (original units)",
-                       "caption": "; ".join(res["flags"]) or
-                       f"scaler fit on the first {res['scaler_fit_rows']} rows (training part only)",
-                       "columns": [c for _, c in SERIES_COLUMNS], "rows": rows, "flags": res["flags"]})
-    return tables
+    return [_mode_table(f"{mode} mode: {res['test_points']} one-step test forecasts (original units)",
+                        f"LSTM ({mode})", res, metrics,
+                        "" if res["flags"] else f"scaler fit on the first {res['scaler_fit_rows']} rows "
+                                                "(training part only)")
+            for mode, res in metrics["modes"].items()]
 
 
-def _seq2seq_table(metrics: dict) -> dict:
-    rows = [_row("seq2seq LSTM + attention", "model", metrics["model"], SERIES_COLUMNS,
-                 f"mean ± sd over {metrics['seeds']} seeds")]
-    rows += [_row(name, "baseline", s, SERIES_COLUMNS) for name, s in metrics["baselines"].items()]
+def _seq2seq_tables(metrics: dict) -> list[dict]:
     s = metrics["series"]
-    return {"title": f"{s['target']}: {metrics['test_windows']} test windows × 6 hours ({s['split']} split)",
-            "caption": "MASE is scaled by the in-sample MAE of the 24-hour seasonal naive forecast.",
-            "columns": [c for _, c in SERIES_COLUMNS], "rows": rows, "flags": []}
+    return [_mode_table(f"{mode} mode · {s['target']}: {res['test_windows']} test windows × {len(res['truth'][0])} "
+                        f"steps ({res['split']} split)", f"seq2seq LSTM + attention ({mode})", res, metrics)
+            for mode, res in metrics["modes"].items()]
 
 
 def _signals_table(metrics: dict) -> dict:

@@ -11,7 +11,8 @@ from frameforecast.atomic import write_json
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
 from frameforecast.stages import read_json
-from frameforecast.stages.series_common import Scaler, baseline_scores, best_baseline, load_configured, summarise_seeds
+from frameforecast.stages.series_common import (Scaler, baseline_scores, best_baseline, ensemble, load_configured,
+                                                shrink, shrinkage, summarise_seeds)
 from frameforecast.training import fit, load_model
 
 FAITHFUL = dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None,
@@ -33,14 +34,14 @@ def modes(cfg: dict) -> dict:
     return {name: table[name] for name in names}
 
 
-def _load(cfg: dict) -> tuple[np.ndarray, series_data.Series]:
+def _load(cfg: dict, log=print) -> tuple[np.ndarray, series_data.Series]:
     column = cfg.get("column")
-    series = load_configured(cfg, [column] if column else [])
+    series = load_configured(cfg, [column] if column else [], log=log)
     return series.column(), series
 
 
 # ---------------------------------------------------------------- the two protocols
-def faithful_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
+def faithful_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     """The tutorial's protocol: scaler on ALL data (leak), 67/33 split, `range(len - look_back - 1)`."""
     lb = mode["look_back"]
     train_end = int(len(y) * (1 - cfg["test_fraction"]))
@@ -55,7 +56,7 @@ def faithful_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
                 to_units=lambda pred, idx: scaler.inverse(np.asarray(pred)[:, None])[:, 0])
 
 
-def corrected_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
+def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     """No leak: scalers fit on the training part only; every test point is forecast one step ahead.
 
     features="seasonal-difference": the inputs are the last `look_back` seasonal differences
@@ -63,7 +64,7 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
     naive + last change forecast, so the forecast is y[t − m] + d[t − 1] + ê[t].
     features="raw": the inputs are the last `look_back` values and the target is y[t], min-max scaled.
     """
-    lb, m = mode["look_back"], cfg.get("season") or 1
+    lb, m = mode["look_back"], season
     train_end = int(len(y) * (1 - cfg["test_fraction"]))
     seasonal = mode["features"] == "seasonal-difference" and m > 1
     offset = m + 1 if seasonal else 0
@@ -90,14 +91,14 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict) -> dict:
     x_trainval, y_trainval = windows[is_train], scaled_out[all_targets[is_train]]
     n_val = max(1, int(round(len(x_trainval) * cfg["val_fraction"])))
     return dict(x_train=x_trainval[:-n_val], y_train=y_trainval[:-n_val],
-                validation=(x_trainval[-n_val:], y_trainval[-n_val:]),
+                validation=(x_trainval[-n_val:], y_trainval[-n_val:]), val_targets=all_targets[is_train][-n_val:],
                 x_test=windows[~is_train], targets=all_targets[~is_train], train_end=train_end, scaler=in_scaler,
-                target_scaler=out_scaler,
+                target_scaler=out_scaler, base=base if seasonal else None,
                 to_units=lambda pred, idx: out_scaler.inverse(np.asarray(pred)[:, None])[:, 0] + base(idx))
 
 
-def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict) -> dict:
-    return (faithful_data if mode_name == "faithful" else corrected_data)(y, cfg, mode)
+def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict, season: int) -> dict:
+    return (faithful_data if mode_name == "faithful" else corrected_data)(y, cfg, mode, season)
 
 
 # ---------------------------------------------------------------- train / evaluate / render
@@ -112,10 +113,10 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
     from frameforecast.models.series import build_lookback
 
-    y, series = _load(cfg)
-    info = {"modes": {}, "source": series.source, "length": len(y)}
+    y, series = _load(cfg, log)
+    info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
     for mode_name, mode in modes(cfg).items():
-        data = prepare(y, cfg, mode_name, mode)
+        data = prepare(y, cfg, mode_name, mode, series.season)
         common = dict(epochs=mode["epochs"], loss="mse", learning_rate=mode["learning_rate"],
                       batch_size=mode["batch_size"], patience=mode["patience"], strategy=strategy,
                       restart=restart, steps_per_execution=cfg["steps_per_execution"], log=log)
@@ -139,41 +140,64 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     return info
 
 
+def _seed_forecasts(run_dir: Path, mode_name: str, mode: dict, data: dict, x: np.ndarray, idx) -> list:
+    """Each seed's forecasts of the points idx (inputs x), in original units."""
+    if mode_name == "faithful":
+        raw = np.asarray(load_model(run_dir / mode_name / "model.keras").predict(x, verbose=0)).reshape(len(idx), -1)
+        return [data["to_units"](raw[:, k], idx) for k in range(raw.shape[1])]
+    return [data["to_units"](load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras")
+                             .predict(x, verbose=0)[:, 0], idx) for seed in range(mode["seeds"])]
+
+
+def _ensemble_forecast(run_dir: Path, mode_name: str, mode: dict, data: dict, y: np.ndarray, per_seed: list):
+    """The seeds' mean forecast; in the corrected mode shrunk toward its naive start by a validation-chosen λ."""
+    forecast = ensemble(per_seed)
+    if data.get("base") is None:
+        return forecast, None
+    val_idx = data["val_targets"]
+    val_model = ensemble(_seed_forecasts(run_dir, mode_name, mode, data, data["validation"][0], val_idx))
+    val_base, val_truth = data["base"](val_idx), y[val_idx]
+    weight = shrinkage(val_model, val_base, val_truth)
+    shrunk_val = shrink(val_model, val_base, weight)
+    info = {"lambda": weight, "toward": "seasonal naive + last change", "validation_points": len(val_idx),
+            "validation_rmse": {"ensemble": metrics.rmse(val_model, val_truth),
+                                "shrunk": metrics.rmse(shrunk_val, val_truth),
+                                "baseline": metrics.rmse(val_base, val_truth)}}
+    return shrink(forecast, data["base"](data["targets"]), weight), info
+
+
 def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
-    y, series = _load(cfg)
-    season = cfg.get("season")
+    y, series = _load(cfg, log)
+    season = series.season
     report = {"experiment": cfg["experiment"], "family": "lookback", "profile": cfg["profile"],
-              "series": {"source": series.source, "column": series.columns[0], "length": len(y), "season": season},
-              "modes": {}}
+              "series": {"source": series.source, "column": series.columns[0], "length": len(y), "season": season,
+                         "season_label": series.season_label}, "modes": {}}
     for mode_name, mode in modes(cfg).items():
-        data = prepare(y, cfg, mode_name, mode)
+        data = prepare(y, cfg, mode_name, mode, season)
         idx, train_end = data["targets"], data["train_end"]
         truth = y[idx]
-        if mode_name == "faithful":
-            model = load_model(run_dir / mode_name / "model.keras")
-            raw = np.asarray(model.predict(data["x_test"], verbose=0)).reshape(len(idx), -1)
-            forecasts = [data["to_units"](raw[:, k], idx) for k in range(raw.shape[1])]
-        else:
-            forecasts = []
-            for seed in range(mode["seeds"]):
-                model = load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras")
-                forecasts.append(data["to_units"](model.predict(data["x_test"], verbose=0)[:, 0], idx))
-        per_seed = [metrics.series_scores(f, truth, y[:train_end], season or 1) for f in forecasts]
-        base_scores, base_forecasts = baseline_scores(y, train_end, idx, 1, season, truth[:, None], y[:train_end])
+        forecasts = _seed_forecasts(run_dir, mode_name, mode, data, data["x_test"], idx)
+        headline, shrunk = _ensemble_forecast(run_dir, mode_name, mode, data, y, forecasts)
+        per_seed = [metrics.series_scores(f, truth, y[:train_end], season) for f in forecasts]
+        base_scores, base_forecasts, refused = baseline_scores(y, train_end, idx, 1, season, truth[:, None],
+                                                               y[:train_end])
         report["modes"][mode_name] = {
-            "model": summarise_seeds(per_seed), "baselines": base_scores, "seeds": len(forecasts),
+            "ensemble": metrics.series_scores(headline, truth, y[:train_end], season), "shrinkage": shrunk,
+            "model": summarise_seeds(per_seed), "baselines": base_scores, "refused_baselines": refused,
+            "seeds": len(forecasts), "mase_note": metrics.mase_note(y[:train_end], season),
             "test_points": len(idx), "first_test_index": int(idx[0]), "train_end": train_end,
             "scaler_fit_rows": data["scaler"].fit_rows, "settings": mode,
-            "forecast_seed0": forecasts[0].tolist(), "targets": idx.tolist(),
+            "forecast_ensemble": headline.tolist(), "forecast_seed0": forecasts[0].tolist(), "targets": idx.tolist(),
             "baseline_forecasts": {k: v[:, 0].tolist() for k, v in base_forecasts.items()},
             "flags": (["scaler fit on all data, test values included (leak)",
                        "range(len - look_back - 1) drops the last window of each part"]
                       if mode_name == "faithful" else []),
         }
-        rm = report["modes"][mode_name]["model"]["rmse"]
+        rm, ens = report["modes"][mode_name]["model"]["rmse"], report["modes"][mode_name]["ensemble"]["rmse"]
         name, value = best_baseline(base_scores)
-        log(f"{cfg['experiment']} {mode_name}: test RMSE {rm['mean']:.2f} ± {rm['sd']:.2f} over {len(forecasts)} "
-            f"seeds; best baseline {name} {value:.2f}")
+        log(f"{cfg['experiment']} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
+            + (f", shrunk λ {shrunk['lambda']:.2f}" if shrunk else "") + f"), per seed {rm['mean']:.2f} ± "
+            f"{rm['sd']:.2f}; best baseline {name} {value:.2f}; {series.season_label}")
     write_json(run_dir / "metrics.json", report)
     return report
 
@@ -182,19 +206,19 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
     from frameforecast.report import plots
 
     report = read_json(run_dir / "metrics.json")
-    y, series = _load(cfg)
+    y, series = _load(cfg, log)
     written = []
     for mode_name, res in report["modes"].items():
         idx = np.array(res["targets"])
-        forecasts = {"model": np.array(res["forecast_seed0"]),
+        forecasts = {"model": np.array(res["forecast_ensemble"]),
                      **{k: np.array(v) for k, v in res["baseline_forecasts"].items()}}
         label = series.columns[0]
         plots.series_overview(run_dir / f"{mode_name}-forecast.png", series.times, y, res["train_end"], idx,
-                              forecasts, f"{cfg['experiment']} · {mode_name}: one-step test forecasts (seed 0)", label)
+                              forecasts, f"{cfg['experiment']} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)", label)
         plots.series_zoom(run_dir / f"{mode_name}-zoom.png", series.times, y, idx, forecasts["model"],
                           f"{mode_name}: test part — does the model only lag the truth by one step?")
         plots.residual_histogram(run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"],
-                                 f"{mode_name}: residuals (seed 0)")
+                                 f"{mode_name}: residuals (ensemble)")
         written += [f"{mode_name}-forecast.png", f"{mode_name}-zoom.png", f"{mode_name}-residuals.png"]
         history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
         if history.exists():

@@ -10,17 +10,28 @@ from frameforecast.errors import UserError
 from frameforecast.models import baselines
 
 
-def load_configured(cfg: dict, columns: list[str]) -> series_data.Series:
-    """The bundled series named in cfg, or the user's --csv / --url."""
+def load_configured(cfg: dict, columns: list[str], *, needs_season: bool = True, log=print) -> series_data.Series:
+    """The bundled series named in cfg, or the user's --csv / --url; prints the loader's notices.
+
+    needs_season: the experiment's baselines, MASE and features use a seasonal lag, so a series whose
+    season is neither given nor inferable from its timestamps is refused.
+    """
+    options = dict(fill=cfg.get("fill", False), season=cfg.get("season"))
     if cfg.get("csv"):
-        return series_data.load_csv(cfg["csv"], columns, cfg.get("time_column"), fill=cfg.get("fill", False),
-                                    season=cfg.get("season"))
-    if cfg.get("url"):
-        return series_data.load_url(cfg["url"], columns, cfg.get("time_column"), fill=cfg.get("fill", False),
-                                    season=cfg.get("season"))
-    if cfg.get("series"):
-        return series_data.load_builtin(cfg["series"], columns or None)
-    raise UserError(f"{cfg['experiment']} needs data: pass --csv PATH --column NAME (or --url URL)")
+        series = series_data.load_csv(cfg["csv"], columns, cfg.get("time_column"), **options)
+    elif cfg.get("url"):
+        series = series_data.load_url(cfg["url"], columns, cfg.get("time_column"), **options)
+    elif cfg.get("series"):
+        series = series_data.load_builtin(cfg["series"], columns or None, season=cfg.get("season"))
+    else:
+        raise UserError(f"{cfg['experiment']} needs data: pass --csv PATH --column NAME (or --url URL)")
+    if needs_season and series.season is None:
+        hint = "name its time column with --time-column, or " if series.frequency is None else ""
+        raise UserError(f"{series.source}: {series.season_label}; {hint}pass --season N (the number of rows in "
+                        "one season: 12 monthly, 24 hourly, 7 daily, 1 for none)")
+    for notice in series.notices:
+        log(notice)
+    return series
 
 
 class Scaler:
@@ -40,27 +51,60 @@ class Scaler:
 
 
 def baseline_scores(y: np.ndarray, train_end: int, origins, horizon: int, season: int | None,
-                    truth: np.ndarray, scale_train: np.ndarray) -> tuple[dict, dict]:
-    """Scores and forecasts (len(origins), horizon) of every baseline, on exactly the model's test points."""
-    scores, forecasts = {}, {}
+                    truth: np.ndarray, scale_train: np.ndarray) -> tuple[dict, dict, dict]:
+    """Scores, forecasts (len(origins), horizon) and refusals of every baseline, on exactly the model's test
+    points. A baseline that cannot forecast from every origin honestly is left out, with the reason."""
+    scores, forecasts, refused = {}, {}, {}
     for name, method in baselines.series_baselines(y[:train_end], season).items():
-        forecast = baselines.forecast_at(method, y, origins, horizon, season)
+        try:
+            forecast = baselines.forecast_at(method, y, origins, horizon, season)
+        except baselines.BaselineRefused as exc:
+            refused[name] = str(exc)
+            continue
         forecasts[name] = forecast
         scores[name] = metrics.series_scores(forecast.ravel(), truth.ravel(), scale_train, season or 1)
-    return scores, forecasts
+    return scores, forecasts, refused
 
 
 def summarise_seeds(per_seed: list[dict]) -> dict:
-    """mean and sd (ddof 1) of each metric over seeds, plus the per-seed values."""
-    keys = per_seed[0].keys()
+    """mean and sd (ddof 1) of each metric over seeds, plus the per-seed values (None stays None: "—")."""
     out = {}
-    for key in keys:
-        values = np.array([s[key] for s in per_seed], float)
+    for key in per_seed[0]:
+        raw = [s[key] for s in per_seed]
+        if any(v is None for v in raw):
+            out[key] = {"mean": None, "sd": None, "per_seed": raw}
+            continue
+        values = np.array(raw, float)
         out[key] = {"mean": float(values.mean()), "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
                     "per_seed": values.tolist()}
     return out
 
 
-def best_baseline(scores: dict, key: str = "rmse") -> tuple[str, float]:
-    name = min(scores, key=lambda n: scores[n][key])
+def ensemble(forecasts: list[np.ndarray]) -> np.ndarray:
+    """The ensemble forecast: the mean of the seeds' forecasts, point by point."""
+    return np.mean(np.stack([np.asarray(f, float) for f in forecasts]), axis=0)
+
+
+def shrinkage(model: np.ndarray, base: np.ndarray, truth: np.ndarray) -> float:
+    """λ in [0, 1] minimising the squared error of base + λ · (model − base) on validation data.
+
+    The error is a convex quadratic in λ, so the clipped least-squares λ is its minimum over [0, 1];
+    λ = 0 is the baseline itself, so the shrunk forecast's validation error never exceeds the baseline's.
+    """
+    change = (np.asarray(model, float) - base).ravel()
+    wanted = (np.asarray(truth, float) - base).ravel()
+    energy = float(change @ change)
+    return float(np.clip(change @ wanted / energy, 0.0, 1.0)) if energy > 0 else 0.0
+
+
+def shrink(model: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
+    return base + weight * (np.asarray(model, float) - base)
+
+
+def best_baseline(scores: dict, key: str = "rmse") -> tuple[str | None, float | None]:
+    """The baseline with the lowest `key` (one whose value is "—" never wins)."""
+    ranked = [n for n in scores if scores[n][key] is not None]
+    if not ranked:
+        return None, None
+    name = min(ranked, key=lambda n: scores[n][key])
     return name, scores[name][key]

@@ -17,6 +17,7 @@ from frameforecast.stages.series_common import load_configured
 from frameforecast.training import fit, load_model
 
 TEST_SEED = 4242
+SCALE_SAMPLE = 1000  # training-stream windows that define the MASE scale of generated signals
 EPOCHS = 10  # iterations are reported as EPOCHS epochs of iterations / EPOCHS steps (one backup per epoch)
 
 
@@ -27,7 +28,7 @@ class PriceWindows:
         columns = list(cfg["columns"]) if cfg.get("columns") else None
         if not columns:
             raise UserError("signals-4 needs --columns A,B (two numeric columns) and --csv PATH or --url URL")
-        series = load_configured(cfg, columns)
+        series = load_configured(cfg, columns, needs_season=False)
         self.source, self.columns = series.source, columns
         self.n_in, self.n_out = cfg["n_in"], cfg["n_out"]
         window = self.n_in + self.n_out
@@ -57,15 +58,30 @@ class PriceWindows:
     def to_units(self, values):
         return values * self.std + self.mean
 
+    def mase_scale(self) -> tuple[float | None, str]:
+        train = self.to_units(self.scaled[:self.split])
+        return (metrics.seasonal_naive_scale(train.ravel(order="F"), 1),
+                f"in-sample MAE of the lag-1 naive forecast on the training part ({self.split} rows, each column)")
+
+
+def _generator_scale(generator, cfg: dict) -> tuple[float | None, str]:
+    """MASE's scale for generated signals: the lag-1 naive MAE within a sample of training-stream windows."""
+    x, y = generator(SCALE_SAMPLE, batch_seed(cfg["seed"], 0))
+    windows = np.concatenate([x, y], axis=1)
+    scale = float(np.mean(np.abs(np.diff(windows, axis=1))))
+    return scale or None, (f"in-sample MAE of the lag-1 naive forecast within {SCALE_SAMPLE} windows of the "
+                           "training stream")
+
 
 def source(cfg: dict):
-    """(make_batch(size, rng) -> (x, y), test (x, y), to_units, description)."""
+    """(make_batch(size, rng) -> (x, y), test (x, y), to_units, description, (MASE scale, its description))."""
     if cfg["version"] == 4:
         prices = PriceWindows(cfg)
-        return prices.batch, prices.test(), prices.to_units, prices.source
+        return prices.batch, prices.test(), prices.to_units, prices.source, prices.mase_scale()
     generator = GENERATORS[cfg["version"]]
     test = generator(cfg["test_size"], np.random.default_rng(TEST_SEED))
-    return generator, test, (lambda v: v), f"generator v{cfg['version']} (test set: seed {TEST_SEED})"
+    return (generator, test, (lambda v: v), f"generator v{cfg['version']} (test set: seed {TEST_SEED})",
+            _generator_scale(generator, cfg))
 
 
 def _steps(cfg: dict) -> int:
@@ -75,7 +91,7 @@ def _steps(cfg: dict) -> int:
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     from frameforecast.models.series import build_signal_seq2seq
 
-    make_batch, (x_test, y_test), _, described = source(cfg)
+    make_batch, (x_test, y_test), _, described, _ = source(cfg)
     n_in, n_out, f_in, f_out = x_test.shape[1], y_test.shape[1], x_test.shape[2], y_test.shape[2]
 
     def dataset(start, count, global_batch):
@@ -95,15 +111,14 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
 
 
 def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
-    _, (x, y), to_units, described = source(cfg)
+    _, (x, y), to_units, described, (scale, scale_described) = source(cfg)
     model = load_model(run_dir / "model.keras")
     pred = to_units(model.predict(x, verbose=0))
     x_u, y_u = to_units(x), to_units(y)
-    scale = float(np.mean(np.abs(np.diff(x_u, axis=1))))  # in-sample one-step naive MAE of the inputs
 
     def scores(forecast):
-        return {"rmse": metrics.rmse(forecast, y_u), "mae": metrics.mae(forecast, y_u),
-                "mase": metrics.mae(forecast, y_u) / scale}
+        error = metrics.mae(forecast, y_u)
+        return {"rmse": metrics.rmse(forecast, y_u), "mae": error, "mase": error / scale if scale else None}
 
     persistence = np.repeat(x_u[:, -1:], y.shape[1], axis=1)
     input_mean = np.repeat(x_u.mean(axis=1, keepdims=True), y.shape[1], axis=1)
@@ -114,7 +129,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         "test_windows": len(x), "n_in": int(x.shape[1]), "n_out": int(y.shape[1]),
         "model": scores(pred), "baselines": {"persistence": scores(persistence), "input mean": scores(input_mean),
                                              "drift": scores(drift)},
-        "mase_scale": "mean |one-step change| within the input windows",
+        "mase_scale": scale_described if scale else f"{scale_described} is 0: MASE is shown as —",
         "plot_windows": {"past": x_u[:cfg["plot_windows"]].tolist(), "future": y_u[:cfg["plot_windows"]].tolist(),
                          "prediction": pred[:cfg["plot_windows"]].tolist()},
     }

@@ -1,0 +1,117 @@
+"""Time columns of user CSVs: parse, order, find the regular step, detect gaps, and name the season.
+
+Every decision is either a notice (a line the caller prints) or a UserError naming the row and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from frameforecast.errors import UserError
+
+# (name, offset, season) from the longest step to the shortest: the first grid that holds every timestamp wins.
+STEPS = (
+    ("yearly", pd.DateOffset(years=1), 1),
+    ("quarterly", pd.DateOffset(months=3), 4),
+    ("monthly", pd.DateOffset(months=1), 12),
+    ("weekly", pd.Timedelta(weeks=1), 52),
+    ("business-daily", pd.offsets.BDay(), 5),
+    ("daily", pd.Timedelta(days=1), 7),
+    ("hourly", pd.Timedelta(hours=1), 24),
+    ("minutely", pd.Timedelta(minutes=1), None),
+    ("secondly", pd.Timedelta(seconds=1), None),
+)
+MIN_ROWS = 3  # fewer timestamps than this cannot show a regular step
+MAX_GRID_FACTOR = 50  # a grid this many times longer than the data is no step of it, only noise
+
+
+@dataclass
+class TimeAxis:
+    """A regular, strictly increasing time index and what was done to reach it."""
+
+    times: pd.DatetimeIndex
+    values: np.ndarray
+    frequency: str
+    season: int | None
+    notices: list[str]
+
+
+def parse(raw: pd.Series, column: str, where: str, time_format: str | None = None) -> pd.DatetimeIndex:
+    """Timestamps of a time column; UserError naming the first cell that is not a date/time."""
+    text = raw.astype(str).str.strip()
+    with np.errstate(all="ignore"):
+        try:
+            parsed = pd.to_datetime(text, format=time_format or "mixed", errors="coerce", utc=True)
+        except (ValueError, TypeError, OverflowError):
+            parsed = pd.Series(pd.NaT, index=text.index)
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise UserError(f"{where}: time column {column!r} has {text.iloc[row]!r} at data row {row + 1} "
+                        f"(line {row + 2}), which is not a date/time; fix that cell, or leave --time-column out "
+                        "and pass --season")
+    return pd.DatetimeIndex(parsed).tz_localize(None)
+
+
+def _grid(times: pd.DatetimeIndex, step) -> pd.DatetimeIndex | None:
+    """The regular grid from the first to the last timestamp, if every timestamp lies on it."""
+    span = times[-1] - times[0]
+    if isinstance(step, pd.Timedelta) and (step > span or span // step > MAX_GRID_FACTOR * len(times)):
+        return None
+    try:
+        grid = pd.date_range(times[0], times[-1], freq=step)
+    except (ValueError, OverflowError):
+        return None
+    if len(grid) == 0 or grid[0] != times[0]:
+        return None
+    return grid if times.isin(grid).all() else None
+
+
+def regularise(times: pd.DatetimeIndex, values: np.ndarray, where: str, *, fill: bool) -> TimeAxis:
+    """Sort, refuse duplicates, infer the step, refuse (or fill) gaps. values: (L, F) with NaN for missing."""
+    notices = []
+    if len(times) < MIN_ROWS:
+        raise UserError(f"{where}: {len(times)} timestamped row(s) are too few to infer the time step; "
+                        f"at least {MIN_ROWS} rows are needed")
+    duplicated = times.duplicated(keep=False)
+    if duplicated.any():
+        first = times[np.flatnonzero(duplicated)[0]]
+        lines = ", ".join(str(i + 2) for i in np.flatnonzero(times == first)[:5])
+        raise UserError(f"{where}: timestamp {first} appears more than once (lines {lines}); keep one row per "
+                        "time step (aggregate or delete the duplicates)")
+    if not times.is_monotonic_increasing:
+        order = np.argsort(times.to_numpy(), kind="stable")
+        how = "newest-first" if times.is_monotonic_decreasing else "out of time order"
+        notices.append(f"{where}: the rows were {how}; sorted them oldest-first by time")
+        times, values = times[order], values[order]
+    for name, step, season in STEPS:
+        grid = _grid(times, step)
+        if grid is not None:
+            break
+    else:
+        raise UserError(f"{where}: the timestamps have no regular step (yearly … secondly); resample the series "
+                        "to one row per step, or leave --time-column out and pass --season")
+    if len(grid) > len(times):
+        missing = grid[~grid.isin(times)]
+        if not fill:
+            raise UserError(f"{where}: {len(missing)} {name} time step(s) are missing, the first at {missing[0]}; "
+                            "add those rows, or pass --fill to interpolate them")
+        frame = pd.DataFrame(values, index=times).reindex(grid)
+        notices.append(f"{where}: filled {len(missing)} missing {name} time step(s) by interpolation")
+        times, values = grid, frame.to_numpy()
+    return TimeAxis(pd.DatetimeIndex(times), values, name, season, notices)
+
+
+def interpolate(values: np.ndarray, times: pd.DatetimeIndex | None) -> np.ndarray:
+    """Fill NaN linearly in time (or by position without times), extending the ends flat."""
+    frame = pd.DataFrame(values, index=times if times is not None else None)
+    method = "time" if times is not None else "linear"
+    return frame.interpolate(method=method, limit_direction="both").to_numpy(dtype=float)
+
+
+def step_of(frequency: str | None):
+    """The offset of one time step of a frequency name from STEPS (None if unknown)."""
+    return next((step for name, step, _ in STEPS if name == frequency), None)

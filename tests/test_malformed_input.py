@@ -1,0 +1,241 @@
+"""The malformed-input table: every kind of file a user may bring, with its documented outcome.
+
+Each row either fails with one line, exit status 2, no traceback and nothing written under the project,
+or runs (train + evaluate) with the documented behaviour: a notice line, finite metrics, "—" for an
+undefined MASE.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+
+import numpy as np
+import pytest
+
+from frameforecast import cli
+from test_bad_input import run_cli
+
+ROWS = 72  # six years of months: enough for the corrected look-back mode with season 12
+
+
+def months(rows: int = ROWS, start: int = 2000) -> list[str]:
+    return [f"{start + i // 12}-{1 + i % 12:02d}" for i in range(rows)]
+
+
+def trend_season(rows: int = ROWS) -> np.ndarray:
+    t = np.arange(rows)
+    return 100 + t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(0, 2, rows)
+
+
+def csv_text(values=None, times=None, sep=",", header=("month", "sales"), fmt="{:.3f}") -> str:
+    values = trend_season() if values is None else values
+    times = months(len(values)) if times is None else times
+    lines = [sep.join(header)] + [f"{t}{sep}{fmt.format(v) if not isinstance(v, str) else v}"
+                                  for t, v in zip(times, values)]
+    return "\n".join(lines) + "\n"
+
+
+def with_row(index: int, cell: str) -> str:
+    values = [f"{v:.3f}" for v in trend_season()]
+    values[index] = cell
+    return csv_text(values)
+
+
+def hours(rows: int) -> list[str]:
+    return [f"2021-03-{1 + i // 24:02d} {i % 24:02d}:00" for i in range(rows)]
+
+
+# name → (file content: str | bytes | callable(path), extra CLI args, outcome)
+# outcome "error:<text>": one line containing text. outcome "ok:<text>": the run's output contains text.
+CSV_CASES = {
+    "utf8-bom": ("\ufeff" + csv_text(), [], "ok:"),
+    "latin1": (csv_text(header=("month", "ventes_é")).encode("latin-1"), ["--column", "ventes_é"],
+               "ok:read it as Latin-1"),
+    "semicolon": (csv_text(sep=";"), [], "ok:"),
+    "tab": (csv_text(sep="\t"), [], "ok:"),
+    "pipe": (csv_text(sep="|"), [], "ok:"),
+    "decimal-comma": (csv_text(sep=";", fmt="{:.3f}").replace(".", ","), [], "ok:decimal commas"),
+    "header-only": ("month,sales\n", [], "error:no data rows"),
+    "single-row": (csv_text(trend_season()[:1]), [], "error:too few to infer the time step"),
+    "directory": (lambda path: path.mkdir(), [], "error:is a folder"),
+    "binary": (bytes(range(256)) * 8, [], "error:binary file"),
+    "gzip": (gzip.compress(csv_text().encode()), [], "ok:gzip"),
+    "gzip-damaged": (gzip.compress(csv_text().encode())[:60], [], "error:damaged gzip"),
+    "empty": ("", [], "error:empty"),
+    "newest-first": ("\n".join([csv_text().splitlines()[0]] + csv_text().splitlines()[1:][::-1]) + "\n", [],
+                     "ok:newest-first"),
+    "shuffled-rows": ("\n".join([csv_text().splitlines()[0]] +
+                                list(np.random.default_rng(3).permutation(csv_text().splitlines()[1:]))) + "\n",
+                      [], "ok:out of time order"),
+    "duplicated-timestamp": (csv_text(times=months()[:5] + [months()[4]] + months()[6:]), [],
+                             "error:2000-05-01 00:00:00 appears more than once (lines 6, 7)"),
+    "gapped": (csv_text(trend_season()[:-1], months()[:10] + months()[11:]), [],
+               "error:the first at 2000-11-01"),
+    "gapped-fill": (csv_text(trend_season()[:-1], months()[:10] + months()[11:]), ["--fill"],
+                    "ok:filled 1 missing monthly"),
+    "inf": (with_row(7, "inf"), [], "error:non-finite value 'inf' at data row 8"),
+    "minus-inf-fill": (with_row(7, "-inf"), ["--fill"], "ok:interpolated 1"),
+    "non-numeric": (with_row(3, "twelve"), [], "error:'twelve' at data row 4"),
+    "bad-timestamp": (csv_text(times=months()[:9] + ["not a date"] + months()[10:]), [],
+                      "error:'not a date' at data row 10"),
+    "irregular-timestamps": (csv_text(times=[f"2000-01-01 00:00:{i * i % 60:02d}" if i < 3 else
+                                             f"2000-01-{1 + i % 28:02d} {i % 24:02d}:{(7 * i) % 60:02d}"
+                                             for i in range(ROWS)]), [], "error:"),
+    "constant": (csv_text(np.full(ROWS, 5.0)), [], "ok:"),
+    "exactly-seasonal": (csv_text(np.tile(np.arange(12.0) * 3 + 1, ROWS // 12)), [], "ok:"),
+    "huge-values": (csv_text(trend_season() * 1e12, fmt="{:.6e}"), [], "ok:"),
+    "overflowing-values": (csv_text(trend_season() * 1e200, fmt="{:.6e}"), [], "error:overflow"),
+    "negative-values": (csv_text(trend_season() - 200), [], "ok:"),
+    "no-time-no-season": (csv_text(), ["--no-time"], "error:pass --season"),
+    "unknown-column": (csv_text(), ["--column", "price"], "error:no column 'price'"),
+    "missing-file": (None, [], "error:file not found"),
+}
+
+
+def _write(path, content):
+    if content is None:
+        return
+    if callable(content):
+        content(path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def _args(name: str, extra: list[str]) -> list[str]:
+    args = ["--profile", "smoke", "--seeds", "1", "--epochs", "1", "--csv", f"{name}.csv"]
+    if "--column" not in extra:
+        args += ["--column", "sales"]
+    if "--no-time" not in extra:
+        args += ["--time-column", "month"]
+    return args + [a for a in extra if a != "--no-time"]
+
+
+@pytest.mark.parametrize("name", sorted(CSV_CASES))
+def test_csv_case(name, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    content, extra, outcome = CSV_CASES[name]
+    _write(tmp_path / f"{name}.csv", content)
+    args = _args(name, extra)
+    kind, expected = outcome.split(":", 1)
+    if kind == "error":
+        line = run_cli(["train", "lookback", *args], capsys, tmp_path)
+        assert expected in line, line
+        return
+    assert cli.main(["train", "lookback", *args]) == 0
+    assert cli.main(["evaluate", "lookback", *args]) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and expected in out.out, out.out[-2000:]
+    (metrics_path,) = tmp_path.glob("runs/*/metrics.json")
+    text = metrics_path.read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    result = json.loads(text)["modes"]["corrected"]
+    for scores in [result["ensemble"], *result["baselines"].values()]:
+        assert all(v is None or math.isfinite(v) for v in scores.values())
+    if name in ("constant", "exactly-seasonal"):
+        assert result["ensemble"]["mase"] is None and "scale is 0" in result["mase_note"]
+
+
+def test_hourly_csv_infers_season_24_and_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    t = np.arange(24 * 7)
+    values = 50 + 20 * np.sin(2 * np.pi * t / 24) + np.random.default_rng(1).normal(0, 1, len(t))
+    (tmp_path / "hourly.csv").write_text(csv_text(values, hours(len(t)), header=("time", "users")))
+    args = ["--profile", "smoke", "--seeds", "1", "--epochs", "1", "--csv", "hourly.csv", "--column", "users",
+            "--time-column", "time"]
+    for stage in ("train", "evaluate", "render"):
+        assert cli.main([stage, "lookback", *args]) == 0
+    assert cli.main(["site"]) == 0
+    (run,) = tmp_path.glob("runs/lookback-*")
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["series"]["season"] == 24
+    assert metrics["series"]["season_label"] == "season 24 (inferred from hourly timestamps)"
+    page = (tmp_path / "site" / f"{run.name}.html").read_text()
+    assert "season 24 (inferred from hourly timestamps)" in page
+    assert str(tmp_path) not in page
+
+
+def test_newest_first_airline_gives_the_same_numbers(tmp_path, monkeypatch, capsys):
+    from frameforecast.datasets.series import bundled_path
+
+    monkeypatch.chdir(tmp_path)
+    lines = bundled_path("airline").read_text().splitlines()
+    (tmp_path / "oldest.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "newest.csv").write_text("\n".join([lines[0]] + lines[1:][::-1]) + "\n")
+    reports = []
+    for name in ("oldest", "newest"):
+        args = ["--profile", "smoke", "--seeds", "1", "--epochs", "2", "--csv", f"{name}.csv", "--column",
+                "Passengers", "--time-column", "Month"]
+        assert cli.main(["train", "lookback", *args]) == 0
+        assert cli.main(["evaluate", "lookback", *args]) == 0
+        reports.append(json.loads((tmp_path / f"runs/lookback-{name}-passengers/metrics.json").read_text()))
+    assert "sorted them oldest-first" in capsys.readouterr().out
+    assert reports[0]["modes"] == reports[1]["modes"]
+
+
+# ---------------------------------------------------------------- .npy files (the standard test file)
+@pytest.fixture(scope="module")
+def trained_video(tmp_path_factory):
+    """A tiny mnist-predict model on the 64 × 64 canvas, trained once for the .npy cases."""
+    from conftest import working_directory
+
+    root = tmp_path_factory.mktemp("npy")
+    with working_directory(root):
+        assert cli.main(["train", "mnist-predict", "--profile", "smoke", "--epochs", "1", "--steps-per-epoch", "1",
+                         "--run-dir", "runs/std"]) == 0
+    config = root / "runs/std/config.json"
+    cfg = json.loads(config.read_text())
+    cfg["canvas"] = 64
+    config.write_text(json.dumps(cfg))
+    return root
+
+
+def _pickled(path):
+    np.save(path, np.array([{"a": 1}] * 3, dtype=object), allow_pickle=True)
+
+
+NPY_CASES = {
+    "wrong-shape": (lambda p: np.save(p, np.zeros((20, 2, 32, 32), np.uint8)), "expected (20, N, 64, 64) uint8"),
+    "wrong-dtype": (lambda p: np.save(p, np.zeros((20, 2, 64, 64), np.float32)), "expected (20, N, 64, 64) uint8"),
+    "truncated": (lambda p: (np.save(p, np.zeros((20, 2, 64, 64), np.uint8)),
+                             p.write_bytes(p.read_bytes()[:5000])), "not a readable .npy"),
+    "pickled-object-array": (_pickled, "not a readable .npy"),
+    "not-there": (lambda p: None, "does not exist"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NPY_CASES))
+def test_npy_case(name, trained_video, monkeypatch, capsys):
+    monkeypatch.chdir(trained_video)
+    make, expected = NPY_CASES[name]
+    path = trained_video / "inputs" / f"{name}.npy"
+    path.parent.mkdir(exist_ok=True)
+    make(path)
+    line = run_cli(["evaluate", "mnist-predict", "--profile", "smoke", "--run-dir", "runs/std", "--test-set",
+                    "standard", "--standard-file", str(path)], capsys, trained_video)
+    assert expected in line
+
+
+# ---------------------------------------------------------------- URLs
+def _refused_port() -> int:
+    from conftest import free_port
+
+    return free_port()  # nothing listens there once the probe socket is closed
+
+
+@pytest.mark.parametrize("name,expected", [("404", "could not download"), ("refused", "could not download"),
+                                           ("html", "HTML page, not a CSV")])
+def test_url_case(name, expected, http_server, cache, tmp_path, monkeypatch, capsys):
+    base, root, _ = http_server
+    (root / "page.html").write_text("<!DOCTYPE html><html><body>Sign in</body></html>")
+    url = {"404": f"{base}/missing.csv", "refused": f"http://127.0.0.1:{_refused_port()}/data.csv",
+           "html": f"{base}/page.html"}[name]
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    line = run_cli(["train", "lookback", "--profile", "smoke", "--url", url, "--column", "sales"], capsys, project)
+    assert expected in line
+    assert not list(cache.rglob("*.csv")), "a bad download stayed in the cache"

@@ -65,21 +65,33 @@ def write_strip_gif(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.
         frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=FRAME_MS, loop=0)
 
 
+SHEET_ROWS = ("input", "truth", "prediction", "|error|")
+SHEET_LABEL_WIDTH = 78  # pixels left of each row for its name, at the sheet's final scale
+
+
 def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray,
                         scale: int = 2) -> None:
-    """Rows per sequence: inputs, truth, prediction, |error|; one column per frame."""
+    """Rows per sequence: input, truth, prediction, |error| (each row named at its left); a column per frame."""
     n, t_in, h, w = inputs.shape
     t_out = truth.shape[1]
     cols = max(t_in, t_out)
-    rows = []
+    rows, labels, y = [], [], 0
     for i in range(n):
-        for frames in (inputs[i], truth[i], pred[i], np.abs(pred[i] - truth[i])):
+        for name, frames in zip(SHEET_ROWS, (inputs[i], truth[i], pred[i], np.abs(pred[i] - truth[i]))):
             row = np.zeros((h, cols * (w + 2)), np.float32)
             for j, frame in enumerate(frames):
                 row[:, j * (w + 2):j * (w + 2) + w] = np.clip(frame, 0, 1)
             rows.append(row)
+            labels.append((name if name != "input" else f"input #{i + 1}", y))
+            y += h
         rows.append(np.full((4, cols * (w + 2)), 0.25, np.float32))
+        y += 4
     sheet = (np.concatenate(rows) * 255).astype(np.uint8)
-    image = Image.fromarray(sheet, mode="L").resize((sheet.shape[1] * scale, sheet.shape[0] * scale), Image.NEAREST)
+    frames = Image.fromarray(sheet, mode="L").resize((sheet.shape[1] * scale, sheet.shape[0] * scale), Image.NEAREST)
+    image = Image.new("L", (frames.width + SHEET_LABEL_WIDTH, frames.height), 40)
+    image.paste(frames, (SHEET_LABEL_WIDTH, 0))
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default()
+    for name, top in labels:
+        draw.text((4, top * scale + (h * scale) // 2 - 5), name, fill=230, font=font)
     with atomic_path(path, suffix=".png") as tmp:
         image.save(tmp, format="PNG")

@@ -110,7 +110,9 @@ def smoke_suite(tmp_path_factory):
         assert cli.main(["evaluate", "lookback", *args]) == 0
         assert cli.main(["render", "lookback", *args]) == 0
         write_price_csv(root / "prices.csv")
-        args = ["--profile", "smoke", "--csv", "prices.csv", "--columns", "usd,eur", "--time-column", "date"]
+        # an absolute path: the site must name the file, never where it lies on this machine
+        args = ["--profile", "smoke", "--csv", str(root / "prices.csv"), "--columns", "usd,eur", "--time-column",
+                "date"]
         assert cli.main(["train", "signals-4", *args]) == 0
         assert cli.main(["evaluate", "signals-4", *args]) == 0
         assert cli.main(["render", "signals-4", *args]) == 0

@@ -128,6 +128,15 @@ def test_pages_use_relative_links_only(smoke_suite):
             assert not link.startswith(("/", "http:", "https:")), (page.name, link)
 
 
+def test_site_shows_no_path_of_the_build_machine(smoke_suite):
+    machine_paths = {str(smoke_suite), str(Path.cwd()), str(Path(__file__).resolve().parents[1]), str(Path.home())}
+    for page in (smoke_suite / "site").rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".css", ".js", ".json", ".txt"):
+            text = page.read_text(errors="replace")
+            for path in machine_paths:
+                assert path not in text, (page.name, path)
+
+
 def test_not_run_experiments_show_the_command(smoke_suite, tmp_path):
     runs = tmp_path / "runs"
     shutil.copytree(smoke_suite / "runs" / "milk-lookback", runs / "milk-lookback")

@@ -105,7 +105,8 @@ def _next_frame_forecaster(frames, cfg):
 
     Observed steps get the true frame (teacher forcing) and are scored too — nine extra one-step
     targets per sequence, the way PredRNN and OpenSTL train — and the ten future steps get the
-    model's own previous prediction. Returns (one-step predictions of frames 1…9, future frames).
+    model's own previous prediction. Returns (one-step predictions of frames 1…9, future frames, the
+    ConvLSTM state after the last observed frame — the "encoder state" a composite model decodes).
     """
     canvas, patch, n_in, n_out = cfg["canvas"], cfg["patch"], cfg["in_frames"], cfg["out_frames"]
     grid = canvas // patch
@@ -115,17 +116,18 @@ def _next_frame_forecaster(frames, cfg):
     features = layers.Concatenate(axis=-1, name="predictor_features")
     move = _kernel_mover(cfg, "predictor")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name="predictor_as_frame")
-    state, observed, future, current = None, [], [], None
+    state, observed, future, current, encoded = None, [], [], None, None
     for t in range(n_in + n_out - 1):
         if t < n_in:
             current = layers.Reshape((canvas, canvas, 1), name=f"observed_{t}")(TimeSlice(t, t + 1, name=f"frame_{t}")(frames))
         patches = to_patches(current)
         _, h, c = cell(as_step(patches), initial_state=state)
         state = [h, c]
+        encoded = state if t == n_in - 1 else encoded
         current = move(current, features([h, patches]))
         (observed if t < n_in - 1 else future).append(as_frame(current))
     return (layers.Concatenate(axis=1, name="observed_next")(observed),
-            layers.Concatenate(axis=1, name="prediction")(future))
+            layers.Concatenate(axis=1, name="prediction")(future), encoded)
 
 
 def _generative_decoder(state, cfg, steps: int, name: str):
@@ -136,6 +138,31 @@ def _generative_decoder(state, cfg, steps: int, name: str):
     logits = layers.TimeDistributed(layers.Conv2D(cfg["patch"] ** 2, 1), name=f"{name}_pixels")(seq)
     frames = DepthToSpace(cfg["patch"], name=f"{name}_unpatch")(logits)
     return layers.Activation("sigmoid", dtype="float32", name=name)(frames)
+
+
+def _moving_decoder(state, cfg, steps: int, name: str):
+    """Srivastava's conditional decoder, on patches: the first frame is drawn from the encoder's final
+    state; each later frame is the decoder's own previous output moved by predicted dynamic kernels
+    (the reversed sequence is the same digits, one step back along their motion). It never sees the inputs."""
+    h, c = state
+    canvas, patch = cfg["canvas"], cfg["patch"]
+    grid = canvas // patch
+    draw = layers.Conv2D(patch * patch, 1, name=f"{name}_draw")(h)
+    previous = layers.Activation("sigmoid", dtype="float32", name=f"{name}_first")(
+        DepthToSpace(patch, name=f"{name}_first_unpatch")(draw))
+    cell = _convlstm(cfg, f"{name}_lstm")
+    to_patches = SpaceToDepth(patch, name=f"{name}_patches")
+    as_step = layers.Reshape((1, grid, grid, patch * patch), name=f"{name}_as_step")
+    features = layers.Concatenate(axis=-1, name=f"{name}_features")
+    move = _kernel_mover(cfg, name)
+    as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
+    outputs = [as_frame(previous)]
+    for _ in range(steps - 1):
+        patches = to_patches(previous)
+        _, h, c = cell(as_step(patches), initial_state=[h, c])
+        previous = move(previous, features([h, patches]))
+        outputs.append(as_frame(previous))
+    return layers.Concatenate(axis=1, name=name)(outputs)
 
 
 # ---------------------------------------------------------------- fully connected LSTM (Srivastava)
@@ -169,31 +196,46 @@ def scores_observed_steps(cfg: dict) -> bool:
     """Whether mnist-predict is the next-frame forecaster, which also outputs "observed_next" (the one-step
     predictions of frames 1…9). It moves frames with dynamic kernels; the fully connected cell and the
     other heads are encoder–decoders."""
-    return (cfg["task"] == "predict" and cfg.get("forecaster") == "next-frame" and cfg["cell"] == "conv"
-            and cfg["head"] == "dynamic")
+    return (cfg["task"] in ("predict", "composite") and cfg.get("forecaster") == "next-frame"
+            and cfg["cell"] == "conv" and cfg["head"] == "dynamic")
 
 
 def build_predict(cfg: dict) -> keras.Model:
     frames = _input(cfg, cfg["in_frames"])
     if scores_observed_steps(cfg):
-        observed, future = _next_frame_forecaster(frames, cfg)
+        observed, future, _ = _next_frame_forecaster(frames, cfg)
         return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)
     out = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
     return keras.Model(frames, out, name="mnist_predict")
 
 
+def _reconstruction_decoder(state, cfg):
+    if cfg["cell"] == "conv" and cfg.get("reconstruction_decoder") == "moving":
+        return _moving_decoder(state, cfg, cfg["in_frames"], "reconstruction")
+    return _decoder(None, state, cfg, cfg["in_frames"], "reconstruction", "generative")
+
+
 def build_reconstruct(cfg: dict) -> keras.Model:
     frames = _input(cfg, cfg["in_frames"])
     state = _encoder(frames, cfg)
-    out = _decoder(frames, state, cfg, cfg["in_frames"], "reconstruction", "generative")
+    out = _reconstruction_decoder(state, cfg)
     return keras.Model(frames, out, name="mnist_reconstruct")
 
 
 def build_composite(cfg: dict) -> keras.Model:
+    """One encoder, two decoders. With the next-frame forecaster, its ConvLSTM run over the observed frames
+    is the encoder, the forecaster's roll-out the prediction decoder, and a moving decoder reconstructs
+    the inputs in reverse from the state after the last observed frame (layer names match mnist-predict's,
+    so a trained mnist-predict can warm-start it)."""
     frames = _input(cfg, cfg["in_frames"])
+    if scores_observed_steps(cfg):
+        observed, future, state = _next_frame_forecaster(frames, cfg)
+        recon = _reconstruction_decoder(state, cfg)
+        return keras.Model(frames, {"reconstruction": recon, "prediction": future, "observed_next": observed},
+                           name="mnist_composite")
     state = _encoder(frames, cfg)
-    recon = _decoder(frames, state, cfg, cfg["in_frames"], "reconstruction", "generative")
+    recon = _reconstruction_decoder(state, cfg)
     pred = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
     return keras.Model(frames, {"reconstruction": recon, "prediction": pred}, name="mnist_composite")
 

@@ -154,7 +154,7 @@ def _card(folder: str, exp, run) -> dict:
     card["published_note"] = published_note(metrics, card["published"][0]) if card["published"] else ""
     card.update(run=True, headline=headline(metrics), thumbnail=_thumbnail(run["assets"]),
                 profile=metrics.get("profile", "?"), command=command_for(exp.name, cfg, metrics.get("profile", "quick")))
-    if cfg.get("column") or cfg.get("csv"):
+    if exp.family == "lookback" and (cfg.get("csv") or cfg.get("url")):
         card["title"] = f"Look-back LSTM on {data_name(cfg)} · column {cfg.get('column')}"
     if cfg.get("scaled_down") and metrics.get("profile") == "quick":
         card["scaled_down"] = cfg["scaled_down"]

@@ -29,7 +29,7 @@ def load_configured(cfg: dict, columns: list[str], *, needs_season: bool = True,
         hint = "name its time column with --time-column, or " if series.frequency is None else ""
         raise UserError(f"{series.source}: {series.season_label}; {hint}pass --season N (the number of rows in "
                         "one season: 12 monthly, 24 hourly, 7 daily, 1 for none)")
-    for notice in series.notices:
+    for notice in series.notices + ([f"{series.source}: {series.season_label}"] if needs_season else []):
         log(notice)
     return series
 

@@ -35,7 +35,8 @@ def split_frames(videos: np.ndarray, cfg: dict):
     reconstruction = inputs[:, ::-1]
     prediction = v[:, n_in:n_in + n_out]
     if video.scores_observed_steps(cfg):
-        return inputs, {"prediction": prediction, "observed_next": v[:, 1:n_in]}
+        extra = {"reconstruction": reconstruction} if cfg["task"] == "composite" else {}
+        return inputs, {"prediction": prediction, "observed_next": v[:, 1:n_in], **extra}
     if cfg["task"] == "predict":
         return inputs, prediction
     if cfg["task"] == "reconstruct":
@@ -48,7 +49,8 @@ def example_spec(cfg: dict):
     frames_in = (cfg["in_frames"], c, c, 1)
     frames_out = (cfg["out_frames"], c, c, 1)
     if video.scores_observed_steps(cfg):
-        return frames_in, {"prediction": frames_out, "observed_next": (cfg["in_frames"] - 1, c, c, 1)}
+        extra = {"reconstruction": frames_in} if cfg["task"] == "composite" else {}
+        return frames_in, {"prediction": frames_out, "observed_next": (cfg["in_frames"] - 1, c, c, 1), **extra}
     if cfg["task"] == "predict":
         return frames_in, frames_out
     if cfg["task"] in ("reconstruct", "original"):
@@ -67,6 +69,28 @@ def model_config(cfg: dict) -> dict:
 
 
 # ---------------------------------------------------------------- train
+def warm_start(model, cfg: dict, run_dir: Path, log=print) -> dict | None:
+    """Copy the weights of every same-named, same-shaped layer from a trained run of cfg["warm_start"]
+    (a sibling folder of run_dir). None, and training from scratch, when there is no such run."""
+    if not cfg.get("warm_start"):
+        return None
+    source = run_dir.parent / cfg["warm_start"] / "model.keras"
+    if not source.exists():
+        log(f"no trained {cfg['warm_start']} at {source}: training {cfg['experiment']} from scratch")
+        return None
+    donor, copied = load_model(source), []
+    for layer in model.layers:
+        try:
+            other = donor.get_layer(layer.name)
+        except ValueError:
+            continue
+        if layer.weights and [w.shape for w in layer.weights] == [w.shape for w in other.weights]:
+            layer.set_weights(other.get_weights())
+            copied.append(layer.name)
+    log(f"warm start: {len(copied)} layers from {cfg['warm_start']}/model.keras")
+    return {"from": f"{cfg['warm_start']}/model.keras", "layers": copied} if copied else None
+
+
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     model_config(cfg)
     if cfg.get("mixed_precision"):
@@ -75,7 +99,13 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     train_digits, _, digits_described = mm.load_digits(cfg["digits"])
     gen_cfg = generator_config(cfg)
-    build = lambda: video.build(cfg["task"], cfg)  # noqa: E731
+    warm = {}
+
+    def build():
+        model = video.build(cfg["task"], cfg)
+        warm["start"] = warm_start(model, cfg, run_dir, log)
+        return model
+
     common = dict(epochs=cfg["epochs"], loss=cfg["loss"], learning_rate=cfg["learning_rate"], seed=cfg["seed"],
                   optimizer=cfg["optimizer"], lr_schedule=cfg["lr_schedule"], patience=cfg["patience"],
                   time_budget=cfg["time_budget"], strategy=strategy, restart=restart, log=log,
@@ -99,7 +129,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         "resumed_from_epoch": result.resumed_from_epoch, "stopped_by": result.stopped_by,
         "sequences_seen_this_session": sequences_seen, "parameters": int(result.model.count_params()),
         "final_loss": float(result.history["loss"][-1]) if result.history.get("loss") else None,
-        "digits": digits_described, "strategy": strategy, "config": cfg,
+        "digits": digits_described, "strategy": strategy, "config": cfg, "warm_start": warm.get("start"),
     }
     write_json(run_dir / "train_info.json", info)
     log(f"trained {cfg['experiment']} in {result.seconds:.0f} s ({info['epochs_run']} epochs, "

@@ -42,6 +42,15 @@ def test_composite_scores_both_decoders(smoke_suite):
     assert set(load(smoke_suite, "mnist-composite")["results"]) == {"prediction", "reconstruction"}
 
 
+def test_composite_warm_starts_from_the_suites_mnist_predict_and_says_so(smoke_suite):
+    import json
+
+    info = json.loads((smoke_suite / "runs" / "mnist-composite" / "train_info.json").read_text())
+    assert info["warm_start"]["from"] == "mnist-predict/model.keras"
+    assert "predictor_lstm" in info["warm_start"]["layers"]
+    assert "warm-started from mnist-predict/model.keras" in (smoke_suite / "site" / "mnist-composite.html").read_text()
+
+
 @pytest.mark.parametrize("name", SERIES)
 def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
     run = smoke_suite / "runs" / name
@@ -53,8 +62,16 @@ def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
             assert {"persistence", "seasonal naive", "seasonal naive + last change", "drift",
                     "Holt-Winters"} <= set(mode["baselines"])
             assert len(mode["model"]["rmse"]["per_seed"]) == mode["seeds"] >= 2
+            assert len(mode["forecast_ensemble"]) == mode["test_points"] and mode["ensemble"]["rmse"] >= 0
+        assert 0 <= metrics["modes"]["corrected"]["shrinkage"]["lambda"] <= 1
+        assert metrics["series"]["season_label"] == "season 12 (inferred from monthly timestamps)"
     elif metrics["family"] == "seq2seq":
-        assert "mase" in metrics["model"] and "seasonal naive" in metrics["baselines"]
+        assert set(metrics["modes"]) == {"faithful", "corrected"} and metrics["headline_mode"] == "corrected"
+        for mode in metrics["modes"].values():
+            assert "mase" in mode["ensemble"] and "seasonal naive" in mode["baselines"]
+            assert len(mode["model"]["mase"]["per_seed"]) == mode["seeds"]
+        assert 0 <= metrics["modes"]["corrected"]["shrinkage"]["lambda"] <= 1
+        assert metrics["series"]["season_label"] == "season 24 (inferred from hourly timestamps)"
         headline = metrics["next_hours"]["headline"]
         assert headline["time"].startswith("2018-12-30 09:00") and headline["low"] <= headline["mean"] <= headline["high"]
     else:

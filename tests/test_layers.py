@@ -144,3 +144,34 @@ def test_dynamic_local_filter_matches_a_per_pixel_loop(k, block, size):
                 expected[b, r, c] = sum(weights(b, r, c)[1][i] * pixel(moved[b], r + i - k // 2, c)
                                         for i in range(k))
     np.testing.assert_allclose(out[..., 0], expected, atol=1e-5)
+
+
+def _feeders(model, prefix: str) -> set[str]:
+    """Names of the layers outside `prefix*` whose outputs feed a layer named `prefix*`."""
+    inside = {layer.name for layer in model.layers if layer.name.startswith(prefix)}
+    outside = set()
+    for layer in model.layers:
+        if layer.name not in inside:
+            continue
+        for node in layer._inbound_nodes:
+            for tensor in node.input_tensors:
+                source = tensor._keras_history.operation.name
+                if source not in inside:
+                    outside.add(source)
+    return outside
+
+
+@pytest.mark.parametrize("task,encoder", [("reconstruct", "encoder"), ("composite", "predictor_lstm")])
+def test_reconstruction_decoder_sees_only_the_encoder_state(task, encoder, tmp_path):
+    """Srivastava's autoencoder: the decoder starts from the encoder's final state and its own outputs;
+    no input frame reaches it by another path. The model saves and loads."""
+    cfg = experiments.get(f"mnist-{task}").config("smoke")
+    model = video.build(task, cfg)
+    assert _feeders(model, "reconstruction") == {encoder}
+    x = np.random.default_rng(3).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
+    save_model(model, tmp_path / "m.keras")
+    again = load_model(tmp_path / "m.keras")
+    out, back = model.predict_on_batch(x), again.predict_on_batch(x)
+    out, back = (out["reconstruction"], back["reconstruction"]) if isinstance(out, dict) else (out, back)
+    assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
+    np.testing.assert_allclose(back, out, atol=1e-5)

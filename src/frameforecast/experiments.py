@@ -18,7 +18,7 @@ VIDEO = dict(
     forecaster="encoder-decoder", kernel_grid=None, head="dynamic", dynamic_kernel=9, dynamic_source="previous", fc_units=1024, loss="mse", optimizer="adam", learning_rate=2e-3,
     lr_schedule="cosine", batch_size=16, epochs=10, steps_per_epoch=50, time_budget=None, patience=None,
     test_set="generated", test_size=1000, gif_count=3, seed=0, mixed_precision=False,
-    reconstruction_decoder="drawn", warm_start=None,
+    reconstruction_decoder="drawn", warm_start=None, loss_weights=None,
 )
 VIDEO_SMOKE = dict(canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8,
                    gif_count=2)
@@ -120,7 +120,8 @@ _add(Experiment(
     "local kernels (the paper's reversed target; the decoder never sees the inputs). Bernoulli cross-entropy.",
     {"task": "reconstruct", "patch": 8, "kernel_grid": 4, "reconstruction_decoder": "moving",
      "loss": "binary_crossentropy", "learning_rate": 3e-3},
-    {"smoke": VIDEO_SMOKE, "quick": dict(epochs=5, steps_per_epoch=50, time_budget=200, test_size=500),
+    # 500 fixed steps (screened: 250 → 99.3, 400 → 89.3 MSE/frame on 300 sequences); the budget is a guard
+    {"smoke": VIDEO_SMOKE, "quick": dict(epochs=10, steps_per_epoch=50, time_budget=360, test_size=500),
      "paper": VIDEO_PAPER},
 ))
 _add(Experiment(
@@ -131,7 +132,10 @@ _add(Experiment(
     "trained mnist-predict when one exists, then both decoders train together.",
     {"task": "composite", "forecaster": "next-frame", "patch": 8, "kernel": 3, "warm_start": "mnist-predict",
      "reconstruction_decoder": "moving",
-     "loss": {"prediction": "mse", "observed_next": "mse", "reconstruction": "binary_crossentropy"}},
+     "loss": {"prediction": "mse", "observed_next": "mse", "reconstruction": "binary_crossentropy"},
+     # Adam rescales each weight's steps, so the small weight slows only the shared ConvLSTM's pull toward
+     # reconstruction, not the new decoder's own learning: the warm-started prediction is kept
+     "loss_weights": {"prediction": 1.0, "observed_next": 1.0, "reconstruction": 0.1}},
     {"smoke": VIDEO_SMOKE,
      "quick": dict(VIDEO_QUICK_PREDICT, epochs=3, steps_per_epoch=40, learning_rate=1e-3, time_budget=150,
                    test_size=500),

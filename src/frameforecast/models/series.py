@@ -6,11 +6,15 @@ import keras
 from keras import layers
 
 
-def build_lookback(look_back: int, features: int, units: int) -> keras.Model:
-    """The Simple LSTM: LSTM(units) over `look_back` steps → Dense(1)."""
+def build_lookback(look_back: int, features: int, units: int, zero_start: bool = False) -> keras.Model:
+    """The Simple LSTM: LSTM(units) over `look_back` steps → Dense(1).
+
+    zero_start: the read-out starts at zero, so an untrained model predicts no correction (the corrected
+    mode's target is a correction to a naive forecast, scaled so that 0 stays 0)."""
     inputs = keras.Input((look_back, features), name="window")
     hidden = layers.LSTM(units, name="lstm")(inputs)
-    return keras.Model(inputs, layers.Dense(1, name="next_value")(hidden), name="lookback_lstm")
+    readout = layers.Dense(1, kernel_initializer="zeros" if zero_start else "glorot_uniform", name="next_value")
+    return keras.Model(inputs, readout(hidden), name="lookback_lstm")
 
 
 def build_lookback_members(look_back: int, features: int, units: int, members: int) -> keras.Model:

@@ -147,7 +147,10 @@ def _moving_decoder(state, cfg, steps: int, name: str):
     h, c = state
     canvas, patch = cfg["canvas"], cfg["patch"]
     grid = canvas // patch
-    draw = layers.Conv2D(patch * patch, 1, name=f"{name}_draw")(h)
+    # drawn from the cell state too: c holds a gated linear trace of the last input, h only its squashed view
+    both = layers.Concatenate(axis=-1, name=f"{name}_state")([h, c])
+    hidden = layers.Conv2D(cfg["filters"], 3, padding="same", activation="relu", name=f"{name}_draw_hidden")(both)
+    draw = layers.Conv2D(patch * patch, 1, name=f"{name}_draw")(hidden)
     previous = layers.Activation("sigmoid", dtype="float32", name=f"{name}_first")(
         DepthToSpace(patch, name=f"{name}_first_unpatch")(draw))
     cell = _convlstm(cfg, f"{name}_lstm")

@@ -66,7 +66,8 @@ def write_strip_gif(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.
 
 
 SHEET_ROWS = ("input", "truth", "prediction", "|error|")
-SHEET_LABEL_WIDTH = 78  # pixels left of each row for its name, at the sheet's final scale
+SHEET_LABEL_WIDTH = 96  # pixels left of each row for its name, at the sheet's final scale
+SHEET_FONT_SIZE = 15
 
 
 def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray,
@@ -90,8 +91,8 @@ def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred:
     frames = Image.fromarray(sheet, mode="L").resize((sheet.shape[1] * scale, sheet.shape[0] * scale), Image.NEAREST)
     image = Image.new("L", (frames.width + SHEET_LABEL_WIDTH, frames.height), 40)
     image.paste(frames, (SHEET_LABEL_WIDTH, 0))
-    draw, font = ImageDraw.Draw(image), ImageFont.load_default()
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=SHEET_FONT_SIZE)
     for name, top in labels:
-        draw.text((4, top * scale + (h * scale) // 2 - 5), name, fill=230, font=font)
+        draw.text((4, top * scale + (h * scale - SHEET_FONT_SIZE) // 2), name, fill=230, font=font)
     with atomic_path(path, suffix=".png") as tmp:
         image.save(tmp, format="PNG")

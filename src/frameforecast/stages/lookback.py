@@ -82,7 +82,7 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
         base = lambda idx: 0.0  # noqa: E731
     first_target = max(offset, m if seasonal else 0) + lb
     in_scaler = Scaler(signal[first_target - lb:train_end, None])    # training rows only
-    out_scaler = Scaler(target[first_target:train_end, None])         # training rows only
+    out_scaler = Scaler(target[first_target:train_end, None], keep_zero=seasonal)  # training rows only
     scaled_in = in_scaler.transform(signal[:, None])[:, 0]
     scaled_out = out_scaler.transform(target[:, None])[:, 0]
     all_targets = np.arange(first_target, len(y))
@@ -129,7 +129,8 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
             seconds = result.seconds
         else:
             for seed in range(mode["seeds"]):
-                result = fit(lambda: build_lookback(mode["look_back"], 1, mode["units"]),
+                starts_at_base = data.get("base") is not None
+                result = fit(lambda: build_lookback(mode["look_back"], 1, mode["units"], zero_start=starts_at_base),
                              run_dir / mode_name / f"seed-{seed}", x=data["x_train"], y=data["y_train"],
                              validation_data=data["validation"], seed=cfg["seed"] + seed, **common)
                 seconds += result.seconds

@@ -35,12 +35,17 @@ def load_configured(cfg: dict, columns: list[str], *, needs_season: bool = True,
 
 
 class Scaler:
-    """Min-max scaling to [0, 1] per column; remembers exactly which rows it was fit on."""
+    """Min-max scaling to [0, 1] per column; remembers exactly which rows it was fit on.
 
-    def __init__(self, values: np.ndarray):
+    keep_zero: divide by the largest |value| instead (to [−1, 1]), so 0 stays 0 — for targets that are
+    corrections, where a zero output must mean "no correction".
+    """
+
+    def __init__(self, values: np.ndarray, keep_zero: bool = False):
         values = np.asarray(values, float)
-        self.low = values.min(axis=0)
-        self.span = np.where(values.max(axis=0) - self.low == 0, 1.0, values.max(axis=0) - self.low)
+        self.low = np.zeros(values.shape[1:]) if keep_zero else values.min(axis=0)
+        span = np.abs(values).max(axis=0) if keep_zero else values.max(axis=0) - self.low
+        self.span = np.where(span == 0, 1.0, span)
         self.fit_rows = len(values)
 
     def transform(self, values):

@@ -109,7 +109,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     common = dict(epochs=cfg["epochs"], loss=cfg["loss"], learning_rate=cfg["learning_rate"], seed=cfg["seed"],
                   optimizer=cfg["optimizer"], lr_schedule=cfg["lr_schedule"], patience=cfg["patience"],
                   time_budget=cfg["time_budget"], strategy=strategy, restart=restart, log=log,
-                  batch_size=cfg["batch_size"])
+                  batch_size=cfg["batch_size"], loss_weights=cfg["loss_weights"])
     if cfg["task"] == "original":
         videos = mm.generate(train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED), gen_cfg)
         x, y = split_frames(videos, cfg)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from frameforecast import experiments
-from frameforecast.models import video
+from frameforecast.models import keras_example, video
 from frameforecast.models.layers import DisplacementWarp, DynamicLocalFilter, ExpectedStep
 from frameforecast.training import load_model, save_model
 
@@ -108,7 +108,7 @@ def test_keras_example_rollout_carries_state_and_matches_rerunning_the_whole_seq
     sequence = observed
     for _ in range(4):  # the reference: the whole growing sequence through the full causal model
         sequence = np.concatenate([sequence, model.predict(sequence, verbose=0)[:, -1:]], axis=1)
-    rolled = video.keras_example_rollout(video.keras_example_stepper(model), observed, 4)
+    rolled = keras_example.keras_example_rollout(keras_example.keras_example_stepper(model), observed, 4)
     assert rolled.shape == (3, 4, 16, 16, 1)
     np.testing.assert_allclose(rolled, sequence[:, 5:], atol=1e-5)
 

@@ -240,3 +240,17 @@ def test_url_case(name, expected, http_server, cache, tmp_path, monkeypatch, cap
     line = run_cli(["train", "lookback", "--profile", "smoke", "--url", url, "--column", "sales"], capsys, project)
     assert expected in line
     assert not list(cache.rglob("*.csv")), "a bad download stayed in the cache"
+
+
+def test_a_csv_error_in_a_fresh_process_prints_exactly_one_line(tmp_path):
+    """No TensorFlow log line before the error: the CSV is read before Keras is imported."""
+    import subprocess
+    import sys
+
+    (tmp_path / "dup.csv").write_text(csv_text(times=months()[:5] + [months()[4]] + months()[6:]))
+    done = subprocess.run([sys.executable, "-m", "frameforecast", "train", "lookback", "--csv", "dup.csv",
+                           "--column", "sales", "--time-column", "month"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "appears more than once" in done.stderr and not (tmp_path / "runs").exists()

@@ -160,3 +160,19 @@ def test_failed_build_leaves_previous_site_untouched(smoke_suite, tmp_path, caps
         after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
+def test_published_standard_file_number_is_labelled_beside_a_generated_headline(smoke_suite):
+    index = (smoke_suite / "site" / "index.html").read_text()
+    card = index[index.index('id="mnist-predict"'):]
+    card = card[:card.index("</article>")]
+    assert "103.3" in card and "standard file — not comparable with this generated-set headline" in card
+
+
+def test_baseline_bce_is_infinite_not_an_epsilon_number(smoke_suite):
+    import json
+
+    metrics = json.loads((smoke_suite / "runs" / "mnist-predict" / "metrics.json").read_text())
+    assert metrics["results"]["prediction"]["all-black frame"]["bce_nats_per_frame"] is None
+    page = (smoke_suite / "site" / "mnist-predict.html").read_text()
+    assert "∞" in page and "their own entropy" in page

@@ -12,14 +12,18 @@ from frameforecast import experiments
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb
-from frameforecast.stages import lookback, seq2seq, signals, video
-
-FAMILIES = {"video": video, "lookback": lookback, "seq2seq": seq2seq, "signals": signals}
+FAMILIES = ("video", "lookback", "seq2seq", "signals")
 RUNS = Path("runs")
 
 
 def stage_module(family: str):
-    return FAMILIES[family]
+    """The family's stage module, imported on first use: a series command that fails on its CSV stops
+    before TensorFlow (which the video stages import) has been loaded and has logged anything."""
+    import importlib
+
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}")
+    return importlib.import_module(f"frameforecast.stages.{family}")
 
 
 def run_name(name: str, cfg: dict) -> str:

@@ -111,9 +111,9 @@ def _ensemble_builder(look_back: int, units: int, members: int):
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """Faithful mode: the seeds train as independent members of one model (same data order, separate
     weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
+    y, series = _load(cfg, log)  # before Keras is imported: a bad CSV stops with one line
     from frameforecast.models.series import build_lookback
 
-    y, series = _load(cfg, log)
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)

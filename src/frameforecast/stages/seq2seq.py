@@ -118,11 +118,11 @@ def prepare(cfg: dict, mode_name: str = "faithful", log=print) -> dict:
 
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
-    from frameforecast.models.series import build_seq2seq_attention
-
     start, info = time.monotonic(), {"modes": {}, "config": cfg}
     for mode_name in modes(cfg):
-        d = prepare(cfg, mode_name, log)
+        d = prepare(cfg, mode_name, log)  # before Keras is imported: a bad CSV stops with one line
+        from frameforecast.models.series import build_seq2seq_attention
+
         mode, w = d["mode"], d["windows"]
         features = len(d["columns"])
         validation = (w.inputs(d["val_origins"]), w.targets(d["val_origins"])) if d["val_origins"] is not None \

@@ -89,9 +89,9 @@ def _steps(cfg: dict) -> int:
 
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+    make_batch, (x_test, y_test), _, described, _ = source(cfg)  # before Keras: a bad CSV stops with one line
     from frameforecast.models.series import build_signal_seq2seq
 
-    make_batch, (x_test, y_test), _, described, _ = source(cfg)
     n_in, n_out, f_in, f_out = x_test.shape[1], y_test.shape[1], x_test.shape[2], y_test.shape[2]
 
     def dataset(start, count, global_batch):

@@ -12,6 +12,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from frameforecast import cli
@@ -83,6 +84,8 @@ CSV_CASES = {
     "irregular-timestamps": (csv_text(times=[f"2000-01-01 00:00:{i * i % 60:02d}" if i < 3 else
                                              f"2000-01-{1 + i % 28:02d} {i % 24:02d}:{(7 * i) % 60:02d}"
                                              for i in range(ROWS)]), [], "error:"),
+    "month-end-dates": (csv_text(times=list(pd.date_range("2000-01-31", periods=ROWS, freq="ME")
+                                            .strftime("%Y-%m-%d"))), [], "ok:season 12 (inferred from monthly"),
     "constant": (csv_text(np.full(ROWS, 5.0)), [], "ok:"),
     "exactly-seasonal": (csv_text(np.tile(np.arange(12.0) * 3 + 1, ROWS // 12)), [], "ok:"),
     "huge-values": (csv_text(trend_season() * 1e12, fmt="{:.6e}"), [], "ok:"),

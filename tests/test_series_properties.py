@@ -12,7 +12,8 @@ from frameforecast.errors import UserError
 from frameforecast.stages.series_common import ensemble, shrink, shrinkage
 
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y/%m/%d", "%Y-%m"]
-STEPS = [pd.Timedelta(hours=1), pd.Timedelta(days=1), pd.DateOffset(months=1), pd.Timedelta(weeks=1)]
+STEPS = [pd.Timedelta(hours=1), pd.Timedelta(days=1), pd.DateOffset(months=1), pd.offsets.MonthEnd(),
+         pd.Timedelta(weeks=1), pd.offsets.BDay()]
 CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr),
     st.integers(-10**6, 10**6).map(str),

@@ -185,7 +185,9 @@ _add(Experiment(
     "usercount-seq2seq", "seq2seq", "Hourly app users: seq2seq LSTM with attention, 24 h → 6 h",
     "Multivariate Seq2Seq LSTM (berkantcnrgl)",
     "Encoder LSTM(100, elu, dropout .2) → BatchNorm on h and c → RepeatVector(6) → decoder LSTM(100) → dot "
-    "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split.",
+    "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split. "
+    "Corrected mode: the same network on 24-hour seasonal differences with a zero-initialised read-out, so it "
+    "starts at the 24-hour seasonal naive forecast and learns a correction.",
     {},
     {"smoke": dict(SERIES_SMOKE, units=8), "quick": dict(epochs=60, patience=15)},
 ))

@@ -12,17 +12,19 @@ import pandas as pd
 
 from frameforecast.errors import UserError
 
-# (name, offset, season) from the longest step to the shortest: the first grid that holds every timestamp wins.
+# (name, candidate grids, season) from the longest step to the shortest: the first grid that holds every
+# timestamp wins. A calendar step is tried as "the same day of the month, k months on" (an int: months)
+# and as month/quarter/year ends and starts, so 1949-01-31, 1949-02-28, … is monthly too.
 STEPS = (
-    ("yearly", pd.DateOffset(years=1), 1),
-    ("quarterly", pd.DateOffset(months=3), 4),
-    ("monthly", pd.DateOffset(months=1), 12),
-    ("weekly", pd.Timedelta(weeks=1), 52),
-    ("business-daily", pd.offsets.BDay(), 5),
-    ("daily", pd.Timedelta(days=1), 7),
-    ("hourly", pd.Timedelta(hours=1), 24),
-    ("minutely", pd.Timedelta(minutes=1), None),
-    ("secondly", pd.Timedelta(seconds=1), None),
+    ("yearly", (12, "YE", "YS"), 1),
+    ("quarterly", (3, "QE", "QS"), 4),
+    ("monthly", (1, "ME", "MS"), 12),
+    ("weekly", (pd.Timedelta(weeks=1),), 52),
+    ("business-daily", ("B",), 5),
+    ("daily", (pd.Timedelta(days=1),), 7),
+    ("hourly", (pd.Timedelta(hours=1),), 24),
+    ("minutely", (pd.Timedelta(minutes=1),), None),
+    ("secondly", (pd.Timedelta(seconds=1),), None),
 )
 MIN_ROWS = 3  # fewer timestamps than this cannot show a regular step
 MAX_GRID_FACTOR = 50  # a grid this many times longer than the data is no step of it, only noise
@@ -58,14 +60,19 @@ def parse(raw: pd.Series, column: str, where: str, time_format: str | None = Non
 
 def _grid(times: pd.DatetimeIndex, step) -> pd.DatetimeIndex | None:
     """The regular grid from the first to the last timestamp, if every timestamp lies on it."""
-    span = times[-1] - times[0]
+    start, end = times[0], times[-1]
+    span = end - start
     if isinstance(step, pd.Timedelta) and (step > span or span // step > MAX_GRID_FACTOR * len(times)):
         return None
     try:
-        grid = pd.date_range(times[0], times[-1], freq=step)
+        if isinstance(step, int):  # calendar months from the first timestamp, each counted from the start
+            count = ((end.year - start.year) * 12 + end.month - start.month) // step + 1
+            grid = pd.DatetimeIndex([start + pd.DateOffset(months=step * k) for k in range(count)])
+        else:
+            grid = pd.date_range(start, end, freq=step)
     except (ValueError, OverflowError):
         return None
-    if len(grid) == 0 or grid[0] != times[0]:
+    if len(grid) == 0 or grid[0] != start or len(grid) > MAX_GRID_FACTOR * len(times) + 1:
         return None
     return grid if times.isin(grid).all() else None
 
@@ -87,8 +94,8 @@ def regularise(times: pd.DatetimeIndex, values: np.ndarray, where: str, *, fill:
         how = "newest-first" if times.is_monotonic_decreasing else "out of time order"
         notices.append(f"{where}: the rows were {how}; sorted them oldest-first by time")
         times, values = times[order], values[order]
-    for name, step, season in STEPS:
-        grid = _grid(times, step)
+    for name, candidates, season in STEPS:
+        grid = next((g for g in (_grid(times, c) for c in candidates) if g is not None), None)
         if grid is not None:
             break
     else:
@@ -113,5 +120,8 @@ def interpolate(values: np.ndarray, times: pd.DatetimeIndex | None) -> np.ndarra
 
 
 def step_of(frequency: str | None):
-    """The offset of one time step of a frequency name from STEPS (None if unknown)."""
-    return next((step for name, step, _ in STEPS if name == frequency), None)
+    """One time step of a frequency name from STEPS, as something a timestamp can be added to (or None)."""
+    first = next((candidates[0] for name, candidates, _ in STEPS if name == frequency), None)
+    if isinstance(first, int):
+        return pd.DateOffset(months=first)
+    return pd.tseries.frequencies.to_offset(first) if isinstance(first, str) else first

@@ -244,7 +244,7 @@ def _series_caption(metrics: dict, res: dict) -> str:
 
 def _mode_table(title: str, label: str, res: dict, metrics: dict, extra_caption: str = "") -> dict:
     rows = [_row(f"{label} ({res['seeds']}-seed ensemble)", "model", res["ensemble"], SERIES_COLUMNS,
-                 "mean of the seeds' forecasts" + (" , shrunk" if res.get("shrinkage") else "")),
+                 "mean of the seeds' forecasts" + (", shrunk" if res.get("shrinkage") else "")),
             _row(f"{label}, single seed", "model", res["model"], SERIES_COLUMNS,
                  f"mean ± sd over {res['seeds']} seeds")]
     rows += [_row(name, "baseline", s, SERIES_COLUMNS) for name, s in res["baselines"].items()]

@@ -141,28 +141,31 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     return info
 
 
-def _seed_forecasts(run_dir: Path, mode_name: str, mode: dict, data: dict, x: np.ndarray, idx) -> list:
-    """Each seed's forecasts of the points idx (inputs x), in original units."""
+def _load_seeds(run_dir: Path, mode_name: str, mode: dict) -> list:
+    """The trained models of a mode: one multi-output model (faithful) or one model per seed (corrected)."""
     if mode_name == "faithful":
-        raw = np.asarray(load_model(run_dir / mode_name / "model.keras").predict(x, verbose=0)).reshape(len(idx), -1)
-        return [data["to_units"](raw[:, k], idx) for k in range(raw.shape[1])]
-    return [data["to_units"](load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras")
-                             .predict(x, verbose=0)[:, 0], idx) for seed in range(mode["seeds"])]
+        return [load_model(run_dir / mode_name / "model.keras")]
+    return [load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras") for seed in range(mode["seeds"])]
 
 
-def _ensemble_forecast(run_dir: Path, mode_name: str, mode: dict, data: dict, y: np.ndarray, per_seed: list):
+def _seed_forecasts(models: list, data: dict, x: np.ndarray, idx) -> list:
+    """Each seed's forecasts of the points idx (inputs x), in original units."""
+    columns = np.concatenate([np.asarray(m.predict(x, verbose=0)).reshape(len(idx), -1) for m in models], axis=1)
+    return [data["to_units"](columns[:, k], idx) for k in range(columns.shape[1])]
+
+
+def _ensemble_forecast(models: list, data: dict, y: np.ndarray, per_seed: list):
     """The seeds' mean forecast; in the corrected mode shrunk toward its naive start by a validation-chosen λ."""
     forecast = ensemble(per_seed)
     if data.get("base") is None:
         return forecast, None
     val_idx = data["val_targets"]
-    val_model = ensemble(_seed_forecasts(run_dir, mode_name, mode, data, data["validation"][0], val_idx))
+    val_model = ensemble(_seed_forecasts(models, data, data["validation"][0], val_idx))
     val_base, val_truth = data["base"](val_idx), y[val_idx]
     weight = shrinkage(val_model, val_base, val_truth)
-    shrunk_val = shrink(val_model, val_base, weight)
     info = {"lambda": weight, "toward": "seasonal naive + last change", "validation_points": len(val_idx),
             "validation_rmse": {"ensemble": metrics.rmse(val_model, val_truth),
-                                "shrunk": metrics.rmse(shrunk_val, val_truth),
+                                "shrunk": metrics.rmse(shrink(val_model, val_base, weight), val_truth),
                                 "baseline": metrics.rmse(val_base, val_truth)}}
     return shrink(forecast, data["base"](data["targets"]), weight), info
 
@@ -177,8 +180,9 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         data = prepare(y, cfg, mode_name, mode, season)
         idx, train_end = data["targets"], data["train_end"]
         truth = y[idx]
-        forecasts = _seed_forecasts(run_dir, mode_name, mode, data, data["x_test"], idx)
-        headline, shrunk = _ensemble_forecast(run_dir, mode_name, mode, data, y, forecasts)
+        models = _load_seeds(run_dir, mode_name, mode)
+        forecasts = _seed_forecasts(models, data, data["x_test"], idx)
+        headline, shrunk = _ensemble_forecast(models, data, y, forecasts)
         per_seed = [metrics.series_scores(f, truth, y[:train_end], season) for f in forecasts]
         base_scores, base_forecasts, refused = baseline_scores(y, train_end, idx, 1, season, truth[:, None],
                                                                y[:train_end])

@@ -175,13 +175,13 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         val = d["val_origins"]
         val_truth = values[val[:, None] + np.arange(n_out), target]
         val_base = w.base(val)[..., target]
-        weight = shrinkage(ensemble(val_forecasts), val_base, val_truth)
+        val_model = ensemble(val_forecasts)
+        weight = shrinkage(val_model, val_base, val_truth)
         shrunk = {"lambda": weight, "toward": "seasonal naive", "validation_windows": len(val),
-                  "validation_mase": {"ensemble": metrics.mase(ensemble(val_forecasts).ravel(), val_truth.ravel(),
-                                                               train, season),
-                                      "shrunk": metrics.mase(shrink(ensemble(val_forecasts), val_base, weight).ravel(),
-                                                             val_truth.ravel(), train, season),
-                                      "baseline": metrics.mase(val_base.ravel(), val_truth.ravel(), train, season)}}
+                  "validation_mase": {name: metrics.mase(forecast.ravel(), val_truth.ravel(), train, season)
+                                      for name, forecast in (("ensemble", val_model),
+                                                             ("shrunk", shrink(val_model, val_base, weight)),
+                                                             ("baseline", val_base))}}
         headline = shrink(headline, w.base(origins)[..., target], weight)
     base_scores, base_forecasts, refused = baseline_scores(y, d["split"], origins, n_out, season, truth, train)
     result = {

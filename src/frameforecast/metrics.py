@@ -195,3 +195,12 @@ def mase(pred, true, train, season: int) -> float | None:
 def series_scores(pred, true, train, season: int) -> dict:
     return {"rmse": rmse(pred, true), "mae": mae(pred, true), "smape": smape(pred, true),
             "mase": mase(pred, true, train, season)}
+
+
+def best_of(scores: dict, key: str) -> tuple[str | None, float | None]:
+    """The entry of {name: {key: value}} with the lowest value of `key`; a "—" (None) value never wins."""
+    ranked = [name for name in scores if scores[name].get(key) is not None]
+    if not ranked:
+        return None, None
+    name = min(ranked, key=lambda n: scores[n][key])
+    return name, scores[name][key]

@@ -7,6 +7,7 @@ import shlex
 from pathlib import PurePath
 
 from frameforecast import experiments
+from frameforecast.metrics import best_of
 
 NAV = [("index.html", "Results"), ("methodology.html", "Methodology"), ("reference.html", "Reference"),
        ("related.html", "Related work")]
@@ -79,7 +80,7 @@ def headline(metrics: dict) -> dict:
         modes = metrics["modes"]
         mode = "corrected" if "corrected" in modes else next(iter(modes))
         res = modes[mode]
-        best, best_value = _best(res["baselines"], key)
+        best, best_value = best_of(res["baselines"], key)
         model = res["ensemble"][key]
         shrunk = f", shrunk toward {res['shrinkage']['toward']} (λ {res['shrinkage']['lambda']:.2f})" \
             if res.get("shrinkage") else ""
@@ -103,15 +104,6 @@ def published_note(metrics: dict, published: dict) -> str:
     if ours is not None and not published["test_set"].startswith(ours):
         return f"{published['test_set']} — not comparable with this {ours}-set headline"
     return f"measured on: {published['test_set']}"
-
-
-def _best(scores: dict, key: str) -> tuple[str | None, float | None]:
-    """The baseline with the lowest value of `key` (a "—" value never wins)."""
-    ranked = [n for n in scores if scores[n].get(key) is not None]
-    if not ranked:
-        return None, None
-    name = min(ranked, key=lambda n: scores[n][key])
-    return name, scores[name][key]
 
 
 def _thumbnail(assets: list[str]) -> str | None:

@@ -108,8 +108,4 @@ def shrink(model: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
 
 def best_baseline(scores: dict, key: str = "rmse") -> tuple[str | None, float | None]:
     """The baseline with the lowest `key` (one whose value is "—" never wins)."""
-    ranked = [n for n in scores if scores[n][key] is not None]
-    if not ranked:
-        return None, None
-    name = min(ranked, key=lambda n: scores[n][key])
-    return name, scores[name][key]
+    return metrics.best_of(scores, key)

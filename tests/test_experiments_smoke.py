@@ -21,7 +21,7 @@ def test_video_experiment_trains_evaluates_renders(smoke_suite, name):
     assert (run / "model.keras").exists() and (run / "history.csv").exists()
     assert list(run.glob("*.gif")) and list(run.glob("*-sheet.png")) and list(run.glob("*-per-timestep.png"))
     head = metrics["results"][metrics["headline_output"]]
-    assert set(head) == {"model", "all-black frame", "copy last frame", "mean input frame"}
+    assert set(head) == {"model", "all-black frame", "copy last frame", "mean input frame", "optical flow"}
     for scores in head.values():
         assert len(scores["per_timestep"]["mse"]) == (15 if name == "frame-forecast-original" else 10)
     assert metrics["test_set"]["name"] == "generated" and "seed" in metrics["test_set"]["origin"]

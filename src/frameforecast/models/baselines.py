@@ -1,6 +1,7 @@
 """Naive baselines as models like any other (Darts style): comparing with them costs one line.
 
-Video baselines take the input frames (N, T_in, H, W) and return T_out predicted frames.
+Video baselines take the input frames (N, T_in, H, W[, 1]) and return T_out predicted frames; reverse=True
+asks for the frames before the last one, newest first (the reconstruction target), where that differs.
 Series baselines take the full series y and a forecast origin o (y[:o] is known) and return
 the forecasts of y[o : o + horizon].
 """
@@ -13,20 +14,34 @@ import numpy as np
 
 
 # ---------------------------------------------------------------- video
-def all_black(inputs: np.ndarray, out_frames: int) -> np.ndarray:
+def all_black(inputs: np.ndarray, out_frames: int, reverse: bool = False) -> np.ndarray:
     return np.zeros((inputs.shape[0], out_frames) + inputs.shape[2:], dtype=np.float32)
 
 
-def copy_last_frame(inputs: np.ndarray, out_frames: int) -> np.ndarray:
+def copy_last_frame(inputs: np.ndarray, out_frames: int, reverse: bool = False) -> np.ndarray:
     return np.repeat(inputs[:, -1:], out_frames, axis=1).astype(np.float32)
 
 
-def mean_input_frame(inputs: np.ndarray, out_frames: int) -> np.ndarray:
+def mean_input_frame(inputs: np.ndarray, out_frames: int, reverse: bool = False) -> np.ndarray:
     return np.repeat(inputs.mean(axis=1, keepdims=True), out_frames, axis=1).astype(np.float32)
 
 
+def optical_flow(inputs: np.ndarray, out_frames: int, reverse: bool = False) -> np.ndarray:
+    """Farnebäck flow between the last two input frames, extrapolated at constant velocity.
+
+    Each future frame k is the last frame warped (cv2.remap) by k times the velocity. reverse=True walks
+    back in time instead (frame k is k − 1 steps before the last), the counterpart for reconstruction targets.
+    """
+    from frameforecast.models import flow
+
+    steps = [-k for k in range(out_frames)] if reverse else list(range(1, out_frames + 1))
+    frames = inputs[..., 0] if inputs.ndim == 5 else inputs
+    out = np.stack([flow.extrapolate(clip[-1], flow.velocity(clip[-2], clip[-1]), steps) for clip in frames])
+    return out[..., None] if inputs.ndim == 5 else out
+
+
 VIDEO_BASELINES = {"all-black frame": all_black, "copy last frame": copy_last_frame,
-                   "mean input frame": mean_input_frame}
+                   "mean input frame": mean_input_frame, "optical flow": optical_flow}
 
 
 # ---------------------------------------------------------------- series

@@ -44,6 +44,9 @@ BASELINE_DOCS = [
     ("all-black frame", "predicts zeros", "what per-pixel metrics give for free on mostly black frames"),
     ("copy last frame", "repeats the last input frame", "any motion model must beat standing still"),
     ("mean input frame", "repeats the mean of the input frames", "a blurry 'where digits have been' guess"),
+    ("optical flow", "OpenCV Farnebäck flow between the last two input frames; the last frame moved k times that "
+     "motion for frame k (cv2.remap), uncovered pixels black; for reconstruction, moved backwards in time",
+     "the classical computer-vision answer: an LSTM that does not beat it has learned no more than motion"),
     ("persistence", "y[t − 1]", "a model that only lags the truth by one step scores about this"),
     ("seasonal naive", "y[t − m] (m = the season: given by --season, or from the timestamps: hourly 24, daily 7, "
      "weekly 52, monthly 12, quarterly 4)", "'same month last year'; refused (left out, with the reason) at an "

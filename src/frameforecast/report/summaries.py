@@ -196,6 +196,10 @@ def _video_tables(metrics: dict) -> list[dict]:
         rows = [_row("model", "model", res["model"], columns)]
         rows += [_row(name, "baseline", scores, columns) for name, scores in res.items() if name != "model"]
         caption = test["origin"]
+        flow = res.get("optical flow", {}).get("mse_per_frame")
+        if metrics["task"] != "original" and flow is not None and flow < res["model"]["mse_per_frame"]:
+            caption += (f". Optical flow beats the model here ({fmt(flow)} against {fmt(res['model']['mse_per_frame'])}"
+                        " MSE/frame): it has learned less than constant-velocity motion")
         if "bce_floor_nats_per_frame" in res["model"]:
             caption += ". " + BCE_NOTE.format(floor=fmt(res["model"]["bce_floor_nats_per_frame"]))
         tables.append({"title": f"{output}: {test['name']} test set, {test['size']} sequences",

@@ -174,9 +174,9 @@ def evaluate(cfg: dict, run_dir: Path, *, test_set: str | None = None, limit: in
             preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
         for out in outputs:
             acc[out]["model"].add(preds[out], targets[out])
-            frames_out = targets[out].shape[1]
+            frames_out, reverse = targets[out].shape[1], out == "reconstruction" and cfg["task"] != "original"
             for name, baseline in baselines.VIDEO_BASELINES.items():
-                acc[out][name].add(baseline(inputs, frames_out), targets[out])
+                acc[out][name].add(baseline(inputs, frames_out, reverse=reverse), targets[out])
         if kept is None:
             count = cfg["gif_count"]
             kept = {"inputs": inputs[:count, ..., 0], **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},

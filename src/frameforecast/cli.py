@@ -13,10 +13,14 @@ EPILOG_EXAMPLES = {
             "  frameforecast data fetch moving-mnist-test\n  frameforecast data verify",
     "train": "examples:\n  frameforecast train mnist-predict --profile quick\n"
              "  frameforecast train milk-lookback --profile smoke --epochs 5\n"
-             "  frameforecast train lookback --csv sales.csv --column sales --time-column date --season 12",
+             "  frameforecast train lookback --csv sales.csv --column sales --time-column date --season 12\n"
+             "  frameforecast train video --data clips/ --canvas 64 --in-frames 10 --out-frames 10",
     "evaluate": "examples:\n  frameforecast evaluate mnist-predict\n"
                 "  frameforecast evaluate mnist-predict --test-set standard --limit 1000",
     "render": "example:\n  frameforecast render mnist-predict",
+    "predict": "examples:\n  frameforecast predict mnist-predict --video street.mp4\n"
+               "  frameforecast predict mnist-predict --video frames/ --start 40\n"
+               "  frameforecast predict video-myclips --video new.gif   (a model from train video --data)",
     "site": "example:\n  frameforecast site   (reads runs/*/, writes site/)",
     "run": "examples:\n  frameforecast run --profile quick\n  frameforecast run milk-lookback airline-lookback --profile smoke",
     "serve": "example:\n  frameforecast serve --port 8000   (then open http://127.0.0.1:8000)",
@@ -73,6 +77,12 @@ def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> No
     data.add_argument("--time-column", help="the time column of --csv (optional)")
     data.add_argument("--season", type=positive_int, help="season length in rows (12 monthly, 24 hourly)")
     data.add_argument("--fill", action="store_true", help="interpolate missing values instead of failing")
+    clips = p.add_argument_group("data (video experiments)")
+    clips.add_argument("--data", help="your clips (the video experiment): a folder of videos, GIFs, .npy files or "
+                                      "image sub-folders, or an (N, T, H, W) uint8 .npy")
+    clips.add_argument("--canvas", type=positive_int, help="frame side in pixels; frames are letterboxed to it")
+    clips.add_argument("--in-frames", type=positive_int, help="frames the model reads")
+    clips.add_argument("--out-frames", type=positive_int, help="frames the model predicts")
     if not training:
         return
     t = p.add_argument_group("training")
@@ -133,6 +143,15 @@ def build_parser() -> Parser:
     p = add("render", "Draw GIFs and plots of an evaluated experiment.")
     _experiment_options(p, training=False)
 
+    p = add("predict", "Predict the frames that follow your own video with a trained video model (no metrics: "
+                       "there is no ground truth).")
+    p.add_argument("experiment", help="a trained forecasting video experiment or run folder name (mnist-predict, "
+                                      "mnist-composite, video-…)")
+    p.add_argument("--video", required=True, help=".mp4, .avi, .mov, .gif, a folder of images, or an .npy "
+                                                  "(T, H, W[, C]) uint8")
+    p.add_argument("--start", type=non_negative_int, help="use the input frames from this frame on (default: the last ones)")
+    p.add_argument("--run-dir", help="the trained model's folder (default: runs/<experiment>/)")
+
     p = add("site", "Build the static results site from runs/*/ into site/.")
     p.add_argument("--runs", default="runs", help="folder of runs (default: runs)")
     p.add_argument("--out", default="site", help="site folder (default: site)")
@@ -151,7 +170,7 @@ def build_parser() -> Parser:
 
 
 OVERRIDE_KEYS = ("epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "seeds",
-                 "iterations", "split", "filters", "kernel", "patch", "kernel_grid", "forecaster", "head", "cell", "digits", "csv", "url", "column", "columns",
+                 "iterations", "split", "filters", "data", "canvas", "in_frames", "out_frames", "kernel", "patch", "kernel_grid", "forecaster", "head", "cell", "digits", "csv", "url", "column", "columns",
                  "time_column", "season")
 
 
@@ -170,7 +189,12 @@ def _stage_config(args):
     """For evaluate/render: the config saved by train, else the profile's."""
     from frameforecast import pipeline
 
-    exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), args.run_dir)
+    from frameforecast import experiments
+
+    if args.run_dir:  # the saved config names the data: --csv/--data are not needed again
+        exp, folder = experiments.get(args.experiment), Path(args.run_dir)
+    else:
+        exp, _, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), None)
     saved = pipeline.saved_config(folder)
     if saved is None:
         raise UserError(f"{folder} has no trained model; run: frameforecast train {args.experiment}"
@@ -200,7 +224,8 @@ def cmd_train(args) -> int:
     if args.strategy not in training.STRATEGIES:
         raise UserError(f"unknown --strategy {args.strategy!r}; choose one of {', '.join(training.STRATEGIES)}")
     pipeline.train(exp, cfg, folder, restart=args.restart, strategy=args.strategy)
-    print(f"next: frameforecast evaluate {args.experiment}" + (f" --run-dir {folder}" if args.run_dir else ""))
+    print(f"next: frameforecast evaluate {args.experiment}"
+          + (f" --run-dir {folder}" if args.run_dir or exp.user_template else ""))
     return 0
 
 
@@ -220,6 +245,21 @@ def cmd_render(args) -> int:
 
     exp, cfg, folder = _stage_config(args)
     pipeline.stage_module(exp.family).render(cfg, folder)
+    return 0
+
+
+def cmd_predict(args) -> int:
+    from frameforecast import pipeline
+    from frameforecast.stages import video_predict
+
+    folder = Path(args.run_dir) if args.run_dir else pipeline.RUNS / args.experiment
+    cfg = pipeline.saved_config(folder)
+    if cfg is None:
+        raise UserError(f"{folder} has no trained model; train it first: frameforecast train {args.experiment}")
+    if cfg.get("task") is None:
+        raise UserError(f"{args.experiment} is not a video experiment; predict works on video models")
+    video_predict.predict(cfg, folder, args.video, start=args.start)
+    print("next: frameforecast site   (the site's 'Your videos' section shows it)")
     return 0
 
 
@@ -260,4 +300,5 @@ def cmd_data(args) -> int:
 
 
 COMMANDS = {"data": cmd_data, "train": cmd_train, "evaluate": cmd_evaluate, "render": cmd_render,
+            "predict": cmd_predict,
             "site": cmd_site, "run": cmd_run, "serve": cmd_serve}

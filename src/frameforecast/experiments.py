@@ -56,6 +56,7 @@ class Experiment:
     profiles: dict = field(default_factory=dict)
     published: tuple = ()
     needs_input: bool = False  # True: no bundled data, the user must pass --csv/--url
+    user_template: bool = False  # True: each run on user data is its own folder and page (lookback-…, video-…)
 
     def config(self, profile: str, overrides: dict | None = None) -> dict:
         if profile not in PROFILES:
@@ -215,7 +216,18 @@ _add(Experiment(
     "lookback", "lookback", "Look-back LSTM on your CSV", "—",
     "The corrected look-back LSTM on a user series.",
     {"series": None, "corrected": _LOOKBACK_QUICK_CORRECTED, "modes": ("corrected",)},
-    {"smoke": SERIES_SMOKE}, needs_input=True,
+    {"smoke": SERIES_SMOKE}, needs_input=True, user_template=True,
+))
+# mnist-predict's design on clips the user brings (`frameforecast train video --data …`)
+_add(Experiment(
+    "video", "video", "Next-frame ConvLSTM on your clips", "—",
+    "mnist-predict's design (one ConvLSTM on 8 × 8 patches moving each frame with predicted local kernels) trained "
+    "on your clips, split by clip into training, validation and test.",
+    {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3, "data": None, "digits": None,
+     "clip_split": (0.7, 0.15, 0.15)},
+    {"smoke": dict(VIDEO_SMOKE, canvas=32), "quick": dict(VIDEO_QUICK_PREDICT, test_size=500),
+     "paper": dict(VIDEO_PAPER, test_set="generated", filters=128, kernel_grid=4)},
+    needs_input=True, user_template=True,
 ))
 
 SUITE = [name for name, exp in EXPERIMENTS.items() if not exp.needs_input]

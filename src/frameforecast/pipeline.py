@@ -26,12 +26,18 @@ def stage_module(family: str):
     return importlib.import_module(f"frameforecast.stages.{family}")
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
 def run_name(name: str, cfg: dict) -> str:
-    """runs/<name>; a user CSV gets its own folder (lookback-<file>-<column>)."""
+    """runs/<name>; user data gets its own folder: lookback-<file>-<column>, video-<file or folder>."""
     if name == "lookback" and (cfg.get("csv") or cfg.get("url")):
-        stem = Path(cfg.get("csv") or cfg["url"]).stem
-        slug = re.sub(r"[^a-z0-9]+", "-", f"{stem}-{cfg.get('column') or ''}".lower()).strip("-")[:60]
-        return f"lookback-{slug or 'csv'}"
+        stem, column = Path(cfg.get("csv") or cfg["url"]).stem, cfg.get("column") or ""
+        return "lookback-" + (_slug(f"{stem}-{column}") or "csv")
+    if name == "video" and cfg.get("data"):
+        data = Path(cfg["data"])
+        return "video-" + (_slug(data.stem if data.suffix else data.name) or "clips")
     return name
 
 
@@ -43,6 +49,12 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
         if not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column"):
             raise UserError("the lookback experiment needs your data: --csv PATH --column NAME "
                             "[--time-column NAME] [--season 12]")
+    if cfg.get("data") and name != "video":
+        raise UserError(f"--data is for your own clips: frameforecast train video --data {cfg['data']} "
+                        f"({name} trains on its own data)")
+    if name == "video" and not cfg.get("data"):
+        raise UserError("the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
+                        "[--in-frames 10] [--out-frames 10]")
     folder = Path(run_dir) if run_dir else RUNS / run_name(name, cfg)
     cfg["run_name"] = folder.name
     return exp, cfg, folder

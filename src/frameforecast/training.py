@@ -172,7 +172,7 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
         remaining = max(epochs - resumed_from, 0) * steps_per_epoch
         data = dataset(resumed_from * steps_per_epoch, max(remaining, 1), global_batch)
         history = model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, callbacks=callbacks,
-                            validation_data=validation_data, verbose=verbose)
+                            validation_data=validation_data, shuffle=False, verbose=verbose)  # batches are fresh
     else:
         history = model.fit(x, y, batch_size=global_batch, epochs=epochs, callbacks=callbacks, shuffle=shuffle,
                             validation_data=validation_data, validation_split=validation_split or 0.0,

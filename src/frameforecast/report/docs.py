@@ -130,7 +130,7 @@ def methodology(collected: dict) -> dict:
 
     rows = []
     for name, exp in experiments.EXPERIMENTS.items():
-        if name == "lookback":
+        if exp.user_template:
             continue
         run = collected.get(name)
         profile = run["metrics"]["profile"] if run else "quick"

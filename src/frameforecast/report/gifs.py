@@ -59,10 +59,23 @@ def strip_frames(inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title:
     return frames
 
 
-def write_strip_gif(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "") -> None:
-    frames = strip_frames(inputs, truth, pred, title)
+def forecast_frames(inputs: np.ndarray, pred: np.ndarray, title: str = "") -> list[Image.Image]:
+    """One image per time step without ground truth: the inputs, then the predicted frames beside the last input."""
+    size = inputs.shape[-1] * SCALE
+    frames = [_panel_row([("input", _to_image(frame)), ("prediction", None)], size,
+                         f"input frame {t + 1}/{len(inputs)}  {title}") for t, frame in enumerate(inputs)]
+    frames += [_panel_row([("last input", _to_image(inputs[-1])), ("prediction", _to_image(frame))], size,
+                          f"predicted frame +{t + 1}/{len(pred)}  {title}") for t, frame in enumerate(pred)]
+    return frames
+
+
+def write_gif(path: Path, frames: list[Image.Image]) -> None:
     with atomic_path(path, suffix=".gif") as tmp:
         frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=FRAME_MS, loop=0)
+
+
+def write_strip_gif(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "") -> None:
+    write_gif(path, strip_frames(inputs, truth, pred, title))
 
 
 SHEET_ROWS = ("input", "truth", "prediction", "|error|")

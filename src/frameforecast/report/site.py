@@ -53,15 +53,29 @@ def collect_runs(runs: Path) -> dict[str, dict]:
     return found
 
 
+PREDICTION_FILES = ("prediction.gif", "prediction.mp4")
+
+
+def collect_predictions(runs: Path) -> list[dict]:
+    """Every `frameforecast predict` result: runs/<run>/predict-<video>/ with its info.json, GIF and MP4."""
+    found = []
+    for info_path in sorted(runs.glob("*/predict-*/info.json")) if runs.exists() else []:
+        folder = info_path.parent
+        found.append({"run": folder.parent.name, "name": folder.name, "folder": folder, "info": _read(info_path),
+                      "files": [f for f in PREDICTION_FILES if (folder / f).exists()]})
+    return found
+
+
 def build(runs: Path, out: Path) -> Path:
     """Render the whole site into a temporary folder next to `out`, then swap it in."""
     runs, out = Path(runs), Path(out)
     collected = collect_runs(runs)  # raises before anything is written
+    predictions = collect_predictions(runs)
     summary = _read(runs / "run_summary.json") if (runs / "run_summary.json").exists() else None
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _render_all(collected, summary, tmp)
+        _render_all(collected, predictions, summary, tmp)
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -81,7 +95,7 @@ def _swap(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _render_all(collected: dict, summary: dict | None, site: Path) -> None:
+def _render_all(collected: dict, predictions: list[dict], summary: dict | None, site: Path) -> None:
     from importlib import resources
 
     env = _env()
@@ -101,8 +115,14 @@ def _render_all(collected: dict, summary: dict | None, site: Path) -> None:
         (site / f"{card['folder']}.html").write_text(
             env.get_template(f"{page['template']}.html").render(card=card, page=page, root="", **common),
             encoding="utf-8")
-    (site / "index.html").write_text(env.get_template("index.html").render(cards=cards, root="", **common),
-                                     encoding="utf-8")
+    for prediction in predictions:
+        target = site / prediction["run"] / prediction["name"]
+        target.mkdir(parents=True)
+        for name in prediction["files"]:
+            shutil.copy2(prediction["folder"] / name, target / name)
+    (site / "index.html").write_text(
+        env.get_template("index.html").render(cards=cards, predictions=predictions, root="", **common),
+        encoding="utf-8")
     from frameforecast.report import docs
 
     for name, context in docs.pages(collected).items():

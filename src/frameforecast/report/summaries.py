@@ -46,6 +46,12 @@ def data_name(cfg: dict) -> str:
 
 def command_for(name: str, cfg: dict, profile: str) -> str:
     """The exact command that reproduces a run."""
+    if cfg.get("data"):
+        options = ["--data", PurePath(cfg["data"]).name, "--profile", profile] + [
+            f"--{key.replace('_', '-')}={cfg[key]}" for key in ("canvas", "in_frames", "out_frames")]
+        train = "frameforecast train video " + " ".join(shlex.quote(o) for o in options)
+        return f"{train} && frameforecast evaluate video --run-dir runs/{cfg['run_name']} && " \
+               f"frameforecast render video --run-dir runs/{cfg['run_name']} && frameforecast site"
     if not (cfg.get("csv") or cfg.get("url")):
         return f"frameforecast run {name} --profile {profile}"
     options = ["--profile", profile]
@@ -118,7 +124,7 @@ def cards(collected: dict) -> list[dict]:
     """One card per experiment of the table (run or not), plus one per extra run folder (user CSVs)."""
     out, seen = [], set()
     for name, exp in experiments.EXPERIMENTS.items():
-        if name == "lookback":
+        if exp.user_template:
             continue
         out.append(_card(name, exp, collected.get(name)))
         seen.add(name)
@@ -148,6 +154,8 @@ def _card(folder: str, exp, run) -> dict:
                 profile=metrics.get("profile", "?"), command=command_for(exp.name, cfg, metrics.get("profile", "quick")))
     if exp.family == "lookback" and (cfg.get("csv") or cfg.get("url")):
         card["title"] = f"Look-back LSTM on {data_name(cfg)} · column {cfg.get('column')}"
+    if cfg.get("data"):
+        card["title"] = f"{exp.title}: {PurePath(cfg['data']).name}"
     if cfg.get("scaled_down") and metrics.get("profile") == "quick":
         card["scaled_down"] = cfg["scaled_down"]
     return card

@@ -10,6 +10,7 @@ import numpy as np
 from frameforecast import metrics
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.datasets import moving_mnist as mm
+from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError
 from frameforecast.models import baselines, video
 from frameforecast.stages import read_json
@@ -91,14 +92,45 @@ def warm_start(model, cfg: dict, run_dir: Path, log=print) -> dict | None:
     return {"from": f"{cfg['warm_start']}/model.keras", "layers": copied} if copied else None
 
 
+def user_clip_parts(cfg: dict, log=print) -> dict:
+    """The user's clips (train video --data), split by clip into train, validation and test."""
+    length = cfg["in_frames"] + cfg["out_frames"]
+    return user_clips.split(user_clips.load(cfg["data"], cfg["canvas"], length, log), cfg["clip_split"], cfg["seed"])
+
+
+def training_source(cfg: dict, log=print):
+    """(dataset factory, validation data or None, description) for streamed training: Moving MNIST or your clips."""
+    spec = example_spec(cfg)
+
+    def to_example(videos):
+        return split_frames(videos, cfg)
+
+    if cfg.get("data"):
+        parts = user_clip_parts(cfg, log)
+        length = cfg["in_frames"] + cfg["out_frames"]
+
+        def dataset(start, count, global_batch):
+            return user_clips.training_dataset(parts["train"], length, global_batch, start, count, cfg["seed"],
+                                               to_example, spec)
+
+        sizes = {part: len(clips.arrays) for part, clips in parts.items()}
+        return dataset, to_example(parts["validation"].windows(length)), (
+            f"your clips: {sizes['train']} for training, {sizes['validation']} for validation, {sizes['test']} for test")
+    train_digits, _, described = mm.load_digits(cfg["digits"])
+
+    def dataset(start, count, global_batch):
+        return mm.training_dataset(train_digits, global_batch, start, count, cfg["seed"], to_example, spec,
+                                   generator_config(cfg))
+
+    return dataset, None, described
+
+
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     model_config(cfg)
     if cfg.get("mixed_precision"):
         import keras
 
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    train_digits, _, digits_described = mm.load_digits(cfg["digits"])
-    gen_cfg = generator_config(cfg)
     warm = {}
 
     def build():
@@ -111,25 +143,23 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
                   time_budget=cfg["time_budget"], strategy=strategy, restart=restart, log=log,
                   batch_size=cfg["batch_size"], loss_weights=cfg["loss_weights"])
     if cfg["task"] == "original":
-        videos = mm.generate(train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED), gen_cfg)
+        train_digits, _, described = mm.load_digits(cfg["digits"])
+        videos = mm.generate(train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED),
+                             generator_config(cfg))
         x, y = split_frames(videos, cfg)
         result = fit(build, run_dir, x=x, y=y, validation_split=cfg["validation_split"], **common)
         sequences_seen = int(len(x) * (1 - cfg["validation_split"])) * len(result.history.get("loss", []))
     else:
-        spec = example_spec(cfg)
-
-        def dataset(start, count, global_batch):
-            return mm.training_dataset(train_digits, global_batch, start, count, cfg["seed"],
-                                       lambda v: split_frames(v, cfg), spec, gen_cfg)
-
-        result = fit(build, run_dir, dataset=dataset, steps_per_epoch=cfg["steps_per_epoch"], **common)
+        dataset, validation, described = training_source(cfg, log)
+        result = fit(build, run_dir, dataset=dataset, steps_per_epoch=cfg["steps_per_epoch"],
+                     validation_data=validation, **common)
         sequences_seen = len(result.history.get("loss", [])) * cfg["steps_per_epoch"] * cfg["batch_size"]
     info = {
         "seconds": result.seconds, "epochs_run": len(result.history.get("loss", [])),
         "resumed_from_epoch": result.resumed_from_epoch, "stopped_by": result.stopped_by,
         "sequences_seen_this_session": sequences_seen, "parameters": int(result.model.count_params()),
         "final_loss": float(result.history["loss"][-1]) if result.history.get("loss") else None,
-        "digits": digits_described, "strategy": strategy, "config": cfg, "warm_start": warm.get("start"),
+        "digits": described, "strategy": strategy, "config": cfg, "warm_start": warm.get("start"),
     }
     write_json(run_dir / "train_info.json", info)
     log(f"trained {cfg['experiment']} in {result.seconds:.0f} s ({info['epochs_run']} epochs, "
@@ -139,6 +169,11 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
 
 # ---------------------------------------------------------------- evaluate
 def _test_set(cfg: dict, which: str | None, limit: int | None, standard_path: str | None) -> mm.TestSet:
+    if cfg.get("data"):
+        if which not in (None, "yours"):
+            raise UserError(f"--test-set {which}: a run on your clips is tested on its held-out clips only")
+        return user_clips.test_set(cfg["data"], user_clip_parts(cfg, log=lambda _: None),
+                                   cfg["in_frames"] + cfg["out_frames"])
     which = which or cfg["test_set"]
     size = limit or cfg["test_size"]
     if which == "standard":

@@ -1,0 +1,51 @@
+"""TensorFlow's C++ start-up lines (absl, CUDA probing on a machine without a GPU) kept off the console.
+
+They are written straight to file descriptor 2 before Python can filter them, so the first import of
+keras or tensorflow runs with fd 2 pointed at a temporary file: shown if the import fails, dropped if not.
+FRAMEFORECAST_VERBOSE=1 (the --verbose flag) leaves everything on the console.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import os
+import sys
+import tempfile
+
+SILENCED = ("keras", "tensorflow")
+
+
+def _import_tensorflow_silently() -> None:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # the CUDA probe logs here, once
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            sys.stderr.write(sink.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+class _QuietFirstImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name in SILENCED:
+            sys.meta_path.remove(self)
+            if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+                _import_tensorflow_silently()
+        return None  # the normal finders do the import
+
+
+def install() -> None:
+    verbose = os.environ.get("FRAMEFORECAST_VERBOSE", "") not in ("", "0")
+    if verbose or any(name in sys.modules for name in SILENCED):
+        return
+    if not any(isinstance(finder, _QuietFirstImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _QuietFirstImport())

@@ -122,6 +122,7 @@ def _evaluate_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> Parser:
     parser = Parser(prog="frameforecast", description="Classic LSTM sequence models, reproduced and measured "
                     "against honest baselines.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's own log lines too")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def add(name, help_text):
@@ -207,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # usage errors (one line, status 2) and --help (status 0)
         return int(exc.code or 0)
+    if args.verbose:
+        from frameforecast import quiet
+
+        quiet.uninstall()
     try:
         return COMMANDS[args.command](args) or 0
     except UserError as exc:

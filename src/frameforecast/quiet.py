@@ -49,3 +49,10 @@ def install() -> None:
         return
     if not any(isinstance(finder, _QuietFirstImport) for finder in sys.meta_path):
         sys.meta_path.insert(0, _QuietFirstImport())
+
+
+def uninstall() -> None:
+    """--verbose: TensorFlow logs everything it logs, from its first import on."""
+    os.environ["FRAMEFORECAST_VERBOSE"] = "1"
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0"
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _QuietFirstImport)]

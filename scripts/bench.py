@@ -7,6 +7,7 @@ Run from the project's .venv:
     .venv/bin/python scripts/bench.py --throughput [--smoke]  # generator, training, inference, 10 000-sequence evaluation
     .venv/bin/python scripts/bench.py --compare [--budget S]  # ours vs the keras-io next-frame ConvLSTM, same budget
     .venv/bin/python scripts/bench.py --quality               # quality targets, from the quick suite's metrics
+    .venv/bin/python scripts/bench.py --predict-memory        # predict on a 1920 × 1080, 300-frame clip: RSS growth
     .venv/bin/python scripts/bench.py --gpu-run DIR           # record a paper run's outputs copied from a GPU machine
 Each run writes runs/bench/<date>.json and regenerates the results table in README.md between the markers.
 """
@@ -35,6 +36,7 @@ TARGETS = {
     "suite_minutes": 20.0, "suite_peak_gib": 4.0, "generator_seq_per_s": 2000.0, "eval_10k_rss_growth_gib": 1.5,
     "mnist_predict_mse": 95.0, "compare_ratio": 0.7, "corrected_vs_best_baseline": 1.0,
     "faithful_band": 0.15, "series_minutes": 5.0, "reconstruct_vs_mean_input": 0.75, "composite_vs_predict": 1.1,
+    "predict_rss_growth_gib": 1.0,
 }
 ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
 
@@ -429,6 +431,12 @@ def table(record: dict) -> str:
         add(f"ours vs keras-io next-frame ConvLSTM, {fmt(c['budget_seconds'] / 60)} min each (test MSE ratio)",
             fmt(c["ratio"], 3), f"ours {fmt(c['ours']['mse_per_frame'])}, theirs {fmt(c['keras-example']['mse_per_frame'])}",
             "≤ 0.7", c["ratio"] <= TARGETS["compare_ratio"])
+    m = record.get("predict_memory")
+    if m:
+        growth = m["rss_growth_mb"] / 1024
+        add(f"`frameforecast predict` on a {m['size']} MP4 of {m['frames']} frames ({fmt(m['clip_bytes_decoded'] / 2**30)} "
+            f"GiB decoded), peak RSS growth", f"{fmt(growth, 2)} GiB ({fmt(m['seconds'])} s)", "—", "< 1 GiB",
+            growth < TARGETS["predict_rss_growth_gib"])
     g = record.get("gpu_paper")
     if g:
         add(f"{g['experiment']} `{g['profile']}` profile on {g['device']}: {g['epochs']} epochs × {g['steps_per_epoch']} "
@@ -464,7 +472,7 @@ def latest_records() -> list[dict]:
         record = json.loads(path.read_text())
         if record.get("smoke"):
             continue
-        for kind in ("suite", "series", "throughput", "compare", "quality", "gpu_paper"):
+        for kind in ("suite", "series", "throughput", "compare", "quality", "predict_memory", "gpu_paper"):
             if kind in record:
                 chosen[kind] = record
     merged: dict[str, dict] = {}
@@ -483,14 +491,17 @@ def main() -> int:
     parser.add_argument("--throughput", action="store_true")
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--quality", action="store_true")
+    parser.add_argument("--predict-memory", action="store_true", help="predict on a long full-HD clip: RSS growth")
     parser.add_argument("--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
     parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
     parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
     parser.add_argument("--out", default=str(ROOT / "runs" / "bench"), help="folder for <date>.json")
     args = parser.parse_args()
-    if not (args.suite or args.series or args.throughput or args.compare or args.quality or args.gpu_run):
-        parser.error("choose at least one of --suite, --series, --throughput, --compare, --quality, --gpu-run")
+    if not (args.suite or args.series or args.throughput or args.compare or args.quality or args.gpu_run
+            or args.predict_memory):
+        parser.error("choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, "
+                     "--gpu-run")
     stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
     record = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "python": platform.python_version(),
               "profile": args.suite or ("smoke" if args.smoke else "quick"), "smoke": args.smoke,
@@ -505,6 +516,10 @@ def main() -> int:
         record["compare"] = bench_compare(20.0 if args.smoke else args.budget, 8 if args.smoke else args.test_size)
     if args.quality:
         record["quality"] = bench_quality()
+    if args.predict_memory:
+        import bench_predict_memory
+
+        record["predict_memory"] = bench_predict_memory.measure(30 if args.smoke else 300)
     if args.gpu_run:
         record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
         record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]

@@ -46,3 +46,11 @@ def test_readme_table_matches_the_bench_records():
     assert records, "no runs/bench/*.json committed"
     for record in records:
         assert bench.table(record) in readme[start:end]
+
+
+def test_bench_predict_memory_smoke(tmp_path):
+    stdout, record = run_bench(tmp_path, "--predict-memory")
+    memory = record["predict_memory"]
+    assert memory["frames"] == 30 and memory["size"] == "1920×1080"
+    assert 0 < memory["rss_growth_mb"] < memory["peak_rss_mb"]
+    assert "frameforecast predict" in stdout

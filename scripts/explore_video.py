@@ -5,7 +5,7 @@
     .venv/bin/python scripts/explore_video.py --dynamic-kernel 73 --dynamic-source last-input
     KERAS_BACKEND=jax python scripts/explore_video.py --filters 32 --steps 2280   # a CPU budget's steps, on a GPU
 
-The numbers quoted in the README's design notes came from this script (1000 generated test sequences).
+The numbers quoted in docs/design.md came from this script (1000 generated test sequences).
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ PUBLISHED_PREDICT = (
      "source": "Srivastava et al. 2015", "test_set": "their own generated test set"},
 )
 
-# Chosen by screening (README design notes): one ConvLSTM(80, 3 × 3) on 8 × 8 patches, trained next-frame over
+# Chosen by screening (docs/design.md): one ConvLSTM(80, 3 × 3) on 8 × 8 patches, trained next-frame over
 # all 19 transitions, batch 16 — 650 steps, a fixed count (the same result on a faster CPU, just sooner), which
 # with compilation and per-epoch checkpoints fits in 8 minutes on a 2-core CPU without AVX-512.
 VIDEO_QUICK_PREDICT = dict(filters=80, kernel_grid=8, epochs=5, steps_per_epoch=130, batch_size=16,

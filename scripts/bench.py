@@ -25,7 +25,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(ROOT / "src"))
@@ -317,7 +316,7 @@ def bench_gpu_run(folder: Path) -> dict:
         info = json.loads((folder / "train_info.json").read_text())
         device = (folder / "device.txt").read_text().strip()
     except (OSError, json.JSONDecodeError) as exc:
-        raise SystemExit(f"--gpu-run {folder}: {exc}; it needs metrics.json, train_info.json and device.txt")
+        raise SystemExit(f"--gpu-run {folder}: {exc}; it needs metrics.json, train_info.json and device.txt") from None
     head = metrics["results"][metrics["headline_output"]]
     return {"experiment": metrics["experiment"], "profile": metrics["profile"], "device": device,
             "train_seconds": info["seconds"],
@@ -352,7 +351,8 @@ def table(record: dict) -> str:
         if suite.get("experiment_seconds"):
             each = ", ".join(f"{k} {fmt(v / 60)}" for k, v in suite["experiment_seconds"].items())
             rows.append(f"| minutes per experiment | {each} | | | |")
-        if not record.get("series_measured_separately"):  # a dedicated --series measurement, when there is one, stands for this target
+        # a dedicated --series measurement, when there is one, stands for this target
+        if not record.get("series_measured_separately"):
             add("all series experiments together", f"{fmt(suite['series_seconds'] / 60)} min", "—", "≤ 5 min",
                 suite["series_seconds"] / 60 <= TARGETS["series_minutes"])
     thr = record.get("throughput")

@@ -61,7 +61,8 @@ def main() -> int:
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     cfg = experiments.get("mnist-predict").config("quick", {
-        "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid, "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
+        "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid,
+        "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
         "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
         "dynamic_source": args.dynamic_source, **dict(_parse_setting(item) for item in args.set)})
     seed_everything(args.seed)

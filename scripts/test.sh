@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: make .venv (with dev dependencies), install Chromium for the browser tests, run pytest.
+# The test command: make .venv (with dev dependencies), install Chromium for the browser tests, lint, run pytest.
 #   ./scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,6 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 source scripts/bootstrap.sh
 bootstrap_venv requirements.txt requirements-dev.txt
+echo "[lint] ruff check (pyproject.toml [tool.ruff])"
+.venv/bin/ruff check --no-cache src scripts tests
 exec .venv/bin/python -m pytest "$@"

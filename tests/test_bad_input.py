@@ -6,9 +6,9 @@ import socket
 
 import numpy as np
 import pytest
+from conftest import write_monthly_csv
 
 from frameforecast import cli
-from conftest import write_monthly_csv
 
 
 def run_cli(args, capsys, project):

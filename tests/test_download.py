@@ -3,12 +3,12 @@
 import hashlib
 
 import pytest
+from conftest import free_port
 
 from frameforecast import cli
 from frameforecast.datasets import download
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.errors import UserError
-from conftest import free_port
 
 
 def test_good_file_is_cached_and_not_fetched_twice(http_server, cache):

@@ -14,9 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from test_bad_input import run_cli
 
 from frameforecast import cli
-from test_bad_input import run_cli
 
 ROWS = 72  # six years of months: enough for the corrected look-back mode with season 12
 

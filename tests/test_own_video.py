@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from test_bad_input import run_cli
 
 from frameforecast import cli
 from frameforecast.datasets import video_files
-from test_bad_input import run_cli
 
 IN_FRAMES, OUT_FRAMES = 10, 10
 

@@ -171,7 +171,8 @@ def build_parser() -> Parser:
 
 
 OVERRIDE_KEYS = ("epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "seeds",
-                 "iterations", "split", "filters", "data", "canvas", "in_frames", "out_frames", "kernel", "patch", "kernel_grid", "forecaster", "head", "cell", "digits", "csv", "url", "column", "columns",
+                 "iterations", "split", "filters", "data", "canvas", "in_frames", "out_frames", "kernel", "patch",
+                 "kernel_grid", "forecaster", "head", "cell", "digits", "csv", "url", "column", "columns",
                  "time_column", "season")
 
 
@@ -188,9 +189,7 @@ def overrides_from(args) -> dict:
 
 def _stage_config(args):
     """For evaluate/render: the config saved by train, else the profile's."""
-    from frameforecast import pipeline
-
-    from frameforecast import experiments
+    from frameforecast import experiments, pipeline
 
     if args.run_dir:  # the saved config names the data: --csv/--data are not needed again
         exp, folder = experiments.get(args.experiment), Path(args.run_dir)

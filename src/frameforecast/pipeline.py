@@ -12,6 +12,7 @@ from frameforecast import experiments
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb
+
 FAMILIES = ("video", "lookback", "seq2seq", "signals")
 RUNS = Path("runs")
 
@@ -45,10 +46,9 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
     """(experiment, config, run folder) for the command line's choices."""
     exp = experiments.get(name)
     cfg = exp.config(profile, overrides)
-    if exp.family == "lookback" and name == "lookback":
-        if not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column"):
-            raise UserError("the lookback experiment needs your data: --csv PATH --column NAME "
-                            "[--time-column NAME] [--season 12]")
+    if name == "lookback" and (not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column")):
+        raise UserError("the lookback experiment needs your data: --csv PATH --column NAME "
+                        "[--time-column NAME] [--season 12]")
     if cfg.get("data") and name != "video":
         raise UserError(f"--data is for your own clips: frameforecast train video --data {cfg['data']} "
                         f"({name} trains on its own data)")

@@ -6,9 +6,9 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from frameforecast.atomic import atomic_path
 from frameforecast.errors import UserError

@@ -94,7 +94,7 @@ def regularise(times: pd.DatetimeIndex, values: np.ndarray, where: str, *, fill:
         how = "newest-first" if times.is_monotonic_decreasing else "out of time order"
         notices.append(f"{where}: the rows were {how}; sorted them oldest-first by time")
         times, values = times[order], values[order]
-    for name, candidates, season in STEPS:
+    for name, candidates, season in STEPS:  # noqa: B007 (the match is used after the loop)
         grid = next((g for g in (_grid(times, c) for c in candidates) if g is not None), None)
         if grid is not None:
             break

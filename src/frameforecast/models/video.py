@@ -12,11 +12,17 @@
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import layers
 
-from frameforecast.models.layers import (DepthToSpace, DisplacementWarp, DynamicLocalFilter, ExpectedStep,
-                                          RepeatFrames, SpaceToDepth, TimeSlice)
+from frameforecast.models.layers import (
+    DepthToSpace,
+    DisplacementWarp,
+    DynamicLocalFilter,
+    ExpectedStep,
+    RepeatFrames,
+    SpaceToDepth,
+    TimeSlice,
+)
 
 
 def build(task: str, cfg: dict) -> keras.Model:

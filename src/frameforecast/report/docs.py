@@ -114,8 +114,9 @@ def model_for(name: str, cfg: dict):
     if exp.family == "seq2seq":
         mode = cfg["corrected"]
         return series.build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, mode["units"], mode["dropout"], True)
-    from frameforecast.datasets.signals import GENERATORS
     import numpy as np
+
+    from frameforecast.datasets.signals import GENERATORS
 
     if cfg["version"] == 4:
         n_in, n_out, f_in, f_out = cfg["n_in"], cfg["n_out"], 2, 2

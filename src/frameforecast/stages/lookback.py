@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,16 @@ from frameforecast.atomic import write_json
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
 from frameforecast.stages import read_json
-from frameforecast.stages.series_common import (Scaler, baseline_scores, best_baseline, ensemble, load_configured,
-                                                shrink, shrinkage, summarise_seeds)
+from frameforecast.stages.series_common import (
+    Scaler,
+    baseline_scores,
+    best_baseline,
+    ensemble,
+    load_configured,
+    shrink,
+    shrinkage,
+    summarise_seeds,
+)
 from frameforecast.training import fit, load_model
 
 FAITHFUL = dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None,
@@ -130,7 +139,8 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         else:
             for seed in range(mode["seeds"]):
                 starts_at_base = data.get("base") is not None
-                result = fit(lambda: build_lookback(mode["look_back"], 1, mode["units"], zero_start=starts_at_base),
+                build = functools.partial(build_lookback, mode["look_back"], 1, mode["units"], zero_start=starts_at_base)
+                result = fit(build,
                              run_dir / mode_name / f"seed-{seed}", x=data["x_train"], y=data["y_train"],
                              validation_data=data["validation"], seed=cfg["seed"] + seed, **common)
                 seconds += result.seconds
@@ -218,8 +228,9 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
         forecasts = {"model": np.array(res["forecast_ensemble"]),
                      **{k: np.array(v) for k, v in res["baseline_forecasts"].items()}}
         label = series.columns[0]
+        title = f"{cfg['experiment']} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)"
         plots.series_overview(run_dir / f"{mode_name}-forecast.png", series.times, y, res["train_end"], idx,
-                              forecasts, f"{cfg['experiment']} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)", label)
+                              forecasts, title, label)
         plots.series_zoom(run_dir / f"{mode_name}-zoom.png", series.times, y, idx, forecasts["model"],
                           f"{mode_name}: test part — does the model only lag the truth by one step?")
         plots.residual_histogram(run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"],

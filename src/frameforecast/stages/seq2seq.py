@@ -3,6 +3,7 @@ and its headline output — the next 24 hours from the last observation, with an
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -15,10 +16,17 @@ from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
-from frameforecast.stages.series_common import (Scaler, baseline_scores, best_baseline, ensemble, load_configured,
-                                                shrink, shrinkage, summarise_seeds)
+from frameforecast.stages.series_common import (
+    Scaler,
+    baseline_scores,
+    best_baseline,
+    ensemble,
+    load_configured,
+    shrink,
+    shrinkage,
+    summarise_seeds,
+)
 from frameforecast.training import fit, load_model
-
 
 FAITHFUL_FLAGS = {"shuffled": "windows split at random (the original's train_test_split): test windows overlap "
                               "training windows"}
@@ -129,8 +137,9 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
             else None
         seconds = 0.0
         for seed in range(cfg["seeds"]):
-            result = fit(lambda: build_seq2seq_attention(cfg["n_in"], cfg["n_out"], features, mode["units"],
-                                                         mode["dropout"], zero_start=mode_name == "corrected"),
+            build = functools.partial(build_seq2seq_attention, cfg["n_in"], cfg["n_out"], features, mode["units"],
+                                      mode["dropout"], zero_start=mode_name == "corrected")
+            result = fit(build,
                          run_dir / mode_name / f"seed-{seed}", x=w.inputs(d["fit_origins"]),
                          y=w.targets(d["fit_origins"]), validation_data=validation, epochs=mode["epochs"],
                          loss="mse", batch_size=mode["batch_size"], learning_rate=mode["learning_rate"],

@@ -225,9 +225,8 @@ def evaluate(cfg: dict, run_dir: Path, *, test_set: str | None = None, limit: in
     }
     if accuracy:
         report["training_data_results"] = _original_on_training_data(model, cfg)
-    with atomic_path(run_dir / "predictions.npz", suffix=".npz") as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez_compressed(handle, **kept)
+    with atomic_path(run_dir / "predictions.npz", suffix=".npz") as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **kept)
     write_json(run_dir / "metrics.json", report)
     head = results[outputs[0]]
     log(f"{cfg['experiment']} on {data.name} test set ({len(data)} sequences): MSE/frame "

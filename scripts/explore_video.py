@@ -2,7 +2,7 @@
 """Design exploration for mnist-predict: train one variant for a wall-clock budget, print test MSE/SSIM.
 
     .venv/bin/python scripts/explore_video.py --filters 64 --batch-size 8 --learning-rate 3e-3 --budget 420
-    .venv/bin/python scripts/explore_video.py --dynamic-kernel 73 --dynamic-source last-input
+    .venv/bin/python scripts/explore_video.py --dynamic-kernel 7 --set kernel_grid=8
     KERAS_BACKEND=jax python scripts/explore_video.py --filters 32 --steps 2280   # a CPU budget's steps, on a GPU
 
 The numbers quoted in docs/design.md came from this script (1000 generated test sequences).
@@ -41,8 +41,7 @@ def main() -> int:
     p.add_argument("--kernel", type=int, default=3, help="ConvLSTM kernel size")
     p.add_argument("--kernel-grid", type=int, default=4, help="pixels per predicted dynamic kernel (4 = one per patch)")
     p.add_argument("--dynamic-kernel", type=int, default=9)
-    p.add_argument("--dynamic-source", default="previous", choices=["previous", "last-input"])
-    p.add_argument("--head", default="dynamic", choices=["dynamic", "displacement", "generative"])
+    p.add_argument("--head", default="dynamic", choices=["dynamic", "generative"])
     p.add_argument("--mixed-precision", action="store_true")
     p.add_argument("--test-size", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0, help="weights and training stream")
@@ -64,7 +63,7 @@ def main() -> int:
         "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid,
         "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
         "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
-        "dynamic_source": args.dynamic_source, **dict(_parse_setting(item) for item in args.set)})
+        **dict(_parse_setting(item) for item in args.set)})
     seed_everything(args.seed)
     model = video.build("predict", cfg)
     steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU

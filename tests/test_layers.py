@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from frameforecast import experiments
+from frameforecast.errors import UserError
 from frameforecast.models import keras_example, video
-from frameforecast.models.layers import DisplacementWarp, DynamicLocalFilter, ExpectedStep
+from frameforecast.models.layers import DynamicLocalFilter
 from frameforecast.training import load_model, save_model
 
 
@@ -13,32 +14,6 @@ def dot_frame(row=5, col=5, size=16):
     frame = np.zeros((1, size, size, 1), np.float32)
     frame[0, row, col, 0] = 1.0
     return frame
-
-
-def test_displacement_warp_moves_whole_and_half_pixels():
-    displacement = np.zeros((1, 4, 4, 2), np.float32)
-    displacement[..., 0], displacement[..., 1] = 2.0, 3.5  # down 2, across 3.5
-    sharp = np.full((1, 4, 4, 2), -30.0, np.float32)  # σ → 0.25
-    out = np.asarray(DisplacementWarp(4)([dot_frame(), displacement, sharp]))[0, ..., 0]
-    assert out[7, 8] == pytest.approx(0.5, abs=3e-3) and out[7, 9] == pytest.approx(0.5, abs=3e-3)
-    assert out.sum() == pytest.approx(1.0, abs=1e-4)
-
-
-def test_displacement_warp_clips_to_reach_and_keeps_a_still_frame():
-    frame = np.random.default_rng(0).random((2, 16, 16, 1)).astype(np.float32)
-    still = np.zeros((2, 4, 4, 2), np.float32)
-    out = np.asarray(DisplacementWarp(4)([frame, still, np.full((2, 4, 4, 2), -30.0, np.float32)]))
-    np.testing.assert_allclose(out, frame, atol=3e-3)  # σ ≥ 0.25: neighbours keep weight e^-8 each
-    far = np.full((1, 4, 4, 2), 100.0, np.float32)
-    assert np.asarray(DisplacementWarp(4, reach=3)([dot_frame(0, 0), far, np.full((1, 4, 4, 2), -30.0, np.float32)]))[
-        0, 3, 3, 0] == pytest.approx(1.0, abs=3e-3)
-
-
-def test_expected_step_is_the_mean_offset():
-    logits = np.full((1, 1, 1, 6), -50.0, np.float32)
-    logits[..., 2] = 0.0  # down: tap +1 of −1, 0, +1
-    logits[..., 3] = logits[..., 4] = 0.0  # across: −1 and 0 equally → −0.5
-    np.testing.assert_allclose(np.asarray(ExpectedStep(3)(logits))[0, 0, 0], [1.0, -0.5], atol=1e-5)
 
 
 def test_dynamic_local_filter_one_hot_kernels_translate():
@@ -55,8 +30,9 @@ def _prediction(model, x):
     return np.asarray(out["prediction"] if isinstance(out, dict) else out)
 
 
-@pytest.mark.parametrize("options", [{"head": "displacement"}, {"kernel_grid": 2},
-                                     {"forecaster": "encoder-decoder"}, {"cell": "fc"}])
+@pytest.mark.parametrize("options", [{"kernel_grid": 2}, {"forecaster": "encoder-decoder"},
+                                     {"forecaster": "encoder-decoder", "cell": "fc"},
+                                     {"forecaster": "encoder-decoder", "head": "generative"}])
 def test_forecaster_options_build_save_and_load(tmp_path, options):
     cfg = experiments.get("mnist-predict").config("smoke", options)
     model = video.build("predict", cfg)
@@ -72,7 +48,7 @@ def test_next_frame_forecaster_one_step_outputs_see_only_the_past():
     """observed_next[:, t] predicts frame t + 1 from frames 0…t: changing frame 9 leaves all nine unchanged,
     changing frame 4 changes observed_next[:, 4:] but not [:, :4]."""
     cfg = experiments.get("mnist-predict").config("smoke")
-    assert video.scores_observed_steps(cfg)
+    assert video.is_next_frame(cfg)
     model = video.build("predict", cfg)
     x = np.random.default_rng(2).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
     base = model.predict_on_batch(x)
@@ -175,3 +151,11 @@ def test_reconstruction_decoder_sees_only_the_encoder_state(task, encoder, tmp_p
     out, back = (out["reconstruction"], back["reconstruction"]) if isinstance(out, dict) else (out, back)
     assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
     np.testing.assert_allclose(back, out, atol=1e-5)
+
+
+@pytest.mark.parametrize("options", [{"cell": "fc"}, {"head": "generative"}])
+def test_next_frame_forecaster_refuses_what_it_cannot_be(options):
+    """mnist-predict is next-frame by default: asking it for another cell or head is an error, not a silent swap."""
+    cfg = experiments.get("mnist-predict").config("smoke", options)
+    with pytest.raises(UserError, match="needs --forecaster encoder-decoder"):
+        video.build("predict", cfg)

@@ -105,8 +105,8 @@ def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> No
     t.add_argument("--forecaster", choices=["next-frame", "encoder-decoder"],
                    help="mnist-predict: one ConvLSTM over all 19 transitions (conv cell, dynamic head), or an "
                         "encoder and a forecaster")
-    t.add_argument("--head", choices=["dynamic", "displacement", "generative"],
-                   help="how mnist-predict makes frames: dynamic kernels, a sub-pixel displacement, or drawn")
+    t.add_argument("--head", choices=["dynamic", "generative"],
+                   help="how an encoder-decoder forecaster makes frames: moved by dynamic kernels, or drawn")
     t.add_argument("--digits", help="auto | mnist | bundled: the digit source (video experiments)")
     t.add_argument("--mixed-precision", action="store_true", help="train in mixed_bfloat16")
     t.add_argument("--strategy", default="default", help="default | mirrored | multiworker (tf.distribute)")

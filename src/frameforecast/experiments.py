@@ -15,7 +15,7 @@ PROFILES = ("smoke", "quick", "paper")
 # ------------------------------------------------------------------ family defaults
 VIDEO = dict(
     canvas=64, digits="auto", in_frames=10, out_frames=10, patch=4, filters=64, kernel=3, cell="conv",
-    forecaster="encoder-decoder", kernel_grid=None, head="dynamic", dynamic_kernel=9, dynamic_source="previous",
+    forecaster="encoder-decoder", kernel_grid=None, head="dynamic", dynamic_kernel=9,
     fc_units=1024, loss="mse", optimizer="adam", learning_rate=2e-3,
     lr_schedule="cosine", batch_size=16, epochs=10, steps_per_epoch=50, time_budget=None, patience=None,
     test_set="generated", test_size=1000, gif_count=3, seed=0, mixed_precision=False,

@@ -23,7 +23,6 @@ BUNDLED_TEST_PER_CLASS = 100  # the last 100 digits of each class are held out f
 STANDARD_URL = "http://www.cs.toronto.edu/~nitish/unsupervised_video/mnist_test_seq.npy"
 STANDARD_FILENAME = "mnist_test_seq.npy"
 STANDARD_SHA256 = "c2a3e8d3939c001ab77bf543f130157424efa486bb4d0974d2cebb773b13f8b3"
-STANDARD_BYTES = 819_200_096
 GENERATED_TEST_SEED = 2015
 
 

@@ -56,11 +56,6 @@ class DepthToSpace(keras.layers.Layer):
         return {**super().get_config(), "block": self.block}
 
 
-def _per_pixel(grid, block: int):
-    """(B, h, w, C) per-block values → (B, h·block, w·block, C) per pixel."""
-    return ops.repeat(ops.repeat(grid, block, axis=1), block, axis=2) if block > 1 else grid
-
-
 def _band_matrices(taps: int, cell: int) -> np.ndarray:
     """(k, cell + k − 1, cell) 0/1: tap j carries window column c + j to output column c."""
     band = np.zeros((taps, cell + taps - 1, cell), np.float32)
@@ -122,93 +117,21 @@ class DynamicLocalFilter(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
-class ExpectedStep(keras.layers.Layer):
-    """(B, h, w, 2k) logits → (B, h, w, 2) expected step in pixels, per axis, over taps −k//2 … k//2."""
-
-    def __init__(self, taps: int, **kwargs):
-        super().__init__(**kwargs)
-        self.taps = taps
-
-    def call(self, logits):
-        k = self.taps
-        offsets = ops.arange(-(k // 2), k // 2 + 1, dtype=logits.dtype)
-        down = ops.sum(ops.softmax(logits[..., :k], axis=-1) * offsets, axis=-1)
-        across = ops.sum(ops.softmax(logits[..., k:2 * k], axis=-1) * offsets, axis=-1)
-        return ops.stack([down, across], axis=-1)
-
-    def compute_output_shape(self, shape):
-        return tuple(shape[:-1]) + (2,)
-
-    def get_config(self):
-        return {**super().get_config(), "taps": self.taps}
-
-
-@keras.saving.register_keras_serializable(PACKAGE)
-class DisplacementWarp(keras.layers.Layer):
-    """Move a frame by a sub-pixel displacement per block, sampled through a narrow Gaussian window.
-
-    Inputs: frame (B, H, W, 1), displacement (B, H/s, W/s, 2) in pixels (down, across) and width
-    logits (B, H/s, W/s, 2). Output pixel x takes Σ_j w_j · frame[x − r − j] over the `window` taps
-    j around r = round(displacement), with w ∝ exp(−(r + j − d)² / 2σ²), σ = 0.25 + softplus(width).
-    A displacement of 3.5 is an even blend of 3 and 4 pixels — the hedge MSE asks for when the next
-    integer step is ambiguous — and, unlike compounding one-step kernels, a displacement summed over
-    ten steps still moves the sharp frame once. Displacements are clipped to ±`reach` pixels.
-    """
-
-    def __init__(self, upsample: int, window: int = 9, reach: int = 40, **kwargs):
-        super().__init__(**kwargs)
-        self.upsample, self.window, self.reach = upsample, window, reach
-
-    def call(self, inputs):
-        frame, displacement, width = inputs
-        s = self.upsample
-        displacement = _per_pixel(ops.clip(ops.cast(displacement, frame.dtype), -self.reach, self.reach), s)
-        sigma = _per_pixel(0.25 + ops.softplus(ops.cast(width, frame.dtype)), s)
-        across = self._shift(frame[..., 0], displacement[..., 1], sigma[..., 1])
-        down = self._shift(ops.transpose(across, (0, 2, 1)), ops.transpose(displacement[..., 0], (0, 2, 1)),
-                           ops.transpose(sigma[..., 0], (0, 2, 1)))
-        return ops.transpose(down, (0, 2, 1))[..., None]
-
-    def _shift(self, rows, d, sigma):
-        """rows (B, H, W) moved along W by d (B, H, W) pixels."""
-        half = self.window // 2
-        pad = self.reach + half
-        width = rows.shape[2]
-        taps = ops.arange(-half, half + 1, dtype=rows.dtype)
-        nearest = ops.stop_gradient(ops.round(d))
-        offsets = nearest[..., None] + taps  # (B, H, W, window): source x = x − offset
-        weights = ops.softmax(-ops.square(offsets - d[..., None]) / (2 * ops.square(sigma[..., None])), axis=-1)
-        x = ops.arange(width, dtype=rows.dtype)[None, None, :, None]
-        index = ops.cast(x - offsets + pad, "int32")
-        padded = ops.pad(rows, [[0, 0], [0, 0], [pad, pad]])
-        flat = ops.reshape(index, (ops.shape(index)[0], ops.shape(index)[1], -1))
-        gathered = ops.reshape(ops.take_along_axis(padded, flat, axis=2), ops.shape(index))
-        return ops.sum(gathered * weights, axis=-1)
-
-    def compute_output_shape(self, shapes):
-        return shapes[0]
-
-    def get_config(self):
-        return {**super().get_config(), "upsample": self.upsample, "window": self.window, "reach": self.reach}
-
-
-@keras.saving.register_keras_serializable(PACKAGE)
 class TimeSlice(keras.layers.Layer):
-    """x[:, start:stop] along the time axis, optionally reversed."""
+    """x[:, start:stop] along the time axis."""
 
-    def __init__(self, start: int, stop: int, reverse: bool = False, **kwargs):
+    def __init__(self, start: int, stop: int, **kwargs):
         super().__init__(**kwargs)
-        self.start, self.stop, self.reverse = start, stop, reverse
+        self.start, self.stop = start, stop
 
     def call(self, x):
-        x = x[:, self.start:self.stop]
-        return ops.flip(x, axis=1) if self.reverse else x
+        return x[:, self.start:self.stop]
 
     def compute_output_shape(self, shape):
         return (shape[0], self.stop - self.start) + tuple(shape[2:])
 
     def get_config(self):
-        return {**super().get_config(), "start": self.start, "stop": self.stop, "reverse": self.reverse}
+        return {**super().get_config(), "start": self.start, "stop": self.stop}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)

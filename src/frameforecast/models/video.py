@@ -14,15 +14,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from frameforecast.models.layers import (
-    DepthToSpace,
-    DisplacementWarp,
-    DynamicLocalFilter,
-    ExpectedStep,
-    RepeatFrames,
-    SpaceToDepth,
-    TimeSlice,
-)
+from frameforecast.errors import UserError
+from frameforecast.models.layers import DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth, TimeSlice
 
 
 def build(task: str, cfg: dict) -> keras.Model:
@@ -66,9 +59,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     """Autoregressive ConvLSTM forecaster whose output frames are moved copies of a source frame.
 
     Each step sees its last prediction and the last input frame (patched) and predicts, for every
-    patch, separable local kernels. dynamic_source="last-input": the kernels move the last *input*
-    frame (displacements grow with the horizon, so the kernels are wide, and blur does not compound);
-    "previous": they move the previous prediction one step at a time.
+    patch, separable local kernels that move the previous prediction one step.
     """
     h, c = state
     canvas, patch, steps, n_in = cfg["canvas"], cfg["patch"], cfg["out_frames"], cfg["in_frames"]
@@ -82,27 +73,11 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
     last_input = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
         TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
-    from_last_input = cfg.get("dynamic_source", "previous") == "last-input"
-    displacement = cfg["head"] == "displacement"
-    if displacement:
-        step_logits = layers.Conv2D(2 * cfg["dynamic_kernel"], 3, padding="same", name=f"{name}_steps")
-        widths = layers.Conv2D(2, 3, padding="same", name=f"{name}_widths")
-        expected_step = ExpectedStep(cfg["dynamic_kernel"], name=f"{name}_expected_step")
-        warp = DisplacementWarp(patch, dtype="float32", name=f"{name}_warp")
-        accumulate = layers.Add(name=f"{name}_accumulate")
-    previous, moved_by = last_input, None
-    outputs = []
+    previous, outputs = last_input, []
     for _ in range(steps):
         patches = to_patches(pair([previous, last_input]))
         _, h, c = cell(as_step(patches), initial_state=[h, c])
-        if displacement:  # the sharp last input moved once by the summed steps: no compounding blur
-            seen = features([h, patches])
-            step = expected_step(step_logits(seen))
-            moved_by = step if moved_by is None else accumulate([moved_by, step])
-            previous = warp([last_input, moved_by, widths(seen)])
-        else:
-            source = last_input if from_last_input else previous
-            previous = move(source, features([h, patches]))
+        previous = move(previous, features([h, patches]))
         outputs.append(as_frame(previous))
     return layers.Concatenate(axis=1, name=name)(outputs)
 
@@ -197,22 +172,25 @@ def _encoder(frames, cfg):
 def _decoder(frames, state, cfg, steps, name, head):
     if cfg["cell"] == "fc":
         return _fc_decoder(state, cfg, steps, name)
-    if head in ("dynamic", "displacement"):
+    if head == "dynamic":
         return _dynamic_forecaster(frames, state, cfg, name)
     return _generative_decoder(state, cfg, steps, name)
 
 
-def scores_observed_steps(cfg: dict) -> bool:
-    """Whether mnist-predict is the next-frame forecaster, which also outputs "observed_next" (the one-step
-    predictions of frames 1…9). It moves frames with dynamic kernels; the fully connected cell and the
-    other heads are encoder–decoders."""
-    return (cfg["task"] in ("predict", "composite") and cfg.get("forecaster") == "next-frame"
-            and cfg["cell"] == "conv" and cfg["head"] == "dynamic")
+def is_next_frame(cfg: dict) -> bool:
+    """Whether the model is the next-frame forecaster, which also outputs "observed_next" (the one-step
+    predictions of frames 1…9). A combination it cannot honour is refused, never swapped for another model."""
+    if cfg["task"] not in ("predict", "composite") or cfg.get("forecaster") != "next-frame":
+        return False
+    if cfg["cell"] != "conv" or cfg["head"] != "dynamic":
+        raise UserError(f"--forecaster next-frame is a ConvLSTM that moves frames with dynamic kernels; "
+                        f"--cell {cfg['cell']} --head {cfg['head']} needs --forecaster encoder-decoder")
+    return True
 
 
 def build_predict(cfg: dict) -> keras.Model:
     frames = _input(cfg, cfg["in_frames"])
-    if scores_observed_steps(cfg):
+    if is_next_frame(cfg):
         observed, future, _ = _next_frame_forecaster(frames, cfg)
         return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)
@@ -239,7 +217,7 @@ def build_composite(cfg: dict) -> keras.Model:
     the inputs in reverse from the state after the last observed frame (layer names match mnist-predict's,
     so a trained mnist-predict can warm-start it)."""
     frames = _input(cfg, cfg["in_frames"])
-    if scores_observed_steps(cfg):
+    if is_next_frame(cfg):
         observed, future, state = _next_frame_forecaster(frames, cfg)
         recon = _reconstruction_decoder(state, cfg)
         return keras.Model(frames, {"reconstruction": recon, "prediction": future, "observed_next": observed},

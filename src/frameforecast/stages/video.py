@@ -35,7 +35,7 @@ def split_frames(videos: np.ndarray, cfg: dict):
     inputs = v[:, :n_in]
     reconstruction = inputs[:, ::-1]
     prediction = v[:, n_in:n_in + n_out]
-    if video.scores_observed_steps(cfg):
+    if video.is_next_frame(cfg):
         extra = {"reconstruction": reconstruction} if cfg["task"] == "composite" else {}
         return inputs, {"prediction": prediction, "observed_next": v[:, 1:n_in], **extra}
     if cfg["task"] == "predict":
@@ -49,7 +49,7 @@ def example_spec(cfg: dict):
     c = cfg["canvas"]
     frames_in = (cfg["in_frames"], c, c, 1)
     frames_out = (cfg["out_frames"], c, c, 1)
-    if video.scores_observed_steps(cfg):
+    if video.is_next_frame(cfg):
         extra = {"reconstruction": frames_in} if cfg["task"] == "composite" else {}
         return frames_in, {"prediction": frames_out, "observed_next": (cfg["in_frames"] - 1, c, c, 1), **extra}
     if cfg["task"] == "predict":

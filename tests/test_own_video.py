@@ -220,4 +220,4 @@ def test_bad_training_clips_are_one_line(tmp_path, capsys, monkeypatch):
     for data, expected in cases.items():
         line = run_cli(["train", "video", "--profile", "smoke", "--data", data], capsys, tmp_path)
         assert expected in line, (data, line)
-    assert "--data is for your own clips" in run_cli(["train", "mnist-predict", "--data", "two"], capsys, tmp_path)
+    assert "--data two: not an option" in run_cli(["train", "mnist-predict", "--data", "two"], capsys, tmp_path)

@@ -48,7 +48,7 @@ def test_corrected_scaler_never_sees_test_values():
 def test_faithful_scaler_does_see_test_values():
     cfg = experiments.get("milk-lookback").config("quick")
     y = series.load_builtin("milk").column()
-    data = lookback.faithful_data(y, cfg, lookback.FAITHFUL, 12)
+    data = lookback.faithful_data(y, cfg, lookback.modes(cfg)["faithful"], 12)
     assert data["scaler"].fit_rows == len(y)
 
 

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from frameforecast import options
 from frameforecast.errors import UserError
+from frameforecast.options import column_list, non_negative_int, positive_int
 
 EPILOG_EXAMPLES = {
     "data": "examples:\n  frameforecast data list\n  frameforecast data show milk\n"
@@ -34,42 +36,14 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    value = positive_int(text) if text.strip() != "0" else 0
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return value
-
-
-def column_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> None:
+def _experiment_options(p: argparse.ArgumentParser) -> None:
+    """evaluate / render: which run, found by experiment and profile, or by your data's file name."""
     from frameforecast import experiments
 
     p.add_argument("experiment", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     p.add_argument("--run-dir", help="write/read this folder instead of runs/<experiment>/")
-    data = p.add_argument_group("data (series experiments)")
+    data = p.add_argument_group("your data (it names the run folder of a run on your data)")
     data.add_argument("--csv", help="your CSV file (series experiments)")
     data.add_argument("--url", help="a CSV to download (cached) instead of --csv")
     data.add_argument("--column", help="the value column of --csv (look-back)")
@@ -77,40 +51,7 @@ def _experiment_options(p: argparse.ArgumentParser, training: bool = True) -> No
     data.add_argument("--time-column", help="the time column of --csv (optional)")
     data.add_argument("--season", type=positive_int, help="season length in rows (12 monthly, 24 hourly)")
     data.add_argument("--fill", action="store_true", help="interpolate missing values instead of failing")
-    clips = p.add_argument_group("data (video experiments)")
-    clips.add_argument("--data", help="your clips (the video experiment): a folder of videos, GIFs, .npy files or "
-                                      "image sub-folders, or an (N, T, H, W) uint8 .npy")
-    clips.add_argument("--canvas", type=positive_int, help="frame side in pixels; frames are letterboxed to it")
-    clips.add_argument("--in-frames", type=positive_int, help="frames the model reads")
-    clips.add_argument("--out-frames", type=positive_int, help="frames the model predicts")
-    if not training:
-        return
-    t = p.add_argument_group("training")
-    t.add_argument("--epochs", type=positive_int, help="number of epochs")
-    t.add_argument("--steps-per-epoch", type=positive_int, help="batches per epoch (streamed experiments)")
-    t.add_argument("--batch-size", type=positive_int, help="batch size per replica")
-    t.add_argument("--learning-rate", type=positive_float, help="initial learning rate")
-    t.add_argument("--time-budget", type=positive_float, help="stop training after this many seconds")
-    t.add_argument("--seed", type=non_negative_int, help="random seed")
-    t.add_argument("--seeds", type=positive_int, help="number of seeds (series experiments)")
-    t.add_argument("--look-back", type=positive_int, help="look-back window length (look-back experiments)")
-    t.add_argument("--iterations", type=positive_int, help="training iterations (signals experiments)")
-    t.add_argument("--split", help="chronological | shuffled (usercount-seq2seq; shuffled is the original's)")
-    t.add_argument("--filters", type=positive_int, help="ConvLSTM filters (video experiments)")
-    t.add_argument("--cell", help="conv | fc: ConvLSTM or fully connected LSTM (video experiments; fc is an encoder–decoder)")
-    t.add_argument("--kernel", type=positive_int, help="ConvLSTM kernel size (video experiments)")
-    t.add_argument("--patch", type=positive_int, help="pixels per ConvLSTM cell side: space-to-depth block (video)")
-    t.add_argument("--kernel-grid", type=positive_int,
-                   help="pixels per predicted dynamic kernel side; divides --patch (mnist-predict)")
-    t.add_argument("--forecaster", choices=["next-frame", "encoder-decoder"],
-                   help="mnist-predict: one ConvLSTM over all 19 transitions (conv cell, dynamic head), or an "
-                        "encoder and a forecaster")
-    t.add_argument("--head", choices=["dynamic", "generative"],
-                   help="how an encoder-decoder forecaster makes frames: moved by dynamic kernels, or drawn")
-    t.add_argument("--digits", help="auto | mnist | bundled: the digit source (video experiments)")
-    t.add_argument("--mixed-precision", action="store_true", help="train in mixed_bfloat16")
-    t.add_argument("--strategy", default="default", help="default | mirrored | multiworker (tf.distribute)")
-    t.add_argument("--restart", action="store_true", help="discard the backup and start training over")
+    data.add_argument("--data", help="your clips (video): the folder or .npy train video --data was given")
 
 
 def _evaluate_options(p: argparse.ArgumentParser) -> None:
@@ -134,15 +75,16 @@ def build_parser() -> Parser:
     p.add_argument("name", nargs="?", help="data set name (fetch, show)")
     p.add_argument("--out", default="runs/data", help="where `show` writes its PNG preview (default: runs/data)")
 
-    p = add("train", "Train one experiment (resumable: run the same command again after a crash).")
-    _experiment_options(p)
+    p = add("train", "Train one experiment (resumable: run the same command again after a crash). "
+                     "`frameforecast train EXPERIMENT --help` lists the options that experiment offers.")
+    options.add_experiment_parsers(p, Parser)
 
     p = add("evaluate", "Score a trained experiment on its test set, beside the baselines; writes metrics.json.")
-    _experiment_options(p, training=False)
+    _experiment_options(p)
     _evaluate_options(p)
 
     p = add("render", "Draw GIFs and plots of an evaluated experiment.")
-    _experiment_options(p, training=False)
+    _experiment_options(p)
 
     p = add("predict", "Predict the frames that follow your own video with a trained video model (no metrics: "
                        "there is no ground truth).")
@@ -160,7 +102,8 @@ def build_parser() -> Parser:
     p = add("run", "Train, evaluate and render experiments (default: the whole suite), then build the site.")
     p.add_argument("experiments", nargs="*", help="experiments to run (default: every one with bundled data)")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
-    p.add_argument("--strategy", default="default", help="default | mirrored | multiworker")
+    p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multiworker"],
+                   help="tf.distribute strategy (default: default)")
     p.add_argument("--restart", action="store_true", help="discard backups and start training over")
 
     p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")
@@ -170,23 +113,6 @@ def build_parser() -> Parser:
     return parser
 
 
-OVERRIDE_KEYS = ("epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "seeds",
-                 "iterations", "split", "filters", "data", "canvas", "in_frames", "out_frames", "kernel", "patch",
-                 "kernel_grid", "forecaster", "head", "cell", "digits", "csv", "url", "column", "columns",
-                 "time_column", "season")
-
-
-def overrides_from(args) -> dict:
-    out = {key: getattr(args, key, None) for key in OVERRIDE_KEYS}
-    if getattr(args, "fill", False):
-        out["fill"] = True
-    if getattr(args, "mixed_precision", False):
-        out["mixed_precision"] = True
-    if getattr(args, "look_back", None) is not None:
-        out["override_look_back"] = args.look_back
-    return out
-
-
 def _stage_config(args):
     """For evaluate/render: the config saved by train, else the profile's."""
     from frameforecast import experiments, pipeline
@@ -194,7 +120,7 @@ def _stage_config(args):
     if args.run_dir:  # the saved config names the data: --csv/--data are not needed again
         exp, folder = experiments.get(args.experiment), Path(args.run_dir)
     else:
-        exp, _, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), None)
+        exp, _, folder = pipeline.resolve(args.experiment, args.profile, options.data_overrides(args), None)
     saved = pipeline.saved_config(folder)
     if saved is None:
         raise UserError(f"{folder} has no trained model; run: frameforecast train {args.experiment}"
@@ -204,9 +130,15 @@ def _stage_config(args):
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args, unknown = build_parser().parse_known_args(argv)
     except SystemExit as exc:  # usage errors (one line, status 2) and --help (status 0)
         return int(exc.code or 0)
+    if unknown:
+        where = " ".join(filter(None, ("frameforecast", args.command, getattr(args, "experiment", None)
+                                       if args.command == "train" else None)))
+        print(f"{where}: error: {' '.join(unknown)}: not an option of this command (see {where} --help)",
+              file=sys.stderr)
+        return 2
     if args.verbose:
         from frameforecast import quiet
 
@@ -222,11 +154,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_train(args) -> int:
-    from frameforecast import pipeline, training
+    from frameforecast import pipeline
 
-    exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, overrides_from(args), args.run_dir)
-    if args.strategy not in training.STRATEGIES:
-        raise UserError(f"unknown --strategy {args.strategy!r}; choose one of {', '.join(training.STRATEGIES)}")
+    exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, options.training_overrides(args), args.run_dir)
     pipeline.train(exp, cfg, folder, restart=args.restart, strategy=args.strategy)
     print(f"next: frameforecast evaluate {args.experiment}"
           + (f" --run-dir {folder}" if args.run_dir or exp.user_template else ""))
@@ -270,7 +200,7 @@ def cmd_predict(args) -> int:
 def cmd_site(args) -> int:
     from frameforecast.report import site
 
-    path = site.build(Path(args.runs), Path(args.out))
+    path = site.build(Path(args.runs), Path(args.out), reference=options.reference(build_parser()))
     print(f"site written to {path}/index.html")
     return 0
 
@@ -283,7 +213,7 @@ def cmd_run(args) -> int:
     if args.profile not in experiments.PROFILES:
         raise UserError(f"unknown profile {args.profile!r}; choose one of {', '.join(experiments.PROFILES)}")
     summary = pipeline.run_suite(args.profile, args.experiments or None, restart=args.restart,
-                                 strategy=args.strategy)
+                                 strategy=args.strategy, reference=options.reference(build_parser()))
     failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
     print(f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
           f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else ""))

@@ -1,49 +1,89 @@
 """The one table of experiments × profiles. Every size, epoch count and rate lives here.
 
-`settings(name, profile, overrides)` merges: family defaults → experiment settings → profile
-overrides → command-line overrides (nanoGPT style: plain dicts, no framework).
+`Experiment.config(profile, overrides)` merges family defaults → experiment settings → profile → command
+line (a series family's faithful and corrected modes merge key by key), then checks the result against
+the family's typed config (configs.py): an unknown, missing or mistyped setting is one clear error.
+Each experiment offers the command-line training options its code reads (`options`), and each option
+names the setting it changes (OPTION_TARGETS).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from frameforecast import configs
 from frameforecast.errors import UserError
 
 PROFILES = ("smoke", "quick", "paper")
+MODE_KEYS = ("faithful", "corrected")
 
 # ------------------------------------------------------------------ family defaults
 VIDEO = dict(
-    canvas=64, digits="auto", in_frames=10, out_frames=10, patch=4, filters=64, kernel=3, cell="conv",
-    forecaster="encoder-decoder", kernel_grid=None, head="dynamic", dynamic_kernel=9,
-    fc_units=1024, loss="mse", optimizer="adam", learning_rate=2e-3,
-    lr_schedule="cosine", batch_size=16, epochs=10, steps_per_epoch=50, time_budget=None, patience=None,
-    test_set="generated", test_size=1000, gif_count=3, seed=0, mixed_precision=False,
-    reconstruction_decoder="drawn", warm_start=None, loss_weights=None,
+    task="predict", canvas=64, digits="auto", data=None, clip_split=(0.7, 0.15, 0.15), in_frames=10, out_frames=10,
+    patch=4, filters=64, kernel=3, cell="conv", forecaster="encoder-decoder", kernel_grid=None, head="dynamic",
+    dynamic_kernel=9, fc_units=1024, reconstruction_decoder="drawn", loss="mse", loss_weights=None,
+    optimizer="adam", learning_rate=2e-3, lr_schedule="cosine", batch_size=16, epochs=10, steps_per_epoch=50,
+    time_budget=None, patience=None, warm_start=None, train_sequences=None, validation_split=None,
+    mixed_precision=False, test_set="generated", test_size=1000, gif_count=3, seed=0, scaled_down=None,
 )
 VIDEO_SMOKE = dict(canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8,
                    gif_count=2)
+SERIES_DATA = dict(series=None, csv=None, url=None, time_column=None, season=None, fill=False)
 LOOKBACK = dict(
-    series="milk", column=None, time_column=None, season=None, test_fraction=0.33, val_fraction=0.2,
-    units=4, look_back=1, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, seeds=5, seed=0,
-    features="raw", scaler_fit="all", faithful_range=True, steps_per_execution=16,
+    SERIES_DATA, series="milk", column=None, test_fraction=0.33, val_fraction=0.2, seeds=5, seed=0,
+    steps_per_execution=16, modes=MODE_KEYS,
+    # the tutorial's settings, reproduced
+    faithful=dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, features="raw"),
+    corrected=dict(look_back=13, units=16, epochs=200, batch_size=8, learning_rate=3e-3, patience=25,
+                   features="seasonal-difference"),
 )
 SEQ2SEQ = dict(
-    series="usercount", columns=None, time_column=None, target="users", season=None, n_in=24, n_out=6,
-    test_fraction=0.2, val_fraction=0.0, split="chronological", units=100, dropout=0.2, epochs=200,
-    batch_size=10, learning_rate=0.01, clipnorm=1.0, patience=50, seeds=5, seed=0, horizon_hours=24,
-    steps_per_execution=8, modes=("faithful", "corrected"),
+    SERIES_DATA, series="usercount", columns=None, target="users", n_in=24, n_out=6, test_fraction=0.2,
+    clipnorm=1.0, seeds=5, seed=0, horizon_hours=24, steps_per_execution=8, modes=MODE_KEYS,
+    # the original notebook's settings, reproduced
+    faithful=dict(units=100, dropout=0.2, epochs=200, batch_size=10, learning_rate=0.01, patience=50,
+                  val_fraction=0.0, split="chronological"),
     corrected=dict(units=16, dropout=0.2, epochs=100, batch_size=10, learning_rate=3e-3, patience=10,
-                   val_fraction=0.2),
+                   val_fraction=0.2, split="chronological"),
 )
 SIGNALS = dict(
-    version=1, csv=None, columns=None, cell="gru", units=12, layers=2, optimizer="rmsprop", learning_rate=0.007,
+    SERIES_DATA, version=1, columns=None, cell="gru", units=12, layers=2, optimizer="rmsprop", learning_rate=0.007,
     l2=0.003, batch_size=5, iterations=150, test_size=500, n_in=None, n_out=None, test_fraction=0.2, seed=0,
-    seeds=1, plot_windows=5,
+    plot_windows=5,
 )
 FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS}
 
-SERIES_SMOKE = dict(epochs=2, seeds=2)
+SERIES_SMOKE = dict(seeds=2, faithful=dict(epochs=2), corrected=dict(epochs=2))
+
+# ------------------------------------------------------------------ command-line training options
+# option → the setting it changes. The series families tune their corrected mode; the faithful mode keeps the
+# original's settings (it is a reproduction), except --split, which is the original's own choice.
+VIDEO_TARGETS = {name: name for name in (
+    "epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "filters", "kernel", "patch",
+    "kernel_grid", "forecaster", "head", "cell", "digits", "mixed_precision", "canvas", "in_frames", "out_frames")}
+OPTION_TARGETS = {
+    "video": VIDEO_TARGETS,
+    "lookback": {"epochs": "corrected.epochs", "batch_size": "corrected.batch_size",
+                 "learning_rate": "corrected.learning_rate", "look_back": "corrected.look_back",
+                 "units": "corrected.units", "seed": "seed", "seeds": "seeds"},
+    "seq2seq": {"epochs": "corrected.epochs", "batch_size": "corrected.batch_size",
+                "learning_rate": "corrected.learning_rate", "units": "corrected.units", "seed": "seed",
+                "seeds": "seeds", "split": "faithful.split"},
+    "signals": {"iterations": "iterations", "batch_size": "batch_size", "learning_rate": "learning_rate",
+                "units": "units", "seed": "seed"},
+}
+DATA_OPTIONS = {"lookback": ("csv", "url", "column", "time_column", "season", "fill"),
+                "seq2seq": ("csv", "url", "columns", "time_column", "season", "fill"),
+                "signals": ("csv", "url", "columns", "time_column", "fill"), "video": ("data",)}
+
+
+def _merge(*layers: dict) -> dict:
+    """Later layers win; a mode (faithful, corrected) merges key by key."""
+    merged: dict = {}
+    for layer in layers:
+        for key, value in layer.items():
+            merged[key] = {**merged[key], **value} if key in MODE_KEYS and key in merged else value
+    return merged
 
 
 @dataclass(frozen=True)
@@ -56,19 +96,38 @@ class Experiment:
     settings: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)
     published: tuple = ()
-    needs_input: bool = False  # True: no bundled data, the user must pass --csv/--url
+    needs_input: bool = False  # True: no bundled data, the user must pass --csv/--url/--data
     user_template: bool = False  # True: each run on user data is its own folder and page (lookback-…, video-…)
+    options: tuple | None = None  # the training options it offers (default: all of its family's)
+    data_options: tuple | None = None  # the data options it offers (default: none with bundled data)
+
+    @property
+    def training_options(self) -> dict:
+        """option → setting, for the options this experiment offers on the command line."""
+        targets = OPTION_TARGETS[self.family]
+        return {name: targets[name] for name in (self.options or targets)}
+
+    @property
+    def input_options(self) -> tuple:
+        return self.data_options if self.data_options is not None else (
+            DATA_OPTIONS[self.family] if self.needs_input else ())
 
     def config(self, profile: str, overrides: dict | None = None) -> dict:
+        """The checked configuration; `overrides` maps settings (dotted for a mode: corrected.epochs) to values."""
         if profile not in PROFILES:
             raise UserError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-        merged = {**FAMILY_DEFAULTS[self.family], **self.settings, **self.profiles.get(profile, {})}
+        merged = _merge(FAMILY_DEFAULTS[self.family], self.settings, self.profiles.get(profile, {}))
         for key, value in (overrides or {}).items():
-            if value is not None:
-                merged[key] = value
-        merged["profile"] = profile
-        merged["experiment"] = self.name
-        return merged
+            if value is None:
+                continue
+            *modes, leaf = key.split(".")
+            target = merged
+            for mode in modes:
+                target[mode] = dict(target[mode])
+                target = target[mode]
+            target[leaf] = value
+        merged.update(profile=profile, experiment=self.name)
+        return configs.validated(self.family, merged, f"{self.name}, {profile} profile")
 
 
 # Published anchors (DESIGN §6). "test_set" says what they were measured on.
@@ -89,13 +148,10 @@ PUBLISHED_PREDICT = (
      "source": "Srivastava et al. 2015", "test_set": "their own generated test set"},
 )
 
-# Chosen by screening (docs/design.md): one ConvLSTM(80, 3 × 3) on 8 × 8 patches, trained next-frame over
-# all 19 transitions, batch 16 — 650 steps, a fixed count (the same result on a faster CPU, just sooner), which
-# with compilation and per-epoch checkpoints fits in 8 minutes on a 2-core CPU without AVX-512.
-VIDEO_QUICK_PREDICT = dict(filters=80, kernel_grid=8, epochs=5, steps_per_epoch=130, batch_size=16,
-                           learning_rate=4e-3, time_budget=440)
-VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None,
-                   patience=20)
+# Chosen by screening (docs/design.md): ConvLSTM(80, 3 × 3) on 8 × 8 patches, next-frame, batch 16, a fixed 650 steps
+VIDEO_QUICK_PREDICT = dict(filters=80, kernel_grid=8, epochs=5, steps_per_epoch=130, batch_size=16, learning_rate=4e-3,
+                           time_budget=440)
+VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None, patience=20)
 
 EXPERIMENTS: dict[str, Experiment] = {}
 
@@ -125,6 +181,7 @@ _add(Experiment(
     # 500 fixed steps (screened: 250 → 99.3, 400 → 89.3 MSE/frame on 300 sequences); the budget is a guard
     {"smoke": VIDEO_SMOKE, "quick": dict(epochs=10, steps_per_epoch=50, time_budget=360, test_size=500),
      "paper": VIDEO_PAPER},
+    options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "out_frames")),
 ))
 _add(Experiment(
     "mnist-composite", "video", "Moving MNIST: composite model (reconstruct + predict)",
@@ -143,6 +200,8 @@ _add(Experiment(
                    test_size=500),
      "paper": dict(VIDEO_PAPER, filters=128, kernel_grid=4)},
     PUBLISHED_PREDICT,
+    # its losses are those of the next-frame forecaster (observed_next): another forecaster is not offered
+    options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "cell")),
 ))
 _add(Experiment(
     "frame-forecast-original", "video", "The frame-forecast original, reproduced",
@@ -150,7 +209,7 @@ _add(Experiment(
     "Full-resolution ConvLSTM2D(64) → last state repeated → ConvLSTM2D(64) → Conv3D(1, sigmoid) on the first "
     "15 frames, binarised at 128; BCE, Adam, batch 12, validation_split 0.05, 50 epochs, 1000 training "
     "sequences; scored with its per-pixel accuracy next to the all-black frame's.",
-    {"task": "original", "in_frames": 15, "out_frames": 15, "binarise": True, "loss": "binary_crossentropy",
+    {"task": "original", "in_frames": 15, "out_frames": 15, "loss": "binary_crossentropy",
      "learning_rate": 1e-3, "lr_schedule": "constant", "batch_size": 12, "epochs": 50, "train_sequences": 1000,
      "validation_split": 0.05, "filters": 64, "test_size": 200},
     {"smoke": dict(VIDEO_SMOKE, train_sequences=8, epochs=2, batch_size=4),
@@ -160,16 +219,17 @@ _add(Experiment(
      "paper": dict(test_set="generated", test_size=1000)},
     ({"method": "frame-forecast original (reconstruction)", "binary_accuracy": 0.953,
       "source": "frame-forecast README (evaluated on its training data)", "test_set": "its own training data"},),
+    # trained on a fixed set of sequences (no stream, so no --steps-per-epoch); its own architecture
+    options=("epochs", "batch_size", "learning_rate", "time_budget", "seed", "filters", "kernel", "digits",
+             "mixed_precision", "canvas", "in_frames"),
 ))
 
-_LOOKBACK_QUICK_CORRECTED = dict(look_back=13, units=16, epochs=200, batch_size=8, learning_rate=3e-3, patience=25,
-                                 features="seasonal-difference", scaler_fit="train", faithful_range=False)
 _add(Experiment(
     "milk-lookback", "lookback", "Monthly milk production: look-back LSTM",
     "Simple LSTM (kushalsharma/keras-lstm)",
     "Faithful: look_back 1, LSTM(4) → Dense(1), scaler fit on all data, the last window dropped. Corrected: "
     "scaler on the training part, 13 months of seasonal differences in, early stopping on a validation tail.",
-    {"series": "milk", "corrected": _LOOKBACK_QUICK_CORRECTED},
+    {"series": "milk"},
     {"smoke": SERIES_SMOKE},
     ({"method": "original LSTM (look_back 1)", "rmse": 47.65, "source": "Simple LSTM notebook",
       "test_set": "last 56 months, faithful windows"},),
@@ -178,7 +238,7 @@ _add(Experiment(
     "airline-lookback", "lookback", "Airline passengers: look-back LSTM",
     "the classic Keras LSTM tutorial (Brownlee)",
     "Same protocol as milk-lookback on the monthly airline passenger totals.",
-    {"series": "airline", "corrected": _LOOKBACK_QUICK_CORRECTED},
+    {"series": "airline"},
     {"smoke": SERIES_SMOKE},
     ({"method": "tutorial LSTM (look_back 1)", "rmse": 47.53, "source": "Brownlee's LSTM tutorial",
       "test_set": "last 48 months, faithful windows"},),
@@ -191,7 +251,8 @@ _add(Experiment(
     "Corrected mode: the same network on 24-hour seasonal differences with a zero-initialised read-out, so it "
     "starts at the 24-hour seasonal naive forecast and learns a correction.",
     {},
-    {"smoke": dict(SERIES_SMOKE, units=8), "quick": dict(epochs=60, patience=15)},
+    {"smoke": _merge(SERIES_SMOKE, dict(faithful=dict(units=8))),
+     "quick": dict(faithful=dict(epochs=60, patience=15))},
 ))
 for _version, _title in ((1, "sine + cosine pair, 10 → 10"), (2, "sum of two random sines, 15 → 15"),
                          (3, "noisy input, 30 → 30")):
@@ -216,7 +277,7 @@ _add(Experiment(
 _add(Experiment(
     "lookback", "lookback", "Look-back LSTM on your CSV", "—",
     "The corrected look-back LSTM on a user series.",
-    {"series": None, "corrected": _LOOKBACK_QUICK_CORRECTED, "modes": ("corrected",)},
+    {"series": None, "modes": ("corrected",)},
     {"smoke": SERIES_SMOKE}, needs_input=True, user_template=True,
 ))
 # mnist-predict's design on clips the user brings (`frameforecast train video --data …`)
@@ -224,11 +285,10 @@ _add(Experiment(
     "video", "video", "Next-frame ConvLSTM on your clips", "—",
     "mnist-predict's design (one ConvLSTM on 8 × 8 patches moving each frame with predicted local kernels) trained "
     "on your clips, split by clip into training, validation and test.",
-    {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3, "data": None, "digits": None,
-     "clip_split": (0.7, 0.15, 0.15)},
+    {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3, "digits": None},
     {"smoke": dict(VIDEO_SMOKE, canvas=32), "quick": dict(VIDEO_QUICK_PREDICT, test_size=500),
      "paper": dict(VIDEO_PAPER, test_set="generated", filters=128, kernel_grid=4)},
-    needs_input=True, user_template=True,
+    needs_input=True, user_template=True, options=tuple(name for name in VIDEO_TARGETS if name != "digits"),
 ))
 
 SUITE = [name for name, exp in EXPERIMENTS.items() if not exp.needs_input]

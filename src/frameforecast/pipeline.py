@@ -49,9 +49,6 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
     if name == "lookback" and (not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column")):
         raise UserError("the lookback experiment needs your data: --csv PATH --column NAME "
                         "[--time-column NAME] [--season 12]")
-    if cfg.get("data") and name != "video":
-        raise UserError(f"--data is for your own clips: frameforecast train video --data {cfg['data']} "
-                        f"({name} trains on its own data)")
     if name == "video" and not cfg.get("data"):
         raise UserError("the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
                         "[--in-frames 10] [--out-frames 10]")
@@ -83,8 +80,6 @@ def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strat
 def train(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """The train stage; saves the config that evaluate and render read back."""
     module = stage_module(exp.family)
-    if hasattr(module, "check_settings"):
-        module.check_settings(cfg)
     info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
     write_json(folder / "config.json", cfg)
     return info
@@ -136,7 +131,7 @@ def machine() -> str:
 
 
 def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = False, strategy: str = "default",
-              log=print) -> dict:
+              reference: list | None = None, log=print) -> dict:
     """Every experiment of the suite (those with bundled data), then the site. Failures are recorded, not fatal."""
     from frameforecast.report import site
 
@@ -160,7 +155,7 @@ def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = F
     summary["peak_memory_mb"] = peak_rss_mb()
     write_json(RUNS / "run_summary.json", summary)
     site_start = time.monotonic()
-    site.build(RUNS, Path("site"))
+    site.build(RUNS, Path("site"), reference=reference)
     summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_rss_mb()}
     summary["peak_memory_mb"] = peak_rss_mb()
     write_json(RUNS / "run_summary.json", summary)

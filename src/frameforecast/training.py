@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from frameforecast.atomic import atomic_path
+from frameforecast.atomic import atomic_path, write_json
 from frameforecast.errors import UserError
 
 STRATEGIES = ("default", "mirrored", "multiworker")
@@ -88,6 +88,7 @@ class FitResult:
     history: dict
     resumed_from_epoch: int
     seconds: float
+    global_batch: int  # the batch size training used: per replica × replicas
     stopped_by: str  # "epochs" | "early-stopping" | "time-budget"
 
 
@@ -119,7 +120,8 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
         validation_data=None, validation_split: float | None = None, shuffle: bool = True,
         patience: int | None = None, time_budget: float | None = None, clipnorm: float | None = None,
         loss_weights=None, strategy: str = "default", restart: bool = False, verbose: int | None = None,
-        monitor: str | None = None, steps_per_execution: int = 1, log=print) -> FitResult:
+        monitor: str | None = None, steps_per_execution: int = 1, mixed_precision: bool = False,
+        log=print) -> FitResult:
     """Build (inside the strategy's scope), compile and fit a model; resumable from run_dir/backup.
 
     Either `dataset(start_batch, num_batches, global_batch_size)` returns a tf.data pipeline of freshly
@@ -148,7 +150,13 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
     global_batch = (batch_size or 1) * replicas
     total_steps = epochs * (steps_per_epoch or 1)
     with dist.scope():
-        model = build_model()
+        policy = keras.mixed_precision.global_policy()
+        if mixed_precision:  # layers keep the policy they were built with; later models start from float32
+            keras.mixed_precision.set_global_policy("mixed_bfloat16")
+        try:
+            model = build_model()
+        finally:
+            keras.mixed_precision.set_global_policy(policy)
         model.compile(optimizer=make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
                       loss=loss, loss_weights=loss_weights, steps_per_execution=steps_per_execution)
 
@@ -181,7 +189,26 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
     stopped_by = ("time-budget" if budget is not None and budget.exhausted
                   else "early-stopping" if early is not None and early.stopped_epoch > 0 else "epochs")
     save_model(model, run_dir / "model.keras")
-    return FitResult(model, history.history, resumed_from, seconds, stopped_by)
+    write_json(run_dir / "model_summary.json", model_summary(model))
+    return FitResult(model, history.history, resumed_from, seconds, global_batch, stopped_by)
+
+
+def model_summary(model) -> dict:
+    """Layers (name, type, output shape, parameters, and the sizes a user can set) for the site, which reads
+    runs/ only and never builds a model."""
+    sizes = ("filters", "units", "kernel_size", "block", "upsample")
+    layers = []
+    for layer in model.layers:
+        try:
+            shape = str(layer.output.shape) if not isinstance(layer.output, (list, tuple)) else str(
+                [o.shape for o in layer.output])
+        except (AttributeError, ValueError):
+            shape = "—"
+        config = layer.get_config()
+        layers.append({"name": layer.name, "type": type(layer).__name__, "shape": shape,
+                       "params": int(layer.count_params()), **{k: config[k] for k in sizes if k in config}})
+    return {"name": model.name, "parameters": int(model.count_params()), "dtype_policy": model.dtype_policy.name,
+            "inputs": [str(tensor.shape) for tensor in model.inputs], "layers": layers}
 
 
 def save_model(model, path: Path) -> None:

@@ -188,7 +188,14 @@ def is_next_frame(cfg: dict) -> bool:
     return True
 
 
+def _check_head(cfg: dict) -> None:
+    if cfg["cell"] == "fc" and cfg["head"] != "dynamic":
+        raise UserError(f"--head {cfg['head']} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
+                        "fully connected decoder")
+
+
 def build_predict(cfg: dict) -> keras.Model:
+    _check_head(cfg)
     frames = _input(cfg, cfg["in_frames"])
     if is_next_frame(cfg):
         observed, future, _ = _next_frame_forecaster(frames, cfg)
@@ -216,6 +223,7 @@ def build_composite(cfg: dict) -> keras.Model:
     is the encoder, the forecaster's roll-out the prediction decoder, and a moving decoder reconstructs
     the inputs in reverse from the state after the last observed frame (layer names match mnist-predict's,
     so a trained mnist-predict can warm-start it)."""
+    _check_head(cfg)
     frames = _input(cfg, cfg["in_frames"])
     if is_next_frame(cfg):
         observed, future, state = _next_frame_forecaster(frames, cfg)

@@ -3,7 +3,6 @@ parser and pdoc), related work."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path, PurePath
 
 from frameforecast import experiments
@@ -87,48 +86,8 @@ RELATED = [
 ]
 
 
-def layer_table(model) -> list[dict]:
-    rows = []
-    for layer in model.layers:
-        try:
-            shape = layer.output.shape if not isinstance(layer.output, (list, tuple)) else [o.shape for o in layer.output]
-        except (AttributeError, ValueError):
-            shape = "—"
-        rows.append({"name": layer.name, "type": type(layer).__name__, "shape": str(shape),
-                     "params": layer.count_params()})
-    return rows
-
-
-def model_for(name: str, cfg: dict):
-    """The Keras model an experiment trains, built from its config (no weights needed)."""
-    exp = experiments.get(name)
-    if exp.family == "video":
-        from frameforecast.models import video
-
-        return video.build(cfg["task"], cfg)
-    from frameforecast.models import series
-
-    if exp.family == "lookback":
-        mode = cfg["corrected"]
-        return series.build_lookback(mode["look_back"], 1, mode["units"])
-    if exp.family == "seq2seq":
-        mode = cfg["corrected"]
-        return series.build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, mode["units"], mode["dropout"], True)
-    import numpy as np
-
-    from frameforecast.datasets.signals import GENERATORS
-
-    if cfg["version"] == 4:
-        n_in, n_out, f_in, f_out = cfg["n_in"], cfg["n_out"], 2, 2
-    else:
-        x, y = GENERATORS[cfg["version"]](1, np.random.default_rng(0))
-        n_in, n_out, f_in, f_out = x.shape[1], y.shape[1], x.shape[2], y.shape[2]
-    return series.build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"], cfg["l2"])
-
-
 def methodology(collected: dict) -> dict:
-    import keras
-
+    """Per experiment: its settings and profiles, and the layer table of the model its run trained."""
     rows = []
     for name, exp in experiments.EXPERIMENTS.items():
         if exp.user_template:
@@ -136,40 +95,23 @@ def methodology(collected: dict) -> dict:
         run = collected.get(name)
         profile = run["metrics"]["profile"] if run else "quick"
         cfg = run["config"] if run and run["config"] else exp.config(profile)
-        keras.backend.clear_session()
-        model = model_for(name, cfg)
-        schedules = {p: {k: v for k, v in exp.profiles.get(p, {}).items()} for p in experiments.PROFILES}
-        rows.append({"name": name, "exp": exp, "profile": profile, "params": model.count_params(),
-                     "layers": layer_table(model), "schedules": schedules,
-                     "loss": cfg.get("loss", "mse"), "settings": {k: PurePath(v).name if k == "csv" and v else v
-                                                                  for k, v in cfg.items()
-                                                                  if not isinstance(v, (dict, list, tuple))}})
+        summary = run["model_summary"] if run else None
+        schedules = {p: dict(exp.profiles.get(p, {})) for p in experiments.PROFILES}
+        rows.append({"name": name, "exp": exp, "profile": profile, "summary": summary, "schedules": schedules,
+                     "loss": cfg.get("loss", "mse"),
+                     "settings": {k: PurePath(v).name if k in ("csv", "data") and v else v for k, v in cfg.items()
+                                  if not isinstance(v, (list, tuple))}})
     return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS}
 
 
-def cli_reference() -> list[dict]:
-    """Every subcommand and option, read from the argparse parser itself."""
-    from frameforecast.cli import build_parser
-
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    commands = []
-    for name, p in sub.choices.items():
-        options = []
-        for action in p._actions:
-            if isinstance(action, argparse._HelpAction):
-                continue
-            flags = ", ".join(action.option_strings) or action.dest
-            options.append({"flags": flags, "help": action.help or "", "default": action.default
-                            if action.default not in (None, False, argparse.SUPPRESS) else ""})
-        commands.append({"name": name, "description": p.description, "usage": p.format_usage().strip(),
-                         "epilog": p.epilog, "options": options})
-    return commands
-
-
-def pages(collected: dict) -> dict:
-    return {"methodology": methodology(collected), "reference": {"commands": cli_reference()},
+def pages(collected: dict, reference: list | None) -> dict:
+    return {"methodology": methodology(collected), "reference": {"commands": reference or []},
             "related": {"related": RELATED}}
+
+
+API_MODULES = ("frameforecast.metrics", "frameforecast.datasets.moving_mnist", "frameforecast.datasets.series",
+               "frameforecast.datasets.signals", "frameforecast.datasets.video_files", "frameforecast.models.video",
+               "frameforecast.models.series", "frameforecast.models.baselines", "frameforecast.training")
 
 
 def api_reference(out: Path) -> None:
@@ -178,7 +120,13 @@ def api_reference(out: Path) -> None:
         import pdoc
     except ImportError:  # runtime installs without dev dependencies: the reference page says so
         return
-    modules = ["frameforecast.metrics", "frameforecast.datasets.moving_mnist", "frameforecast.datasets.series",
-               "frameforecast.datasets.signals", "frameforecast.models.video", "frameforecast.models.series",
-               "frameforecast.models.baselines", "frameforecast.training"]
+    import importlib
+
+    modules = []
+    for name in API_MODULES:
+        try:  # a site built where Keras is not installed documents the modules that do not need it
+            importlib.import_module(name)
+        except ImportError:
+            continue
+        modules.append(name)
     pdoc.pdoc(*modules, output_directory=out)

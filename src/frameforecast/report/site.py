@@ -36,6 +36,16 @@ def _read(path: Path) -> dict:
                         "or delete the folder") from exc
 
 
+SUMMARY_PLACES = ("model_summary.json", "corrected/seed-0/model_summary.json", "faithful/model_summary.json",
+                  "faithful/seed-0/model_summary.json")
+
+
+def _model_summary(folder: Path) -> dict | None:
+    """The trained model's layer table, written by train (for series: the corrected mode's first seed)."""
+    path = next((folder / place for place in SUMMARY_PLACES if (folder / place).exists()), None)
+    return _read(path) if path else None
+
+
 def collect_runs(runs: Path) -> dict[str, dict]:
     """run folder name → {metrics, config, train_info, assets}; only folders with a metrics.json."""
     found = {}
@@ -48,6 +58,7 @@ def collect_runs(runs: Path) -> dict[str, dict]:
         run = {"folder": folder, "metrics": _read(metrics_path),
                "config": _read(folder / "config.json") if (folder / "config.json").exists() else {},
                "train_info": _read(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
+               "model_summary": _model_summary(folder),
                "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES)}
         found[folder.name] = run
     return found
@@ -66,8 +77,9 @@ def collect_predictions(runs: Path) -> list[dict]:
     return found
 
 
-def build(runs: Path, out: Path) -> Path:
-    """Render the whole site into a temporary folder next to `out`, then swap it in."""
+def build(runs: Path, out: Path, reference: list | None = None) -> Path:
+    """Render the whole site into a temporary folder next to `out`, then swap it in. `reference` is the
+    command-line reference (frameforecast.options.reference), handed in as data by the CLI."""
     runs, out = Path(runs), Path(out)
     collected = collect_runs(runs)  # raises before anything is written
     predictions = collect_predictions(runs)
@@ -75,7 +87,7 @@ def build(runs: Path, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _render_all(collected, predictions, summary, tmp)
+        _render_all(collected, predictions, summary, reference, tmp)
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -95,7 +107,8 @@ def _swap(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _render_all(collected: dict, predictions: list[dict], summary: dict | None, site: Path) -> None:
+def _render_all(collected: dict, predictions: list[dict], summary: dict | None, reference: list | None,
+                site: Path) -> None:
     from importlib import resources
 
     env = _env()
@@ -125,7 +138,7 @@ def _render_all(collected: dict, predictions: list[dict], summary: dict | None, 
         encoding="utf-8")
     from frameforecast.report import docs
 
-    for name, context in docs.pages(collected).items():
+    for name, context in docs.pages(collected, reference).items():
         (site / f"{name}.html").write_text(env.get_template(f"{name}.html").render(root="", **context, **common),
                                            encoding="utf-8")
     docs.api_reference(site / "api")

@@ -10,7 +10,6 @@ import numpy as np
 from frameforecast import metrics
 from frameforecast.atomic import write_json
 from frameforecast.datasets import series as series_data
-from frameforecast.errors import UserError
 from frameforecast.stages import read_json
 from frameforecast.stages.series_common import (
     Scaler,
@@ -24,23 +23,10 @@ from frameforecast.stages.series_common import (
 )
 from frameforecast.training import fit, load_model
 
-FAITHFUL = dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None,
-                features="raw", scaler_fit="all", faithful_range=True)
-
 
 def modes(cfg: dict) -> dict:
-    """Mode name → settings. Built-in series run both; a user CSV runs the corrected mode."""
-    names = cfg.get("modes") or ("faithful", "corrected")
-    table = {"faithful": {**FAITHFUL, "epochs": min(cfg["epochs"], FAITHFUL["epochs"]),
-                          "seeds": cfg["seeds"]},
-             "corrected": {**cfg["corrected"], "seeds": cfg["seeds"]}}
-    if cfg["profile"] == "smoke":
-        for mode in table.values():
-            mode["epochs"] = cfg["epochs"]
-    for key in ("look_back", "units", "learning_rate", "batch_size"):
-        if cfg.get(f"override_{key}") is not None:
-            table["corrected"][key] = cfg[f"override_{key}"]
-    return {name: table[name] for name in names}
+    """Mode name → settings (with the seed count). Built-in series run both; a user CSV runs the corrected mode."""
+    return {name: {**cfg[name], "seeds": cfg["seeds"]} for name in cfg["modes"]}
 
 
 def _load(cfg: dict, log=print) -> tuple[np.ndarray, series_data.Series]:
@@ -144,7 +130,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
                              run_dir / mode_name / f"seed-{seed}", x=data["x_train"], y=data["y_train"],
                              validation_data=data["validation"], seed=cfg["seed"] + seed, **common)
                 seconds += result.seconds
-        info["modes"][mode_name] = {"seconds": seconds, "settings": mode}
+        info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(data["x_train"]), "settings": mode}
         log(f"trained {cfg['experiment']} ({mode_name}, {mode['seeds']} seeds) in {seconds:.0f} s")
     info["config"] = {k: v for k, v in cfg.items() if k != "corrected"}
     write_json(run_dir / "train_info.json", info)
@@ -242,8 +228,3 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
             written.append(f"{mode_name}-training.png")
     log(f"rendered {len(written)} plots into {run_dir}")
     return written
-
-
-def check_settings(cfg: dict) -> None:
-    if cfg.get("override_look_back") is not None and cfg["override_look_back"] < 1:
-        raise UserError("--look-back must be at least 1")

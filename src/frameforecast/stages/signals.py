@@ -104,7 +104,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
                  optimizer=cfg["optimizer"], learning_rate=cfg["learning_rate"], batch_size=cfg["batch_size"],
                  seed=cfg["seed"], strategy=strategy, restart=restart, log=log)
     info = {"seconds": result.seconds, "resumed_from_epoch": result.resumed_from_epoch, "data": described,
-            "iterations": EPOCHS * _steps(cfg), "config": cfg}
+            "iterations": EPOCHS * _steps(cfg), "global_batch_size": result.global_batch, "config": cfg}
     write_json(run_dir / "train_info.json", info)
     log(f"trained {cfg['experiment']} in {result.seconds:.0f} s ({info['iterations']} iterations)")
     return info
@@ -152,8 +152,3 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
         written.append("training.png")
     log(f"rendered {len(written)} plots into {run_dir}")
     return written
-
-
-def check_settings(cfg: dict) -> None:
-    if cfg["iterations"] < 1:
-        raise UserError("--iterations must be at least 1")

@@ -60,6 +60,9 @@ def example_spec(cfg: dict):
 
 
 def model_config(cfg: dict) -> dict:
+    if not cfg.get("data") and cfg["canvas"] < mm.DIGIT_SIZE:
+        raise UserError(f"--canvas {cfg['canvas']} is smaller than a Moving MNIST digit ({mm.DIGIT_SIZE} px); "
+                        f"use --canvas {mm.DIGIT_SIZE} or more")
     if cfg["canvas"] % cfg["patch"]:
         raise UserError(f"the canvas ({cfg['canvas']} px) is not a multiple of the patch size {cfg['patch']}; "
                         "pass a --patch that divides it")
@@ -127,10 +130,6 @@ def training_source(cfg: dict, log=print):
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     model_config(cfg)
-    if cfg.get("mixed_precision"):
-        import keras
-
-        keras.mixed_precision.set_global_policy("mixed_bfloat16")
     warm = {}
 
     def build():
@@ -141,7 +140,8 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     common = dict(epochs=cfg["epochs"], loss=cfg["loss"], learning_rate=cfg["learning_rate"], seed=cfg["seed"],
                   optimizer=cfg["optimizer"], lr_schedule=cfg["lr_schedule"], patience=cfg["patience"],
                   time_budget=cfg["time_budget"], strategy=strategy, restart=restart, log=log,
-                  batch_size=cfg["batch_size"], loss_weights=cfg["loss_weights"])
+                  batch_size=cfg["batch_size"], loss_weights=cfg["loss_weights"],
+                  mixed_precision=cfg["mixed_precision"])
     if cfg["task"] == "original":
         train_digits, _, described = mm.load_digits(cfg["digits"])
         videos = mm.generate(train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED),
@@ -156,6 +156,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         sequences_seen = len(result.history.get("loss", [])) * cfg["steps_per_epoch"] * cfg["batch_size"]
     info = {
         "seconds": result.seconds, "epochs_run": len(result.history.get("loss", [])),
+        "global_batch_size": result.global_batch, "seed": cfg["seed"],
         "resumed_from_epoch": result.resumed_from_epoch, "stopped_by": result.stopped_by,
         "sequences_seen_this_session": sequences_seen, "parameters": int(result.model.count_params()),
         "final_loss": float(result.history["loss"][-1]) if result.history.get("loss") else None,

@@ -1,0 +1,192 @@
+"""Typed configurations: one dataclass per family, holding exactly the settings that family's code reads.
+
+The values live in the one experiments table (experiments.py); these classes say which settings exist
+and of what type. A merged configuration with an unknown, missing or mistyped setting is one clear error.
+A series family's faithful and corrected modes are two configs of the same mode class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+
+from frameforecast.errors import UserError
+
+RUN_KEYS = ("profile", "experiment", "run_name")  # added by the pipeline, not settings
+
+
+@dataclass(frozen=True)
+class VideoConfig:
+    task: str  # predict | reconstruct | composite | original
+    canvas: int
+    digits: str | None  # Moving MNIST digit source; None for your own clips
+    data: str | None  # your clips (train video --data)
+    clip_split: tuple  # training, validation, test fractions of your clips
+    in_frames: int
+    out_frames: int
+    patch: int
+    filters: int
+    kernel: int
+    cell: str  # conv | fc
+    forecaster: str  # next-frame | encoder-decoder
+    kernel_grid: int | None
+    head: str  # dynamic | generative
+    dynamic_kernel: int
+    fc_units: int
+    reconstruction_decoder: str  # drawn | moving
+    loss: str | dict
+    loss_weights: dict | None
+    optimizer: str
+    learning_rate: float
+    lr_schedule: str
+    batch_size: int
+    epochs: int
+    steps_per_epoch: int
+    time_budget: float | None
+    patience: int | None
+    warm_start: str | None
+    train_sequences: int | None  # the original's fixed training set
+    validation_split: float | None
+    mixed_precision: bool
+    test_set: str
+    test_size: int
+    gif_count: int
+    seed: int
+    scaled_down: str | None  # said on the page when a profile shrinks the original's protocol
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """Where a series comes from: a bundled series, or your CSV (file or URL)."""
+
+    series: str | None
+    csv: str | None
+    url: str | None
+    time_column: str | None
+    season: int | None
+    fill: bool
+
+
+@dataclass(frozen=True)
+class LookbackMode:
+    look_back: int
+    units: int
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    patience: int | None
+    features: str  # raw | seasonal-difference
+
+
+@dataclass(frozen=True)
+class LookbackConfig(SeriesData):
+    column: str | None
+    test_fraction: float
+    val_fraction: float
+    seeds: int
+    seed: int
+    steps_per_execution: int
+    modes: tuple
+    faithful: LookbackMode
+    corrected: LookbackMode
+
+
+@dataclass(frozen=True)
+class Seq2seqMode:
+    units: int
+    dropout: float
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    patience: int | None
+    val_fraction: float
+    split: str  # chronological | shuffled (the original's)
+
+
+@dataclass(frozen=True)
+class Seq2seqConfig(SeriesData):
+    columns: list | tuple | None
+    target: str
+    n_in: int
+    n_out: int
+    test_fraction: float
+    clipnorm: float | None
+    seeds: int
+    seed: int
+    horizon_hours: int
+    steps_per_execution: int
+    modes: tuple
+    faithful: Seq2seqMode
+    corrected: Seq2seqMode
+
+
+@dataclass(frozen=True)
+class SignalsConfig(SeriesData):
+    version: int
+    columns: list | tuple | None
+    cell: str
+    units: int
+    layers: int
+    optimizer: str
+    learning_rate: float
+    l2: float
+    batch_size: int
+    iterations: int
+    test_size: int
+    n_in: int | None
+    n_out: int | None
+    test_fraction: float
+    seed: int
+    plot_windows: int
+
+
+FAMILIES = {"video": VideoConfig, "lookback": LookbackConfig, "seq2seq": Seq2seqConfig, "signals": SignalsConfig}
+
+
+def _matches(value, hint) -> bool:
+    if hint is typing.Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if dataclasses.is_dataclass(hint):
+        return isinstance(value, hint)
+    return isinstance(value, origin or hint)
+
+
+def build(cls, settings: dict, where: str):
+    """An instance of `cls` from a plain dict; nested mode dicts become their mode class. UserError on any
+    unknown, missing or mistyped setting, naming it and `where` it was given."""
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = [key for key in settings if key not in hints]
+    if unknown:
+        raise UserError(f"{where}: {unknown[0]!r} is not a setting of this experiment; its settings are "
+                        f"{', '.join(names)}")
+    missing = [name for name in names if name not in settings]
+    if missing:
+        raise UserError(f"{where}: no value for {missing[0]!r}")
+    values = {}
+    for name in names:
+        value, hint = settings[name], hints[name]
+        if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+            value = build(hint, value, f"{where}, {name} mode")
+        if not _matches(value, hint):
+            raise UserError(f"{where}: {name} = {value!r} should be {getattr(hint, '__name__', hint)}")
+        values[name] = value
+    return cls(**values)
+
+
+def validated(family: str, settings: dict, where: str) -> dict:
+    """The settings checked against the family's config class, as the plain dict the stages read."""
+    run = {key: settings[key] for key in RUN_KEYS if key in settings}
+    config = build(FAMILIES[family], {k: v for k, v in settings.items() if k not in RUN_KEYS}, where)
+    return {**dataclasses.asdict(config), **run}

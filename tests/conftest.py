@@ -98,11 +98,19 @@ def write_monthly_csv(path: Path, column: str = "sales", rows: int = 96) -> Path
 @pytest.fixture(scope="session")
 def smoke_suite(tmp_path_factory):
     """The whole smoke suite plus a user-CSV look-back run and signals-4, run once; yields the project folder."""
+    import subprocess
+    import sys
+
     from frameforecast import cli
 
     root = tmp_path_factory.mktemp("suite")
+    # the suite runs as `./run_lstm.sh --no-serve --profile smoke` runs it, in a fresh process whose console is kept
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_CPP", "PYTHONWARNINGS", "FRAMEFORECAST_"))}
+    done = subprocess.run([sys.executable, "-m", "frameforecast", "run", "--profile", "smoke"], cwd=root, env=env,
+                          capture_output=True, text=True)
+    (root / "console.txt").write_text(done.stdout + done.stderr)
+    assert done.returncode == 0, done.stderr[-3000:]
     with working_directory(root):
-        assert cli.main(["run", "--profile", "smoke"]) == 0
         write_monthly_csv(root / "shop.csv", column="<script>alert(1)</script>")
         args = ["--profile", "smoke", "--csv", "shop.csv", "--column", "<script>alert(1)</script>",
                 "--time-column", "month", "--season", "12"]

@@ -100,3 +100,11 @@ def test_user_csv_lookback_and_signals_4(smoke_suite):
 def test_every_suite_experiment_has_a_page(smoke_suite):
     for name in experiments.SUITE:
         assert (smoke_suite / "site" / f"{name}.html").exists(), name
+
+
+def test_the_smoke_run_console_is_quiet(smoke_suite):
+    """No TensorFlow C++ log line, no CUDA probing, no Python warning: only our lines and Keras's progress."""
+    console = (smoke_suite / "console.txt").read_text()
+    assert "=== [1/" in console and "suite done" in console
+    for noise in ("I0000", "W0000", "E0000", "cuInit", "absl::InitializeLog", "Warning:", "warnings.warn"):
+        assert noise not in console, noise

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -49,37 +48,28 @@ def main() -> int:
                    help="any other mnist-predict config value, e.g. patch=8 forecaster=next-frame")
     args = p.parse_args()
 
+    import budget_training
     import keras
 
-    from frameforecast import experiments, metrics
+    from frameforecast import experiments
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.models import video
-    from frameforecast.stages import video as stage
-    from frameforecast.training import TimeBudget, make_optimizer, seed_everything
+    from frameforecast.training import make_optimizer, seed_everything
 
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     cfg = experiments.get("mnist-predict").config("quick", {
         "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid,
-        "batch_size": args.batch_size, "loss": args.loss, "head": args.head,
+        "batch_size": args.batch_size, "loss": args.loss, "head": args.head, "seed": args.seed,
         "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
         **dict(_parse_setting(item) for item in args.set)})
     seed_everything(args.seed)
     model = video.build("predict", cfg)
     steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU
-    model.compile(make_optimizer("adam", args.learning_rate, "cosine", steps), args.loss)
-    train, _, _ = mm.load_digits(cfg["digits"])
-    data = mm.training_dataset(train, args.batch_size, 0, steps, args.seed, lambda v: stage.split_frames(v, cfg),
-                               stage.example_spec(cfg))
-    start = time.monotonic()
-    model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[] if args.steps else [TimeBudget(args.budget)], verbose=2)
-    trained = time.monotonic() - start
-    acc = metrics.VideoAccumulator()
-    for videos in mm.generated_test_set(args.test_size, cfg["digits"]).batches(100):
-        predicted = model.predict(videos[:, :10, ..., None] / 255.0, verbose=0)
-        acc.add(predicted["prediction"] if isinstance(predicted, dict) else predicted, videos[:, 10:] / 255.0)
-    r = acc.result()
-    print(f"{vars(args)}: trained {trained:.0f} s, {int(keras.ops.convert_to_numpy(model.optimizer.iterations))} steps; "
+    run = budget_training.train_for(model, cfg, optimizer=make_optimizer("adam", args.learning_rate, "cosine", steps),
+                                    loss=args.loss, steps=steps, budget=None if args.steps else args.budget)
+    r = budget_training.score(budget_training.forecast(model), mm.generated_test_set(args.test_size, cfg["digits"]))
+    print(f"{vars(args)}: trained {run['train_seconds']:.0f} s, {run['steps']} steps; "
           f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "
           + " ".join(f"{v:.0f}" for v in r["per_timestep"]["mse"]))
     return 0

@@ -105,6 +105,7 @@ def test_look_back_longer_than_series(project, capsys):
     (["train", "milk-lookback", "--time-budget", "5"], "--time-budget 5: not an option of this command (see "
                                                        "frameforecast train milk-lookback --help)"),
     (["train", "signals-1", "--seeds", "3"], "--seeds 3: not an option"),
+    (["evaluate", "milk-lookback", "--test-set", "standard"], "--test-set is for the video experiments"),
     (["train", "mnist-predict", "--canvas", "24"], "--canvas 24 is smaller than a Moving MNIST digit"),
     (["train", "mnist-predict", "--data", "clips"], "--data clips: not an option"),
     (["evaluate", "mnist-predict", "--profile", "smoke"], "train"),

@@ -38,14 +38,14 @@ def test_bench_compare_smoke(tmp_path):
 
 def test_readme_table_matches_the_bench_records():
     sys.path.insert(0, str(ROOT / "scripts"))
-    import bench
+    import bench_table
 
     readme = (ROOT / "README.md").read_text()
-    start, end = readme.index(bench.BEGIN) + len(bench.BEGIN), readme.index(bench.END)
-    records = bench.latest_records()
+    start, end = readme.index(bench_table.BEGIN) + len(bench_table.BEGIN), readme.index(bench_table.END)
+    records = bench_table.latest_records()
     assert records, "no runs/bench/*.json committed"
     for record in records:
-        assert bench.table(record) in readme[start:end]
+        assert bench_table.table(record) in readme[start:end]
 
 
 def test_bench_predict_memory_smoke(tmp_path):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from frameforecast import options
+from frameforecast import families, options
 from frameforecast.errors import UserError
 from frameforecast.options import column_list, non_negative_int, positive_int
 
@@ -164,21 +164,24 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from frameforecast import pipeline
 
+    from frameforecast import experiments
+
+    family = families.get(experiments.get(args.experiment).family)
+    for option in ("test_set", "limit", "standard_file"):
+        if getattr(args, option) is not None and option not in family.evaluate_options:
+            raise UserError(f"--{option.replace('_', '-')} is for the video experiments; "
+                            f"{args.experiment} has one test set")
     exp, cfg, folder = _stage_config(args)
-    kwargs = {}
-    if exp.family == "video":
-        kwargs = dict(test_set=args.test_set, limit=args.limit, standard_path=args.standard_file)
-    pipeline.stage_module(exp.family).evaluate(cfg, folder, **kwargs)
+    kwargs = {keyword: getattr(args, option) for option, keyword in family.evaluate_options.items()}
+    family.stage_module().evaluate(cfg, folder, **kwargs)
     return 0
 
 
 def cmd_render(args) -> int:
-    from frameforecast import pipeline
 
     exp, cfg, folder = _stage_config(args)
-    pipeline.stage_module(exp.family).render(cfg, folder)
+    families.get(exp.family).stage_module().render(cfg, folder)
     return 0
 
 

@@ -142,9 +142,6 @@ class SignalsConfig(SeriesData):
     plot_windows: int
 
 
-FAMILIES = {"video": VideoConfig, "lookback": LookbackConfig, "seq2seq": Seq2seqConfig, "signals": SignalsConfig}
-
-
 def _matches(value, hint) -> bool:
     if hint is typing.Any:
         return True
@@ -185,8 +182,8 @@ def build(cls, settings: dict, where: str):
     return cls(**values)
 
 
-def validated(family: str, settings: dict, where: str) -> dict:
-    """The settings checked against the family's config class, as the plain dict the stages read."""
+def validated(cls, settings: dict, where: str) -> dict:
+    """The settings checked against a family's config class, as the plain dict the stages read."""
     run = {key: settings[key] for key in RUN_KEYS if key in settings}
-    config = build(FAMILIES[family], {k: v for k, v in settings.items() if k not in RUN_KEYS}, where)
+    config = build(cls, {k: v for k, v in settings.items() if k not in RUN_KEYS}, where)
     return {**dataclasses.asdict(config), **run}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from frameforecast import configs
+from frameforecast import configs, families
 from frameforecast.errors import UserError
 
 PROFILES = ("smoke", "quick", "paper")
@@ -127,7 +127,7 @@ class Experiment:
                 target = target[mode]
             target[leaf] = value
         merged.update(profile=profile, experiment=self.name)
-        return configs.validated(self.family, merged, f"{self.name}, {profile} profile")
+        return configs.validated(families.get(self.family).config, merged, f"{self.name}, {profile} profile")
 
 
 # Published anchors (DESIGN §6). "test_set" says what they were measured on.

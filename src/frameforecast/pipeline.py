@@ -8,23 +8,12 @@ import re
 import time
 from pathlib import Path
 
-from frameforecast import experiments
+from frameforecast import experiments, families
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb
 
-FAMILIES = ("video", "lookback", "seq2seq", "signals")
 RUNS = Path("runs")
-
-
-def stage_module(family: str):
-    """The family's stage module, imported on first use: a series command that fails on its CSV stops
-    before TensorFlow (which the video stages import) has been loaded and has logged anything."""
-    import importlib
-
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family!r}")
-    return importlib.import_module(f"frameforecast.stages.{family}")
 
 
 def _slug(text: str) -> str:
@@ -65,7 +54,7 @@ def saved_config(folder: Path) -> dict | None:
 def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default",
                    log=print) -> dict:
     """train, evaluate and render one experiment; returns the seconds each stage took."""
-    module = stage_module(exp.family)
+    module = families.get(exp.family).stage_module()
     timings = {}
     stages = (("train", lambda: train(exp, cfg, folder, restart=restart, strategy=strategy, log=log)),
               ("evaluate", lambda: module.evaluate(cfg, folder, log=log)),
@@ -79,7 +68,7 @@ def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strat
 
 def train(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """The train stage; saves the config that evaluate and render read back."""
-    module = stage_module(exp.family)
+    module = families.get(exp.family).stage_module()
     info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
     write_json(folder / "config.json", cfg)
     return info
@@ -87,15 +76,9 @@ def train(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str 
 
 def prepare_data(names: list[str], profile: str, log=print) -> None:
     """The data stage: load digit sources and bundled series once, so later stages time only their own work."""
-    from frameforecast.datasets import moving_mnist, series
-
     for name in names:
         exp = experiments.get(name)
-        cfg = exp.config(profile)
-        if exp.family == "video":
-            moving_mnist.load_digits(cfg["digits"])
-        elif cfg.get("series"):
-            series.load_builtin(cfg["series"])
+        families.get(exp.family).load_data(exp.config(profile))
     log(f"data ready for {len(names)} experiments")
 
 

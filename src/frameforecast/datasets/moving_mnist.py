@@ -142,6 +142,12 @@ def load_digits(source: str = "auto") -> tuple[np.ndarray, np.ndarray, str]:
     return result
 
 
+def load_for(cfg: dict) -> None:
+    """Load (and cache) a video config's digit source; nothing for your own clips."""
+    if cfg.get("digits"):
+        load_digits(cfg["digits"])
+
+
 # ---------------------------------------------------------------- test sets
 @dataclass
 class TestSet:

@@ -75,6 +75,12 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("frameforecast.datasets") / "files" / BUILTIN[name].filename))
 
 
+def load_for(cfg: dict) -> None:
+    """Load (and cache) a series config's bundled series; nothing for your own CSV."""
+    if cfg.get("series"):
+        load_builtin(cfg["series"])
+
+
 def load_builtin(name: str, columns: list[str] | None = None, season: int | None = None) -> Series:
     if name not in BUILTIN:
         raise UserError(f"unknown series {name!r}; bundled series are: {', '.join(BUILTIN)}")

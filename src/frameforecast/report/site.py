@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader
 
 from frameforecast.errors import UserError
-from frameforecast.report import summaries
+from frameforecast.report import summaries, tables
 
 ASSET_SUFFIXES = (".gif", ".png")
 
@@ -24,7 +24,7 @@ ASSET_SUFFIXES = (".gif", ".png")
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("frameforecast.report", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = summaries.fmt
+    env.filters["num"] = tables.fmt
     return env
 
 

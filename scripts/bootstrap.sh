@@ -14,8 +14,8 @@ bootstrap_venv() {
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || return 1
     local args=()
     for req in "$@"; do args+=(-r "$root/$req"); done
-    "$venv/bin/python" -m pip install --quiet --upgrade pip || return 1
-    "$venv/bin/python" -m pip install --quiet "${args[@]}" || return 1
-    "$venv/bin/python" -m pip install --quiet --no-deps -e "$root" || return 1
+    "$venv/bin/python" -m pip install -qq --upgrade pip || return 1
+    "$venv/bin/python" -m pip install -qq "${args[@]}" || return 1
+    "$venv/bin/python" -m pip install -qq --no-deps -e "$root" || return 1
     echo "$wanted" > "$stamp"
 }

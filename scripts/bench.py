@@ -25,15 +25,13 @@ import sys
 import time
 from pathlib import Path
 
+from bench_quality import bench_gpu_run, bench_quality
 from bench_table import latest_records, table, update_readme
 from bench_throughput import bench_throughput
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(ROOT / "src"))
-
-
-ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
 
 
 def machine() -> str:
@@ -60,19 +58,38 @@ def bench_suite(profile: str) -> dict:
         shutil.copy2(gif, ROOT / "docs" / "mnist-predict.gif")
     stages = {"data": summary["data"]["seconds"], "site": summary["site"]["seconds"]}
     for stage in ("train", "evaluate", "render"):
-        stages[stage] = sum(e["seconds"][stage]["seconds"] for e in summary["experiments"].values()
-                            if e["status"] == "ok")
-    series_seconds = sum(sum(s["seconds"] for s in e["seconds"].values()) for n, e in summary["experiments"].items()
-                         if e["status"] == "ok" and not n.startswith(("mnist", "frame-forecast")))
-    return {"profile": profile, "exit_status": status, "wall_seconds": wall,
-            "peak_memory_mb": summary["peak_memory_mb"], "stage_seconds": stages,
-            "stage_peak_memory_mb": {"data": summary["data"]["peak_memory_mb"], "site": summary["site"]["peak_memory_mb"],
-                                     **{f"{n}/{s}": v["peak_memory_mb"] for n, e in summary["experiments"].items()
-                                        if e["status"] == "ok" for s, v in e["seconds"].items()}},
-            "series_seconds": series_seconds,
-            "experiments": {n: e["status"] for n, e in summary["experiments"].items()},
-            "experiment_seconds": {n: sum(s["seconds"] for s in e["seconds"].values())
-                                   for n, e in summary["experiments"].items() if e["status"] == "ok"}}
+        stages[stage] = sum(
+            e["seconds"][stage]["seconds"] for e in summary["experiments"].values() if e["status"] == "ok"
+        )
+    series_seconds = sum(
+        sum(s["seconds"] for s in e["seconds"].values())
+        for n, e in summary["experiments"].items()
+        if e["status"] == "ok" and not n.startswith(("mnist", "frame-forecast"))
+    )
+    return {
+        "profile": profile,
+        "exit_status": status,
+        "wall_seconds": wall,
+        "peak_memory_mb": summary["peak_memory_mb"],
+        "stage_seconds": stages,
+        "stage_peak_memory_mb": {
+            "data": summary["data"]["peak_memory_mb"],
+            "site": summary["site"]["peak_memory_mb"],
+            **{
+                f"{n}/{s}": v["peak_memory_mb"]
+                for n, e in summary["experiments"].items()
+                if e["status"] == "ok"
+                for s, v in e["seconds"].items()
+            },
+        },
+        "series_seconds": series_seconds,
+        "experiments": {n: e["status"] for n, e in summary["experiments"].items()},
+        "experiment_seconds": {
+            n: sum(s["seconds"] for s in e["seconds"].values())
+            for n, e in summary["experiments"].items()
+            if e["status"] == "ok"
+        },
+    }
 
 
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
@@ -81,7 +98,12 @@ SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1",
 def bench_series(profile: str) -> dict:
     """Only the series experiments of a profile, in one child process, timed from outside."""
     status, wall, summary = run_child(["run", *SERIES, "--profile", profile])
-    return {"profile": profile, "exit_status": status, "wall_seconds": wall, "peak_memory_mb": summary["peak_memory_mb"]}
+    return {
+        "profile": profile,
+        "exit_status": status,
+        "wall_seconds": wall,
+        "peak_memory_mb": summary["peak_memory_mb"],
+    }
 
 
 # ---------------------------------------------------------------- compare
@@ -104,95 +126,40 @@ def bench_compare(budget: float, test_size: int) -> dict:
         if name == "ours":  # its quick profile's schedule, stretched or shrunk to the budget
             model = video.build("predict", cfg)
             schedule = int(budget / 480 * cfg["epochs"] * cfg["steps_per_epoch"])
-            run = budget_training.train_for(model, cfg, optimizer=make_optimizer("adam", cfg["learning_rate"],
-                                                                                  "cosine", schedule),
-                                            loss=cfg["loss"], steps=5000, budget=budget)
+            run = budget_training.train_for(
+                model,
+                cfg,
+                optimizer=make_optimizer("adam", cfg["learning_rate"], "cosine", schedule),
+                loss=cfg["loss"],
+                steps=5000,
+                budget=budget,
+            )
             predict = budget_training.forecast(model)
         else:  # as published: next-frame over 19 frames, then rolled out feeding its predictions back
             model = video.build("keras-example", {"canvas": 64, "filters": 64})
             run = budget_training.train_for(
-                model, cfg, optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", steps=5000,
-                budget=budget, to_example=lambda v: (v[:, :19, ..., None] / 255.0, v[:, 1:, ..., None] / 255.0),
-                spec=((19, 64, 64, 1), (19, 64, 64, 1)))
+                model,
+                cfg,
+                optimizer=keras.optimizers.Adam(1e-3),
+                loss="binary_crossentropy",
+                steps=5000,
+                budget=budget,
+                to_example=lambda v: (v[:, :19, ..., None] / 255.0, v[:, 1:, ..., None] / 255.0),
+                spec=((19, 64, 64, 1), (19, 64, 64, 1)),
+            )
             stepper = keras_example.keras_example_stepper(model)
             predict = functools.partial(keras_example.keras_example_rollout, stepper, steps=10)
         r = budget_training.score(predict, test)
-        results[name] = {"mse_per_frame": r["mse_per_frame"], "ssim": r["ssim"], "parameters": model.count_params(),
-                         **run}
+        results[name] = {
+            "mse_per_frame": r["mse_per_frame"],
+            "ssim": r["ssim"],
+            "parameters": model.count_params(),
+            **run,
+        }
     results["ratio"] = results["ours"]["mse_per_frame"] / results["keras-example"]["mse_per_frame"]
     results["budget_seconds"] = budget
     results["test_set"] = test.describe()
     return results
-
-
-# ---------------------------------------------------------------- quality
-def bench_quality() -> dict:
-    """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
-    runs = ROOT / "runs"
-
-    def load(name):
-        path = runs / name / "metrics.json"
-        if not path.exists():
-            raise SystemExit(f"{path} is missing: run `scripts/bench.py --suite quick` first")
-        data = json.loads(path.read_text())
-        if data.get("profile") != "quick":
-            raise SystemExit(f"{path} is from the {data.get('profile')} profile; run `--suite quick` first")
-        return data
-
-    out = {}
-    predict = load("mnist-predict")
-    head = predict["results"]["prediction"]
-    info = json.loads((runs / "mnist-predict" / "train_info.json").read_text())
-    out["mnist-predict"] = {"mse_per_frame": head["model"]["mse_per_frame"], "ssim": head["model"]["ssim"],
-                            "all_black": head["all-black frame"]["mse_per_frame"],
-                            "copy_last": head["copy last frame"]["mse_per_frame"],
-                            "train_seconds": info["seconds"], "test_set": predict["test_set"]}
-    for name in ("mnist-reconstruct", "mnist-composite"):
-        results = load(name)["results"]
-        info = json.loads((runs / name / "train_info.json").read_text())
-        out[name] = {output: {"mse_per_frame": r["model"]["mse_per_frame"], "ssim": r["model"]["ssim"],
-                              "mean_input": r["mean input frame"]["mse_per_frame"],
-                              "mean_input_ssim": r["mean input frame"]["ssim"]} for output, r in results.items()}
-        out[name]["train_seconds"] = info["seconds"]
-        out[name]["warm_start"] = info.get("warm_start") is not None
-    for name in ("milk-lookback", "airline-lookback"):
-        m = load(name)["modes"]
-        best = min(m["corrected"]["baselines"].items(), key=lambda kv: kv[1]["rmse"])
-        out[name] = {
-            "corrected_ensemble_rmse": m["corrected"]["ensemble"]["rmse"],
-            "corrected_rmse": m["corrected"]["model"]["rmse"], "faithful_rmse": m["faithful"]["model"]["rmse"],
-            "best_baseline": {"name": best[0], "rmse": best[1]["rmse"]},
-            "shrinkage": m["corrected"]["shrinkage"],
-            "faithful_persistence": m["faithful"]["baselines"]["persistence"]["rmse"],
-            "seeds": m["corrected"]["seeds"], "original": ORIGINAL_RMSE[name]}
-    corrected = load("usercount-seq2seq")["modes"]["corrected"]
-    users = load("usercount-seq2seq")
-    out["usercount-seq2seq"] = {"ensemble_mase": corrected["ensemble"]["mase"], "mase": corrected["model"]["mase"],
-                                "snaive_mase": corrected["baselines"]["seasonal naive"]["mase"],
-                                "faithful_ensemble_mase": users["modes"]["faithful"]["ensemble"]["mase"],
-                                "next_hours": users["next_hours"]["headline"]}
-    return out
-
-
-# ---------------------------------------------------------------- a paper-profile run made on a GPU machine
-def bench_gpu_run(folder: Path) -> dict:
-    """Read a `paper` run's outputs (metrics.json, train_info.json, device.txt) copied back from a GPU machine."""
-    folder = Path(folder)
-    try:
-        metrics = json.loads((folder / "metrics.json").read_text())
-        info = json.loads((folder / "train_info.json").read_text())
-        device = (folder / "device.txt").read_text().strip()
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SystemExit(f"--gpu-run {folder}: {exc}; it needs metrics.json, train_info.json and device.txt") from None
-    head = metrics["results"][metrics["headline_output"]]
-    return {"experiment": metrics["experiment"], "profile": metrics["profile"], "device": device,
-            "train_seconds": info["seconds"],
-            "epochs": info["epochs_run"], "steps_per_epoch": info["config"]["steps_per_epoch"],
-            "batch_size": info["config"]["batch_size"], "sequences": info["sequences_seen_this_session"],
-            "parameters": info["parameters"], "mse_per_frame": head["model"]["mse_per_frame"],
-            "ssim": head["model"]["ssim"], "all_black": head["all-black frame"]["mse_per_frame"],
-            "copy_last": head["copy last frame"]["mse_per_frame"], "test_set": metrics["test_set"],
-            "folder": str(folder)}
 
 
 def main() -> int:
@@ -203,20 +170,35 @@ def main() -> int:
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--predict-memory", action="store_true", help="predict on a long full-HD clip: RSS growth")
-    parser.add_argument("--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)")
+    parser.add_argument(
+        "--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
     parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
     parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
     parser.add_argument("--out", default=str(ROOT / "runs" / "bench"), help="folder for <date>.json")
     args = parser.parse_args()
-    if not (args.suite or args.series or args.throughput or args.compare or args.quality or args.gpu_run
-            or args.predict_memory):
-        parser.error("choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, "
-                     "--gpu-run")
+    if not (
+        args.suite
+        or args.series
+        or args.throughput
+        or args.compare
+        or args.quality
+        or args.gpu_run
+        or args.predict_memory
+    ):
+        parser.error(
+            "choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, --gpu-run"
+        )
     stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
-    record = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "python": platform.python_version(),
-              "profile": args.suite or ("smoke" if args.smoke else "quick"), "smoke": args.smoke,
-              "command": "scripts/bench.py " + " ".join(sys.argv[1:])}
+    record = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine(),
+        "python": platform.python_version(),
+        "profile": args.suite or ("smoke" if args.smoke else "quick"),
+        "smoke": args.smoke,
+        "command": "scripts/bench.py " + " ".join(sys.argv[1:]),
+    }
     if args.suite:
         record["suite"] = bench_suite(args.suite)
     if args.series:

@@ -34,7 +34,7 @@ def write_clip(path: Path, frames: int) -> None:
     for t in range(frames):
         frame = np.zeros((HEIGHT, WIDTH, 3), np.uint8)
         x, y = (40 + 5 * t) % (WIDTH - SIDE), (30 + 3 * t) % (HEIGHT - SIDE)
-        frame[y:y + SIDE, x:x + SIDE] = (60, 180, 250)
+        frame[y : y + SIDE, x : x + SIDE] = (60, 180, 250)
         writer.write(frame)
     writer.release()
 
@@ -66,8 +66,16 @@ def child(video: Path, folder: Path) -> None:
     start = time.monotonic()
     video_predict.predict(json.loads((folder / "config.json").read_text()), folder, str(video), log=lambda *_: None)
     peak = peak_rss_mb()
-    print(json.dumps({"seconds": time.monotonic() - start, "rss_before_mb": before, "peak_rss_mb": peak,
-                      "rss_growth_mb": peak - before}))
+    print(
+        json.dumps(
+            {
+                "seconds": time.monotonic() - start,
+                "rss_before_mb": before,
+                "peak_rss_mb": peak,
+                "rss_growth_mb": peak - before,
+            }
+        )
+    )
 
 
 def measure(frames: int) -> dict:
@@ -77,14 +85,21 @@ def measure(frames: int) -> dict:
         started = time.monotonic()
         write_clip(video, frames)
         folder, trained = model_folder(scratch)
-        result = subprocess.run([sys.executable, __file__, "--child", str(video), str(folder)], capture_output=True,
-                                text=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--child", str(video), str(folder)], capture_output=True, text=True
+        )
         if result.returncode:
             raise SystemExit(result.stderr[-2000:])
         shutil.rmtree(folder / f"predict-{video.name.replace('.', '-')}", ignore_errors=True)
         out = json.loads(result.stdout.strip().splitlines()[-1])
-        return {**out, "frames": frames, "size": f"{WIDTH}×{HEIGHT}", "trained_model": trained,
-                "clip_bytes_decoded": frames * WIDTH * HEIGHT * 3, "write_seconds": time.monotonic() - started}
+        return {
+            **out,
+            "frames": frames,
+            "size": f"{WIDTH}×{HEIGHT}",
+            "trained_model": trained,
+            "clip_bytes_decoded": frames * WIDTH * HEIGHT * 3,
+            "write_seconds": time.monotonic() - started,
+        }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

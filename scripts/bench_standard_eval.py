@@ -31,11 +31,21 @@ def main(path: str, count: int) -> None:
         save_model(models.build("predict", cfg), run / "model.keras")
     before = current_rss_mb()
     start = time.monotonic()
-    report = video.evaluate(dict(cfg, gif_count=1), run, test_set="standard", limit=count, standard_path=path,
-                            log=lambda *a: None)
+    report = video.evaluate(
+        dict(cfg, gif_count=1), run, test_set="standard", limit=count, standard_path=path, log=lambda *a: None
+    )
     peak = peak_rss_mb()
-    print(json.dumps({"sequences": report["test_set"]["size"], "seconds": time.monotonic() - start,
-                      "rss_before_mb": before, "peak_rss_mb": peak, "rss_growth_mb": peak - before}))
+    print(
+        json.dumps(
+            {
+                "sequences": report["test_set"]["size"],
+                "seconds": time.monotonic() - start,
+                "rss_before_mb": before,
+                "peak_rss_mb": peak,
+                "rss_growth_mb": peak - before,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -16,9 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TARGETS = {
-    "suite_minutes": 20.0, "suite_peak_gib": 4.0, "generator_seq_per_s": 2000.0, "eval_10k_rss_growth_gib": 1.5,
-    "mnist_predict_mse": 95.0, "compare_ratio": 0.7, "corrected_vs_best_baseline": 1.0,
-    "faithful_band": 0.15, "series_minutes": 5.0, "reconstruct_vs_mean_input": 0.75, "composite_vs_predict": 1.1,
+    "suite_minutes": 20.0,
+    "suite_peak_gib": 4.0,
+    "generator_seq_per_s": 2000.0,
+    "eval_10k_rss_growth_gib": 1.5,
+    "mnist_predict_mse": 95.0,
+    "compare_ratio": 0.7,
+    "corrected_vs_best_baseline": 1.0,
+    "faithful_band": 0.15,
+    "series_minutes": 5.0,
+    "reconstruct_vs_mean_input": 0.75,
+    "composite_vs_predict": 1.1,
     "predict_rss_growth_gib": 1.0,
 }
 
@@ -36,8 +44,13 @@ def table(record: dict) -> str:
     suite = record.get("suite")
     if suite:
         minutes = suite["wall_seconds"] / 60
-        add("whole quick suite (`./run_lstm.sh --no-serve`, venv made)", f"{fmt(minutes)} min", "—", "≤ 20 min",
-            minutes <= TARGETS["suite_minutes"])
+        add(
+            "whole quick suite (`./run_lstm.sh --no-serve`, venv made)",
+            f"{fmt(minutes)} min",
+            "—",
+            "≤ 20 min",
+            minutes <= TARGETS["suite_minutes"],
+        )
         gib = suite["peak_memory_mb"] / 1024
         add("peak memory of the suite", f"{fmt(gib, 2)} GiB", "—", "≤ 4 GiB", gib <= TARGETS["suite_peak_gib"])
         stages = ", ".join(f"{k} {fmt(v / 60)} min" for k, v in suite["stage_seconds"].items())
@@ -47,50 +60,85 @@ def table(record: dict) -> str:
             rows.append(f"| minutes per experiment | {each} | | | |")
         # a dedicated --series measurement, when there is one, stands for this target
         if not record.get("series_measured_separately"):
-            add("all series experiments together", f"{fmt(suite['series_seconds'] / 60)} min", "—", "≤ 5 min",
-                suite["series_seconds"] / 60 <= TARGETS["series_minutes"])
+            add(
+                "all series experiments together",
+                f"{fmt(suite['series_seconds'] / 60)} min",
+                "—",
+                "≤ 5 min",
+                suite["series_seconds"] / 60 <= TARGETS["series_minutes"],
+            )
     thr = record.get("throughput")
     if thr:
         g = thr["generator_seq_per_s"]
-        add("Moving MNIST generator (20 frames, 64², 2 digits, one core)", f"{g:.0f} seq/s", "—", "≥ 2000 seq/s",
-            g >= TARGETS["generator_seq_per_s"])
+        add(
+            "Moving MNIST generator (20 frames, 64², 2 digits, one core)",
+            f"{g:.0f} seq/s",
+            "—",
+            "≥ 2000 seq/s",
+            g >= TARGETS["generator_seq_per_s"],
+        )
         ev = thr["standard_eval"]
-        add(f"evaluate {ev['sequences']} standard-layout sequences (memory-mapped)",
-            f"{fmt(ev['seconds'])} s, RSS +{fmt(ev['rss_growth_mb'] / 1024, 2)} GiB", "—", "RSS growth ≤ 1.5 GiB",
-            ev["rss_growth_mb"] / 1024 <= TARGETS["eval_10k_rss_growth_gib"])
+        add(
+            f"evaluate {ev['sequences']} standard-layout sequences (memory-mapped)",
+            f"{fmt(ev['seconds'])} s, RSS +{fmt(ev['rss_growth_mb'] / 1024, 2)} GiB",
+            "—",
+            "RSS growth ≤ 1.5 GiB",
+            ev["rss_growth_mb"] / 1024 <= TARGETS["eval_10k_rss_growth_gib"],
+        )
         for name, m in thr["models"].items():
-            rows.append(f"| {name} (batch {m['batch_size']}, {m['parameters']:,} parameters) | train "
-                        f"{fmt(m['train_seq_per_s'])} seq/s, inference {fmt(m['inference_seq_per_s'])} seq/s | | | |")
+            rows.append(
+                f"| {name} (batch {m['batch_size']}, {m['parameters']:,} parameters) | train "
+                f"{fmt(m['train_seq_per_s'])} seq/s, inference {fmt(m['inference_seq_per_s'])} seq/s | | | |"
+            )
     q = record.get("quality")
     if q:
         p = q["mnist-predict"]
-        add(f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; "
-            f"{fmt(p['train_seconds'] / 60)} min training)", fmt(p["mse_per_frame"]),
-            f"all-black {fmt(p['all_black'])}, copy-last {fmt(p['copy_last'])}", f"≤ {TARGETS['mnist_predict_mse']:g}",
-            p["mse_per_frame"] <= TARGETS["mnist_predict_mse"])
+        add(
+            f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; "
+            f"{fmt(p['train_seconds'] / 60)} min training)",
+            fmt(p["mse_per_frame"]),
+            f"all-black {fmt(p['all_black'])}, copy-last {fmt(p['copy_last'])}",
+            f"≤ {TARGETS['mnist_predict_mse']:g}",
+            p["mse_per_frame"] <= TARGETS["mnist_predict_mse"],
+        )
         rows.append(f"| mnist-predict SSIM (data_range 1.0) | {fmt(p['ssim'], 3)} | | reported | |")
         if "mnist-reconstruct" in q:
             r = q["mnist-reconstruct"]["reconstruction"]
             bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
-            add(f"mnist-reconstruct MSE/frame ({fmt(q['mnist-reconstruct']['train_seconds'] / 60)} min training)",
-                fmt(r["mse_per_frame"]), f"mean input frame {fmt(r['mean_input'])}",
-                f"≤ {fmt(bar)} ({TARGETS['reconstruct_vs_mean_input']} × mean input)", r["mse_per_frame"] <= bar)
-            add("mnist-reconstruct SSIM", fmt(r["ssim"], 3), f"mean input frame {fmt(r['mean_input_ssim'], 3)}",
-                "above the mean input frame's", r["ssim"] > r["mean_input_ssim"])
+            add(
+                f"mnist-reconstruct MSE/frame ({fmt(q['mnist-reconstruct']['train_seconds'] / 60)} min training)",
+                fmt(r["mse_per_frame"]),
+                f"mean input frame {fmt(r['mean_input'])}",
+                f"≤ {fmt(bar)} ({TARGETS['reconstruct_vs_mean_input']} × mean input)",
+                r["mse_per_frame"] <= bar,
+            )
+            add(
+                "mnist-reconstruct SSIM",
+                fmt(r["ssim"], 3),
+                f"mean input frame {fmt(r['mean_input_ssim'], 3)}",
+                "above the mean input frame's",
+                r["ssim"] > r["mean_input_ssim"],
+            )
         if "mnist-composite" in q:
             c = q["mnist-composite"]
             start = "warm-started from mnist-predict" if c["warm_start"] else "from scratch"
             limit = TARGETS["composite_vs_predict"] * p["mse_per_frame"]
-            add(f"mnist-composite prediction MSE/frame ({start}, {fmt(c['train_seconds'] / 60)} min training)",
-                fmt(c["prediction"]["mse_per_frame"]), f"mnist-predict {fmt(p['mse_per_frame'])}",
+            add(
+                f"mnist-composite prediction MSE/frame ({start}, {fmt(c['train_seconds'] / 60)} min training)",
+                fmt(c["prediction"]["mse_per_frame"]),
+                f"mnist-predict {fmt(p['mse_per_frame'])}",
                 f"≤ {fmt(limit)} ({TARGETS['composite_vs_predict']} × mnist-predict)",
-                c["prediction"]["mse_per_frame"] <= limit)
+                c["prediction"]["mse_per_frame"] <= limit,
+            )
             r = c["reconstruction"]
             bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
-            add("mnist-composite reconstruction MSE/frame", fmt(r["mse_per_frame"]),
+            add(
+                "mnist-composite reconstruction MSE/frame",
+                fmt(r["mse_per_frame"]),
                 f"mean input frame {fmt(r['mean_input'])}; SSIM {fmt(r['ssim'], 3)} vs {fmt(r['mean_input_ssim'], 3)}",
                 f"≤ {fmt(bar)} and SSIM above the mean input's",
-                r["mse_per_frame"] <= bar and r["ssim"] > r["mean_input_ssim"])
+                r["mse_per_frame"] <= bar and r["ssim"] > r["mean_input_ssim"],
+            )
         for name in ("milk-lookback", "airline-lookback"):
             s = q[name]
             if "corrected_ensemble_rmse" not in s:  # a record from before the ensemble headline
@@ -98,46 +146,79 @@ def table(record: dict) -> str:
             best, ens, c = s["best_baseline"], s["corrected_ensemble_rmse"], s["corrected_rmse"]
             limit = TARGETS["corrected_vs_best_baseline"] * best["rmse"]
             shrunk = f", λ {fmt(s['shrinkage']['lambda'], 2)}" if s.get("shrinkage") else ""
-            add(f"{name} corrected test RMSE, {s['seeds']}-seed ensemble{shrunk} (per seed {fmt(c['mean'], 2)} ± "
-                f"{fmt(c['sd'], 2)})", fmt(ens, 2), f"best baseline: {best['name']} {fmt(best['rmse'], 2)}",
-                f"≤ {fmt(limit, 2)} (the best baseline)", ens <= limit)
+            add(
+                f"{name} corrected test RMSE, {s['seeds']}-seed ensemble{shrunk} (per seed {fmt(c['mean'], 2)} ± "
+                f"{fmt(c['sd'], 2)})",
+                fmt(ens, 2),
+                f"best baseline: {best['name']} {fmt(best['rmse'], 2)}",
+                f"≤ {fmt(limit, 2)} (the best baseline)",
+                ens <= limit,
+            )
             f = s["faithful_rmse"]
             band = TARGETS["faithful_band"] * s["original"]
-            add(f"{name} faithful test RMSE ({s['seeds']} seeds)", f"{fmt(f['mean'], 2)} ± {fmt(f['sd'], 2)}",
+            add(
+                f"{name} faithful test RMSE ({s['seeds']} seeds)",
+                f"{fmt(f['mean'], 2)} ± {fmt(f['sd'], 2)}",
                 f"original {s['original']}, persistence {fmt(s['faithful_persistence'], 2)}",
-                f"{fmt(s['original'] - band, 2)} … {fmt(s['original'] + band, 2)}", abs(f["mean"] - s["original"]) <= band)
+                f"{fmt(s['original'] - band, 2)} … {fmt(s['original'] + band, 2)}",
+                abs(f["mean"] - s["original"]) <= band,
+            )
         u = q["usercount-seq2seq"]
         h = u["next_hours"]
         if "ensemble_mase" in u:
-            add(f"usercount-seq2seq corrected test MASE, 5-seed ensemble (per seed {fmt(u['mase']['mean'], 3)} ± "
+            add(
+                f"usercount-seq2seq corrected test MASE, 5-seed ensemble (per seed {fmt(u['mase']['mean'], 3)} ± "
                 f"{fmt(u['mase']['sd'], 3)}; faithful ensemble {fmt(u['faithful_ensemble_mase'], 3)})",
-                fmt(u["ensemble_mase"], 3), f"24-h seasonal naive {fmt(u['snaive_mase'], 3)}",
-                "≤ the seasonal naive", u["ensemble_mase"] <= u["snaive_mase"])
-        rows.append(f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
-                    f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |")
+                fmt(u["ensemble_mase"], 3),
+                f"24-h seasonal naive {fmt(u['snaive_mase'], 3)}",
+                "≤ the seasonal naive",
+                u["ensemble_mase"] <= u["snaive_mase"],
+            )
+        rows.append(
+            f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
+            f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |"
+        )
     series = record.get("series")
     if series:
         minutes = series["wall_seconds"] / 60
-        add("all series experiments together (`frameforecast run <series…> --profile quick`)",
-            f"{fmt(minutes)} min", "—", "≤ 5 min", minutes <= TARGETS["series_minutes"])
+        add(
+            "all series experiments together (`frameforecast run <series…> --profile quick`)",
+            f"{fmt(minutes)} min",
+            "—",
+            "≤ 5 min",
+            minutes <= TARGETS["series_minutes"],
+        )
     c = record.get("compare")
     if c:
-        add(f"ours vs keras-io next-frame ConvLSTM, {fmt(c['budget_seconds'] / 60)} min each (test MSE ratio)",
-            fmt(c["ratio"], 3), f"ours {fmt(c['ours']['mse_per_frame'])}, theirs {fmt(c['keras-example']['mse_per_frame'])}",
-            "≤ 0.7", c["ratio"] <= TARGETS["compare_ratio"])
+        add(
+            f"ours vs keras-io next-frame ConvLSTM, {fmt(c['budget_seconds'] / 60)} min each (test MSE ratio)",
+            fmt(c["ratio"], 3),
+            f"ours {fmt(c['ours']['mse_per_frame'])}, theirs {fmt(c['keras-example']['mse_per_frame'])}",
+            "≤ 0.7",
+            c["ratio"] <= TARGETS["compare_ratio"],
+        )
     m = record.get("predict_memory")
     if m:
         growth = m["rss_growth_mb"] / 1024
-        add(f"`frameforecast predict` on a {m['size']} MP4 of {m['frames']} frames ({fmt(m['clip_bytes_decoded'] / 2**30)} "
-            f"GiB decoded), peak RSS growth", f"{fmt(growth, 2)} GiB ({fmt(m['seconds'])} s)", "—", "< 1 GiB",
-            growth < TARGETS["predict_rss_growth_gib"])
+        add(
+            f"`frameforecast predict` on a {m['size']} MP4 of {m['frames']} frames ({fmt(m['clip_bytes_decoded'] / 2**30)} "
+            f"GiB decoded), peak RSS growth",
+            f"{fmt(growth, 2)} GiB ({fmt(m['seconds'])} s)",
+            "—",
+            "< 1 GiB",
+            growth < TARGETS["predict_rss_growth_gib"],
+        )
     g = record.get("gpu_paper")
     if g:
-        add(f"{g['experiment']} `{g['profile']}` profile on {g['device']}: {g['epochs']} epochs × {g['steps_per_epoch']} "
+        add(
+            f"{g['experiment']} `{g['profile']}` profile on {g['device']}: {g['epochs']} epochs × {g['steps_per_epoch']} "
             f"steps, batch {g['batch_size']} ({g['sequences']:,} sequences), {fmt(g['train_seconds'] / 60)} min training; "
             f"{g['test_set']['name']} test set, {g['test_set']['size']} seq",
             f"MSE/frame {fmt(g['mse_per_frame'])}, SSIM {fmt(g['ssim'], 3)}",
-            f"all-black {fmt(g['all_black'])}, copy-last {fmt(g['copy_last'])}", "recorded when a GPU is lent", True)
+            f"all-black {fmt(g['all_black'])}, copy-last {fmt(g['copy_last'])}",
+            "recorded when a GPU is lent",
+            True,
+        )
     return "\n".join(rows)
 
 
@@ -148,8 +229,10 @@ def update_readme(records: list[dict]) -> None:
         raise SystemExit(f"README.md has no {BEGIN} … {END} markers")
     blocks = []
     for r in records:
-        blocks.append(f"Measured {r['date']} on {r['machine']}; profile `{r['profile']}`; "
-                      f"`{r['command']}` → `{r['file']}`.\n\n{table(r)}")
+        blocks.append(
+            f"Measured {r['date']} on {r['machine']}; profile `{r['profile']}`; "
+            f"`{r['command']}` → `{r['file']}`.\n\n{table(r)}"
+        )
     body = "\n\n".join(blocks)
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
     new = text[:start] + "\n" + body + "\n" + text[end:]

@@ -57,9 +57,12 @@ def bench_models(smoke: bool) -> dict:
         model.predict(x[:batch], verbose=0)
         start = time.perf_counter()
         model.predict(x, batch_size=batch, verbose=0)
-        out[name] = {"batch_size": batch, "train_seq_per_s": train_rate,
-                     "inference_seq_per_s": len(x) / (time.perf_counter() - start),
-                     "parameters": model.count_params()}
+        out[name] = {
+            "batch_size": batch,
+            "train_seq_per_s": train_rate,
+            "inference_seq_per_s": len(x) / (time.perf_counter() - start),
+            "parameters": model.count_params(),
+        }
     return out
 
 
@@ -70,7 +73,7 @@ def write_standard_layout(path: Path, count: int) -> None:
     array = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(20, count, 64, 64))
     rng = np.random.default_rng(0)
     for s in range(0, count, 500):
-        array[:, s:s + 500] = (rng.random((20, min(500, count - s), 64, 64)) > 0.9) * 255
+        array[:, s : s + 500] = (rng.random((20, min(500, count - s), 64, 64)) > 0.9) * 255
     array.flush()
     del array
 
@@ -82,15 +85,18 @@ def bench_standard_eval(smoke: bool) -> dict:
     count = 200 if smoke else 10_000
     write_standard_layout(path, count)
     trained = ROOT / "runs" / "mnist-predict" / "model.keras"
-    used_trained = (trained.exists() and
-                    json.loads((trained.parent / "config.json").read_text()).get("canvas") == 64)
+    used_trained = trained.exists() and json.loads((trained.parent / "config.json").read_text()).get("canvas") == 64
     if used_trained:
         (scratch / "bench-run").mkdir()
         shutil.copy2(trained, scratch / "bench-run" / "model.keras")
         shutil.copy2(trained.parent / "config.json", scratch / "bench-run" / "config.json")
     try:
-        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_standard_eval.py"), str(path), str(count)],
-                             cwd=scratch, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "bench_standard_eval.py"), str(path), str(count)],
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if out.returncode:
@@ -99,7 +105,8 @@ def bench_standard_eval(smoke: bool) -> dict:
 
 
 def bench_throughput(smoke: bool) -> dict:
-    return {"generator_seq_per_s": bench_generator(1.0 if smoke else 5.0), "models": bench_models(smoke),
-            "standard_eval": bench_standard_eval(smoke)}
-
-
+    return {
+        "generator_seq_per_s": bench_generator(1.0 if smoke else 5.0),
+        "models": bench_models(smoke),
+        "standard_eval": bench_standard_eval(smoke),
+    }

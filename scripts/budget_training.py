@@ -8,8 +8,18 @@ import time
 import numpy as np
 
 
-def train_for(model, cfg: dict, *, optimizer, loss, steps: int, budget: float | None = None, to_example=None,
-              spec=None, verbose: int = 2) -> dict:
+def train_for(
+    model,
+    cfg: dict,
+    *,
+    optimizer,
+    loss,
+    steps: int,
+    budget: float | None = None,
+    to_example=None,
+    spec=None,
+    verbose: int = 2,
+) -> dict:
     """Compile and fit `model` on cfg's digit stream (cfg["batch_size"], cfg["seed"]) for `steps` batches, or
     until `budget` seconds have passed. Returns the seconds spent and the steps taken."""
     import keras
@@ -20,18 +30,21 @@ def train_for(model, cfg: dict, *, optimizer, loss, steps: int, budget: float | 
 
     train, _, _ = mm.load_digits(cfg["digits"])
     to_example = to_example or (lambda videos: stage.split_frames(videos, cfg))
-    data = mm.training_dataset(train, cfg["batch_size"], 0, steps, cfg["seed"], to_example,
-                               spec or stage.example_spec(cfg))
+    data = mm.training_dataset(
+        train, cfg["batch_size"], 0, steps, cfg["seed"], to_example, spec or stage.example_spec(cfg)
+    )
     model.compile(optimizer=optimizer, loss=loss)
     start = time.monotonic()
-    model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(budget)] if budget else [],
-              verbose=verbose)
-    return {"train_seconds": time.monotonic() - start,
-            "steps": int(keras.ops.convert_to_numpy(model.optimizer.iterations))}
+    model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(budget)] if budget else [], verbose=verbose)
+    return {
+        "train_seconds": time.monotonic() - start,
+        "steps": int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
+    }
 
 
 def forecast(model):
     """frames (N, 10, H, W, 1) → the model's 10 predicted frames (the "prediction" output of a next-frame model)."""
+
     def predict(frames):
         out = model.predict(frames, verbose=0)
         return out["prediction"] if isinstance(out, dict) else out

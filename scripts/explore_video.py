@@ -44,8 +44,13 @@ def main() -> int:
     p.add_argument("--mixed-precision", action="store_true")
     p.add_argument("--test-size", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0, help="weights and training stream")
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
-                   help="any other mnist-predict config value, e.g. patch=8 forecaster=next-frame")
+    p.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other mnist-predict config value, e.g. patch=8 forecaster=next-frame",
+    )
     args = p.parse_args()
 
     import budget_training
@@ -58,20 +63,38 @@ def main() -> int:
 
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    cfg = experiments.get("mnist-predict").config("quick", {
-        "filters": args.filters, "kernel": args.kernel, "kernel_grid": args.kernel_grid,
-        "batch_size": args.batch_size, "loss": args.loss, "head": args.head, "seed": args.seed,
-        "learning_rate": args.learning_rate, "dynamic_kernel": args.dynamic_kernel,
-        **dict(_parse_setting(item) for item in args.set)})
+    cfg = experiments.get("mnist-predict").config(
+        "quick",
+        {
+            "filters": args.filters,
+            "kernel": args.kernel,
+            "kernel_grid": args.kernel_grid,
+            "batch_size": args.batch_size,
+            "loss": args.loss,
+            "head": args.head,
+            "seed": args.seed,
+            "learning_rate": args.learning_rate,
+            "dynamic_kernel": args.dynamic_kernel,
+            **dict(_parse_setting(item) for item in args.set),
+        },
+    )
     seed_everything(args.seed)
     model = video.build("predict", cfg)
     steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU
-    run = budget_training.train_for(model, cfg, optimizer=make_optimizer("adam", args.learning_rate, "cosine", steps),
-                                    loss=args.loss, steps=steps, budget=None if args.steps else args.budget)
+    run = budget_training.train_for(
+        model,
+        cfg,
+        optimizer=make_optimizer("adam", args.learning_rate, "cosine", steps),
+        loss=args.loss,
+        steps=steps,
+        budget=None if args.steps else args.budget,
+    )
     r = budget_training.score(budget_training.forecast(model), mm.generated_test_set(args.test_size, cfg["digits"]))
-    print(f"{vars(args)}: trained {run['train_seconds']:.0f} s, {run['steps']} steps; "
-          f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "
-          + " ".join(f"{v:.0f}" for v in r["per_timestep"]["mse"]))
+    print(
+        f"{vars(args)}: trained {run['train_seconds']:.0f} s, {run['steps']} steps; "
+        f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "
+        + " ".join(f"{v:.0f}" for v in r["per_timestep"]["mse"])
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 source scripts/bootstrap.sh
 bootstrap_venv requirements.txt requirements-dev.txt
-echo "[lint] ruff check (pyproject.toml [tool.ruff])"
+echo "[lint] ruff check and ruff format --check (pyproject.toml [tool.ruff])"
 .venv/bin/ruff check --no-cache src scripts tests
+.venv/bin/ruff format --check --no-cache src scripts tests
 exec .venv/bin/python -m pytest "$@"

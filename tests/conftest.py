@@ -106,21 +106,44 @@ def smoke_suite(tmp_path_factory):
     root = tmp_path_factory.mktemp("suite")
     # the suite runs as `./run_lstm.sh --no-serve --profile smoke` runs it, in a fresh process whose console is kept
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_CPP", "PYTHONWARNINGS", "FRAMEFORECAST_"))}
-    done = subprocess.run([sys.executable, "-m", "frameforecast", "run", "--profile", "smoke"], cwd=root, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "frameforecast", "run", "--profile", "smoke"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     (root / "console.txt").write_text(done.stdout + done.stderr)
     assert done.returncode == 0, done.stderr[-3000:]
     with working_directory(root):
         write_monthly_csv(root / "shop.csv", column="<script>alert(1)</script>")
-        args = ["--profile", "smoke", "--csv", "shop.csv", "--column", "<script>alert(1)</script>",
-                "--time-column", "month", "--season", "12"]
+        args = [
+            "--profile",
+            "smoke",
+            "--csv",
+            "shop.csv",
+            "--column",
+            "<script>alert(1)</script>",
+            "--time-column",
+            "month",
+            "--season",
+            "12",
+        ]
         assert cli.main(["train", "lookback", *args]) == 0
         assert cli.main(["evaluate", "lookback", *args]) == 0
         assert cli.main(["render", "lookback", *args]) == 0
         write_price_csv(root / "prices.csv")
         # an absolute path: the site must name the file, never where it lies on this machine
-        args = ["--profile", "smoke", "--csv", str(root / "prices.csv"), "--columns", "usd,eur", "--time-column",
-                "date"]
+        args = [
+            "--profile",
+            "smoke",
+            "--csv",
+            str(root / "prices.csv"),
+            "--columns",
+            "usd,eur",
+            "--time-column",
+            "date",
+        ]
         assert cli.main(["train", "signals-4", *args]) == 0
         assert cli.main(["evaluate", "signals-4", *args]) == 0
         assert cli.main(["render", "signals-4", *args]) == 0

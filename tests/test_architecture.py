@@ -8,8 +8,13 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "frameforecast"
-REPORT_MAY_NOT_IMPORT = ("frameforecast.cli", "frameforecast.models", "frameforecast.training",
-                         "frameforecast.stages", "frameforecast.pipeline")
+REPORT_MAY_NOT_IMPORT = (
+    "frameforecast.cli",
+    "frameforecast.models",
+    "frameforecast.training",
+    "frameforecast.stages",
+    "frameforecast.pipeline",
+)
 
 
 def module_name(path: Path) -> str:
@@ -48,7 +53,7 @@ def test_no_import_cycle():
         for nxt in sorted(edges[node]):
             if nxt == "frameforecast":  # the package's own __init__ imports only quiet.py
                 continue
-            assert state.get(nxt) != "open", "import cycle: " + " → ".join(path[path.index(nxt):] + [nxt])
+            assert state.get(nxt) != "open", "import cycle: " + " → ".join(path[path.index(nxt) :] + [nxt])
             if nxt not in state:
                 visit(nxt)
         path.pop()
@@ -86,9 +91,23 @@ print("loaded:", loaded)
 
 def test_the_site_builds_from_runs_with_tensorflow_and_keras_blocked(smoke_suite, tmp_path):
     out = tmp_path / "site"
-    done = subprocess.run([sys.executable, "-c", BUILD_WITHOUT_TENSORFLOW, str(smoke_suite / "runs"), str(out)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_WITHOUT_TENSORFLOW, str(smoke_suite / "runs"), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "loaded: []" in done.stdout
     assert (out / "index.html").exists() and (out / "mnist-predict.html").exists()
     assert 'data-experiment="mnist-predict">' in (out / "methodology.html").read_text()
+
+
+def test_no_source_file_is_over_300_lines():
+    root = PACKAGE.parent.parent
+    long = {
+        str(p.relative_to(root)): n
+        for p in [*PACKAGE.rglob("*.py"), *(root / "scripts").glob("*.py")]
+        if (n := len(p.read_text().splitlines())) > 300
+    }
+    assert not long, f"split these: {long}"

@@ -95,21 +95,26 @@ def test_look_back_longer_than_series(project, capsys):
     assert "look_back 500" in line and "rows are needed" in line
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["train", "no-such-experiment"], "invalid choice: 'no-such-experiment'"),
-    (["train", "mnist-predict", "--profile", "huge"], "invalid choice: 'huge'"),
-    (["train", "mnist-predict", "--epochs", "-1"], "must be at least 1"),
-    (["train", "mnist-predict", "--batch-size", "0"], "must be at least 1"),
-    (["train", "mnist-predict", "--learning-rate", "abc"], "expected a number"),
-    (["train", "mnist-predict", "--strategy", "magic"], "invalid choice: 'magic'"),
-    (["train", "milk-lookback", "--time-budget", "5"], "--time-budget 5: not an option of this command (see "
-                                                       "frameforecast train milk-lookback --help)"),
-    (["train", "signals-1", "--seeds", "3"], "--seeds 3: not an option"),
-    (["evaluate", "milk-lookback", "--test-set", "standard"], "--test-set is for the video experiments"),
-    (["train", "mnist-predict", "--canvas", "24"], "--canvas 24 is smaller than a Moving MNIST digit"),
-    (["train", "mnist-predict", "--data", "clips"], "--data clips: not an option"),
-    (["evaluate", "mnist-predict", "--profile", "smoke"], "train"),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["train", "no-such-experiment"], "invalid choice: 'no-such-experiment'"),
+        (["train", "mnist-predict", "--profile", "huge"], "invalid choice: 'huge'"),
+        (["train", "mnist-predict", "--epochs", "-1"], "must be at least 1"),
+        (["train", "mnist-predict", "--batch-size", "0"], "must be at least 1"),
+        (["train", "mnist-predict", "--learning-rate", "abc"], "expected a number"),
+        (["train", "mnist-predict", "--strategy", "magic"], "invalid choice: 'magic'"),
+        (
+            ["train", "milk-lookback", "--time-budget", "5"],
+            "--time-budget 5: not an option of this command (see frameforecast train milk-lookback --help)",
+        ),
+        (["train", "signals-1", "--seeds", "3"], "--seeds 3: not an option"),
+        (["evaluate", "milk-lookback", "--test-set", "standard"], "--test-set is for the video experiments"),
+        (["train", "mnist-predict", "--canvas", "24"], "--canvas 24 is smaller than a Moving MNIST digit"),
+        (["train", "mnist-predict", "--data", "clips"], "--data clips: not an option"),
+        (["evaluate", "mnist-predict", "--profile", "smoke"], "train"),
+    ],
+)
 def test_bad_cli_values(project, capsys, args, expected):
     assert expected in run_cli(args, capsys, project)
 

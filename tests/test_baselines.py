@@ -67,9 +67,9 @@ def test_seasonal_baselines_refuse_origins_without_a_season_of_history():
     y = np.arange(40.0)
     assert seasonal_naive(y, 12, 3, 12).tolist() == [0.0, 1.0, 2.0]
     with pytest.raises(BaselineRefused):
-        seasonal_naive(y, 11, 3, 12)                    # would read y[-1]
+        seasonal_naive(y, 11, 3, 12)  # would read y[-1]
     with pytest.raises(BaselineRefused):
-        seasonal_naive_last_change(y, 12, 1, 12)        # needs y[o − 1 − m]
+        seasonal_naive_last_change(y, 12, 1, 12)  # needs y[o − 1 − m]
 
 
 def test_holt_winters_refuses_origins_inside_its_fit_and_the_table_says_why():
@@ -77,7 +77,7 @@ def test_holt_winters_refuses_origins_inside_its_fit_and_the_table_says_why():
 
     t = np.arange(96.0)
     y = 50 + t + 10 * np.sin(2 * np.pi * t / 12)
-    origins = np.array([20, 80])                        # a shuffled split: one origin inside the training part
+    origins = np.array([20, 80])  # a shuffled split: one origin inside the training part
     truth = y[origins][:, None]
     scores, _, refused = baseline_scores(y, 72, origins, 1, 12, truth, y[:72])
     assert "Holt-Winters" in refused and "Holt-Winters" not in scores

@@ -10,8 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_bench(tmp_path, *flags) -> tuple[str, dict]:
     """`scripts/bench.py FLAGS --smoke` into tmp_path: its stdout and the record it wrote."""
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), *flags, "--smoke",
-                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), *flags, "--smoke", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout, json.loads(next(tmp_path.glob("*.json")).read_text())
 

@@ -59,8 +59,9 @@ def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
     if metrics["family"] == "lookback":
         assert set(metrics["modes"]) == {"faithful", "corrected"}
         for mode in metrics["modes"].values():
-            assert {"persistence", "seasonal naive", "seasonal naive + last change", "drift",
-                    "Holt-Winters"} <= set(mode["baselines"])
+            assert {"persistence", "seasonal naive", "seasonal naive + last change", "drift", "Holt-Winters"} <= set(
+                mode["baselines"]
+            )
             assert len(mode["model"]["rmse"]["per_seed"]) == mode["seeds"] >= 2
             assert len(mode["forecast_ensemble"]) == mode["test_points"] and mode["ensemble"]["rmse"] >= 0
         assert 0 <= metrics["modes"]["corrected"]["shrinkage"]["lambda"] <= 1
@@ -73,7 +74,9 @@ def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
         assert 0 <= metrics["modes"]["corrected"]["shrinkage"]["lambda"] <= 1
         assert metrics["series"]["season_label"] == "season 24 (inferred from hourly timestamps)"
         headline = metrics["next_hours"]["headline"]
-        assert headline["time"].startswith("2018-12-30 09:00") and headline["low"] <= headline["mean"] <= headline["high"]
+        assert (
+            headline["time"].startswith("2018-12-30 09:00") and headline["low"] <= headline["mean"] <= headline["high"]
+        )
     else:
         assert {"persistence", "input mean", "drift"} == set(metrics["baselines"])
 

@@ -12,11 +12,11 @@ def test_contact_sheet_rows_are_labelled(tmp_path):
     path = tmp_path / "sheet.png"
     gifs.write_contact_sheet(path, inputs, truth, pred, scale=2)
     image = np.asarray(Image.open(path))
-    margin = image[:, :gifs.SHEET_LABEL_WIDTH]
+    margin = image[:, : gifs.SHEET_LABEL_WIDTH]
     row_height = 16 * 2
     for sequence in range(2):
         for row in range(len(gifs.SHEET_ROWS)):
             top = (sequence * (4 * 16 + 4) + row * 16) * 2
-            band = margin[top:top + row_height]
+            band = margin[top : top + row_height]
             assert (band > 200).any(), f"row {gifs.SHEET_ROWS[row]} of sequence {sequence} has no label"
-    assert not (image[-8:, :gifs.SHEET_LABEL_WIDTH] > 200).any()   # the separator carries no label
+    assert not (image[-8:, : gifs.SHEET_LABEL_WIDTH] > 200).any()  # the separator carries no label

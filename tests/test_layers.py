@@ -21,7 +21,7 @@ def test_dynamic_local_filter_one_hot_kernels_translate():
     logits[..., 4 + 2] = 50.0  # across: tap +2 of −4 … 4
     logits[..., 9 + 4 - 1] = 50.0  # down: tap −1
     out = np.asarray(DynamicLocalFilter(9, 4)([dot_frame(), logits]))[0, ..., 0]
-    (row, col), = np.argwhere(out > 0.5)
+    ((row, col),) = np.argwhere(out > 0.5)
     assert abs(row - 5) == 1 and abs(col - 5) == 2 and out.sum() == pytest.approx(1.0, abs=1e-4)
 
 
@@ -30,9 +30,15 @@ def _prediction(model, x):
     return np.asarray(out["prediction"] if isinstance(out, dict) else out)
 
 
-@pytest.mark.parametrize("options", [{"kernel_grid": 2}, {"forecaster": "encoder-decoder"},
-                                     {"forecaster": "encoder-decoder", "cell": "fc"},
-                                     {"forecaster": "encoder-decoder", "head": "generative"}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"kernel_grid": 2},
+        {"forecaster": "encoder-decoder"},
+        {"forecaster": "encoder-decoder", "cell": "fc"},
+        {"forecaster": "encoder-decoder", "head": "generative"},
+    ],
+)
 def test_forecaster_options_build_save_and_load(tmp_path, options):
     cfg = experiments.get("mnist-predict").config("smoke", options)
     model = video.build("predict", cfg)
@@ -78,8 +84,9 @@ def test_keras_example_rollout_carries_state_and_matches_rerunning_the_whole_seq
     rng = np.random.default_rng(3)
     for name in ("bn_0", "bn_1"):  # non-trivial inference statistics, so the step model must copy them
         gamma, beta, mean, var = model.get_layer(name).get_weights()
-        model.get_layer(name).set_weights([gamma + rng.random(4), beta + rng.random(4), rng.random(4),
-                                           1 + rng.random(4)])
+        model.get_layer(name).set_weights(
+            [gamma + rng.random(4), beta + rng.random(4), rng.random(4), 1 + rng.random(4)]
+        )
     observed = rng.random((3, 5, 16, 16, 1)).astype(np.float32)
     sequence = observed
     for _ in range(4):  # the reference: the whole growing sequence through the full causal model
@@ -113,12 +120,12 @@ def test_dynamic_local_filter_matches_a_per_pixel_loop(k, block, size):
     for b in range(2):
         for r in range(size):
             for c in range(size):
-                moved[b, r, c] = sum(weights(b, r, c)[0][j] * pixel(frame[b, ..., 0], r, c + j - k // 2)
-                                     for j in range(k))
+                moved[b, r, c] = sum(
+                    weights(b, r, c)[0][j] * pixel(frame[b, ..., 0], r, c + j - k // 2) for j in range(k)
+                )
         for r in range(size):
             for c in range(size):
-                expected[b, r, c] = sum(weights(b, r, c)[1][i] * pixel(moved[b], r + i - k // 2, c)
-                                        for i in range(k))
+                expected[b, r, c] = sum(weights(b, r, c)[1][i] * pixel(moved[b], r + i - k // 2, c) for i in range(k))
     np.testing.assert_allclose(out[..., 0], expected, atol=1e-5)
 
 

@@ -33,8 +33,9 @@ def trend_season(rows: int = ROWS) -> np.ndarray:
 def csv_text(values=None, times=None, sep=",", header=("month", "sales"), fmt="{:.3f}") -> str:
     values = trend_season() if values is None else values
     times = months(len(values)) if times is None else times
-    lines = [sep.join(header)] + [f"{t}{sep}{fmt.format(v) if not isinstance(v, str) else v}"
-                                  for t, v in zip(times, values)]
+    lines = [sep.join(header)] + [
+        f"{t}{sep}{fmt.format(v) if not isinstance(v, str) else v}" for t, v in zip(times, values)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -52,8 +53,11 @@ def hours(rows: int) -> list[str]:
 # outcome "error:<text>": one line containing text. outcome "ok:<text>": the run's output contains text.
 CSV_CASES = {
     "utf8-bom": ("\ufeff" + csv_text(), [], "ok:"),
-    "latin1": (csv_text(header=("month", "ventes_é")).encode("latin-1"), ["--column", "ventes_é"],
-               "ok:read it as Latin-1"),
+    "latin1": (
+        csv_text(header=("month", "ventes_é")).encode("latin-1"),
+        ["--column", "ventes_é"],
+        "ok:read it as Latin-1",
+    ),
     "semicolon": (csv_text(sep=";"), [], "ok:"),
     "tab": (csv_text(sep="\t"), [], "ok:"),
     "pipe": (csv_text(sep="|"), [], "ok:"),
@@ -65,27 +69,55 @@ CSV_CASES = {
     "gzip": (gzip.compress(csv_text().encode()), [], "ok:gzip"),
     "gzip-damaged": (gzip.compress(csv_text().encode())[:60], [], "error:damaged gzip"),
     "empty": ("", [], "error:empty"),
-    "newest-first": ("\n".join([csv_text().splitlines()[0]] + csv_text().splitlines()[1:][::-1]) + "\n", [],
-                     "ok:newest-first"),
-    "shuffled-rows": ("\n".join([csv_text().splitlines()[0]] +
-                                list(np.random.default_rng(3).permutation(csv_text().splitlines()[1:]))) + "\n",
-                      [], "ok:out of time order"),
-    "duplicated-timestamp": (csv_text(times=months()[:5] + [months()[4]] + months()[6:]), [],
-                             "error:2000-05-01 00:00:00 appears more than once (lines 6, 7)"),
-    "gapped": (csv_text(trend_season()[:-1], months()[:10] + months()[11:]), [],
-               "error:the first at 2000-11-01"),
-    "gapped-fill": (csv_text(trend_season()[:-1], months()[:10] + months()[11:]), ["--fill"],
-                    "ok:filled 1 missing monthly"),
+    "newest-first": (
+        "\n".join([csv_text().splitlines()[0]] + csv_text().splitlines()[1:][::-1]) + "\n",
+        [],
+        "ok:newest-first",
+    ),
+    "shuffled-rows": (
+        "\n".join(
+            [csv_text().splitlines()[0]] + list(np.random.default_rng(3).permutation(csv_text().splitlines()[1:]))
+        )
+        + "\n",
+        [],
+        "ok:out of time order",
+    ),
+    "duplicated-timestamp": (
+        csv_text(times=months()[:5] + [months()[4]] + months()[6:]),
+        [],
+        "error:2000-05-01 00:00:00 appears more than once (lines 6, 7)",
+    ),
+    "gapped": (csv_text(trend_season()[:-1], months()[:10] + months()[11:]), [], "error:the first at 2000-11-01"),
+    "gapped-fill": (
+        csv_text(trend_season()[:-1], months()[:10] + months()[11:]),
+        ["--fill"],
+        "ok:filled 1 missing monthly",
+    ),
     "inf": (with_row(7, "inf"), [], "error:non-finite value 'inf') at data row 8"),
     "minus-inf-fill": (with_row(7, "-inf"), ["--fill"], "ok:interpolated 1"),
     "non-numeric": (with_row(3, "twelve"), [], "error:'twelve' at data row 4"),
-    "bad-timestamp": (csv_text(times=months()[:9] + ["not a date"] + months()[10:]), [],
-                      "error:'not a date' at data row 10"),
-    "irregular-timestamps": (csv_text(times=[f"2000-01-01 00:00:{i * i % 60:02d}" if i < 3 else
-                                             f"2000-01-{1 + i % 28:02d} {i % 24:02d}:{(7 * i) % 60:02d}"
-                                             for i in range(ROWS)]), [], "error:"),
-    "month-end-dates": (csv_text(times=list(pd.date_range("2000-01-31", periods=ROWS, freq="ME")
-                                            .strftime("%Y-%m-%d"))), [], "ok:season 12 (inferred from monthly"),
+    "bad-timestamp": (
+        csv_text(times=months()[:9] + ["not a date"] + months()[10:]),
+        [],
+        "error:'not a date' at data row 10",
+    ),
+    "irregular-timestamps": (
+        csv_text(
+            times=[
+                f"2000-01-01 00:00:{i * i % 60:02d}"
+                if i < 3
+                else f"2000-01-{1 + i % 28:02d} {i % 24:02d}:{(7 * i) % 60:02d}"
+                for i in range(ROWS)
+            ]
+        ),
+        [],
+        "error:",
+    ),
+    "month-end-dates": (
+        csv_text(times=list(pd.date_range("2000-01-31", periods=ROWS, freq="ME").strftime("%Y-%m-%d"))),
+        [],
+        "ok:season 12 (inferred from monthly",
+    ),
     "constant": (csv_text(np.full(ROWS, 5.0)), [], "ok:"),
     "exactly-seasonal": (csv_text(np.tile(np.arange(12.0) * 3 + 1, ROWS // 12)), [], "ok:"),
     "huge-values": (csv_text(trend_season() * 1e12, fmt="{:.6e}"), [], "ok:"),
@@ -188,8 +220,23 @@ def trained_video(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("npy")
     with working_directory(root):
-        assert cli.main(["train", "mnist-predict", "--profile", "smoke", "--epochs", "1", "--steps-per-epoch", "1",
-                         "--run-dir", "runs/std"]) == 0
+        assert (
+            cli.main(
+                [
+                    "train",
+                    "mnist-predict",
+                    "--profile",
+                    "smoke",
+                    "--epochs",
+                    "1",
+                    "--steps-per-epoch",
+                    "1",
+                    "--run-dir",
+                    "runs/std",
+                ]
+            )
+            == 0
+        )
     config = root / "runs/std/config.json"
     cfg = json.loads(config.read_text())
     cfg["canvas"] = 64
@@ -204,8 +251,10 @@ def _pickled(path):
 NPY_CASES = {
     "wrong-shape": (lambda p: np.save(p, np.zeros((20, 2, 32, 32), np.uint8)), "expected (20, N, 64, 64) uint8"),
     "wrong-dtype": (lambda p: np.save(p, np.zeros((20, 2, 64, 64), np.float32)), "expected (20, N, 64, 64) uint8"),
-    "truncated": (lambda p: (np.save(p, np.zeros((20, 2, 64, 64), np.uint8)),
-                             p.write_bytes(p.read_bytes()[:5000])), "not a readable .npy"),
+    "truncated": (
+        lambda p: (np.save(p, np.zeros((20, 2, 64, 64), np.uint8)), p.write_bytes(p.read_bytes()[:5000])),
+        "not a readable .npy",
+    ),
     "pickled-object-array": (_pickled, "not a readable .npy"),
     "not-there": (lambda p: None, "does not exist"),
 }
@@ -218,8 +267,22 @@ def test_npy_case(name, trained_video, monkeypatch, capsys):
     path = trained_video / "inputs" / f"{name}.npy"
     path.parent.mkdir(exist_ok=True)
     make(path)
-    line = run_cli(["evaluate", "mnist-predict", "--profile", "smoke", "--run-dir", "runs/std", "--test-set",
-                    "standard", "--standard-file", str(path)], capsys, trained_video)
+    line = run_cli(
+        [
+            "evaluate",
+            "mnist-predict",
+            "--profile",
+            "smoke",
+            "--run-dir",
+            "runs/std",
+            "--test-set",
+            "standard",
+            "--standard-file",
+            str(path),
+        ],
+        capsys,
+        trained_video,
+    )
     assert expected in line
 
 
@@ -230,13 +293,18 @@ def _refused_port() -> int:
     return free_port()  # nothing listens there once the probe socket is closed
 
 
-@pytest.mark.parametrize("name,expected", [("404", "could not download"), ("refused", "could not download"),
-                                           ("html", "HTML page, not a CSV")])
+@pytest.mark.parametrize(
+    "name,expected",
+    [("404", "could not download"), ("refused", "could not download"), ("html", "HTML page, not a CSV")],
+)
 def test_url_case(name, expected, http_server, cache, tmp_path, monkeypatch, capsys):
     base, root, _ = http_server
     (root / "page.html").write_text("<!DOCTYPE html><html><body>Sign in</body></html>")
-    url = {"404": f"{base}/missing.csv", "refused": f"http://127.0.0.1:{_refused_port()}/data.csv",
-           "html": f"{base}/page.html"}[name]
+    url = {
+        "404": f"{base}/missing.csv",
+        "refused": f"http://127.0.0.1:{_refused_port()}/data.csv",
+        "html": f"{base}/page.html",
+    }[name]
     project = tmp_path / "project"
     project.mkdir()
     monkeypatch.chdir(project)
@@ -251,9 +319,25 @@ def test_a_csv_error_in_a_fresh_process_prints_exactly_one_line(tmp_path):
     import sys
 
     (tmp_path / "dup.csv").write_text(csv_text(times=months()[:5] + [months()[4]] + months()[6:]))
-    done = subprocess.run([sys.executable, "-m", "frameforecast", "train", "lookback", "--csv", "dup.csv",
-                           "--column", "sales", "--time-column", "month"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "frameforecast",
+            "train",
+            "lookback",
+            "--csv",
+            "dup.csv",
+            "--column",
+            "sales",
+            "--time-column",
+            "month",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "appears more than once" in done.stderr and not (tmp_path / "runs").exists()

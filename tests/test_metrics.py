@@ -9,8 +9,8 @@ from frameforecast import metrics
 def test_mse_per_frame_sums_over_pixels_and_averages_over_frames():
     true = np.zeros((2, 2, 2, 2))
     pred = np.zeros((2, 2, 2, 2))
-    pred[0, 0] = 1.0          # one frame fully wrong: 4 pixels × 1² = 4
-    pred[1, 1, 0, 0] = 0.5    # another frame: one pixel × 0.25
+    pred[0, 0] = 1.0  # one frame fully wrong: 4 pixels × 1² = 4
+    pred[1, 1, 0, 0] = 0.5  # another frame: one pixel × 0.25
     # per-frame sums: 4, 0, 0, 0.25 → mean over the 4 frames = 1.0625
     assert metrics.mse_per_frame(pred, true) == pytest.approx(1.0625)
     assert metrics.mse_per_frame(pred, true) == pytest.approx(np.mean((pred - true) ** 2, axis=(0, 1)).sum())
@@ -31,7 +31,7 @@ def test_channel_axis_is_accepted():
 def test_psnr_per_frame_then_averaged():
     true = np.zeros((1, 2, 2, 2))
     pred = np.zeros((1, 2, 2, 2))
-    pred[0, 0] = 0.1   # frame mse 0.01 → 20 dB
+    pred[0, 0] = 0.1  # frame mse 0.01 → 20 dB
     pred[0, 1] = 0.01  # frame mse 1e-4 → 40 dB
     assert metrics.psnr(pred, true) == pytest.approx(30.0)
 
@@ -42,9 +42,9 @@ def test_psnr_clips_predictions():
 
 
 def test_bce_nats_per_frame_sums_pixels():
-    true = np.array([[[[1.0, 0.0]]]])           # 1 sequence, 1 frame, 1 × 2 pixels
+    true = np.array([[[[1.0, 0.0]]]])  # 1 sequence, 1 frame, 1 × 2 pixels
     pred = np.array([[[[0.5, 0.25]]]])
-    expected = -np.log(0.5) - np.log(0.75)      # summed over the 2 pixels
+    expected = -np.log(0.5) - np.log(0.75)  # summed over the 2 pixels
     assert metrics.bce_nats_per_frame(pred, true) == pytest.approx(expected)
     # Shi et al.'s number sums over 10 frames: 10 × the per-frame value
     ten = np.repeat(true, 10, axis=1), np.repeat(pred, 10, axis=1)
@@ -53,12 +53,12 @@ def test_bce_nats_per_frame_sums_pixels():
 
 def test_bce_is_infinite_where_an_exact_0_or_1_meets_a_disagreeing_target():
     true = np.array([[[[0.0, 0.3]]]])
-    assert metrics.bce_nats_per_frame(np.zeros_like(true), true) == np.inf       # the all-black frame
+    assert metrics.bce_nats_per_frame(np.zeros_like(true), true) == np.inf  # the all-black frame
     assert metrics.bce_nats_per_frame(np.array([[[[0.0, 1.0]]]]), np.array([[[[0.0, 1.0]]]])) == 0.0
     frames = np.full((1, 1, 8, 8), 0.3)
     acc = metrics.VideoAccumulator()
     acc.add(np.zeros_like(frames), frames)
-    assert acc.result()["bce_nats_per_frame"] is None                             # JSON-safe "infinite"
+    assert acc.result()["bce_nats_per_frame"] is None  # JSON-safe "infinite"
 
 
 def test_bce_floor_is_the_targets_entropy():
@@ -69,15 +69,15 @@ def test_bce_floor_is_the_targets_entropy():
 
 
 def test_binary_accuracy_binarises_uint8_targets_at_128():
-    true = np.array([[[[200, 127, 128, 1]]]], dtype=np.uint8)                   # at 128: 1, 0, 1, 0
+    true = np.array([[[[200, 127, 128, 1]]]], dtype=np.uint8)  # at 128: 1, 0, 1, 0
     pred = np.array([[[[0.6, 0.6, 0.6, 0.6]]]])
     assert metrics.binary_accuracy(pred, true) == pytest.approx(0.5)
     assert metrics.binary_accuracy(pred, true.astype(float) / 255) == pytest.approx(0.5)
 
 
 def test_binary_accuracy_threshold_and_binarised_targets():
-    true = np.array([[[[200 / 255, 100 / 255, 0.0, 1.0]]]])   # binarised at 128: 1, 0, 0, 1
-    pred = np.array([[[[0.6, 0.6, 0.4, 0.4]]]])                # > 0.5: 1, 1, 0, 0
+    true = np.array([[[[200 / 255, 100 / 255, 0.0, 1.0]]]])  # binarised at 128: 1, 0, 0, 1
+    pred = np.array([[[[0.6, 0.6, 0.4, 0.4]]]])  # > 0.5: 1, 1, 0, 0
     assert metrics.binary_accuracy(pred, true) == pytest.approx(0.5)
 
 
@@ -122,7 +122,7 @@ def test_smape_zero_over_zero_counts_as_zero():
 
 
 def test_mase_scaled_by_in_sample_seasonal_naive():
-    train = np.array([1.0, 2.0, 3.0, 5.0, 6.0, 8.0])   # season 2: |3−1|, |5−2|, |6−3|, |8−5| → mean 2.75
+    train = np.array([1.0, 2.0, 3.0, 5.0, 6.0, 8.0])  # season 2: |3−1|, |5−2|, |6−3|, |8−5| → mean 2.75
     assert metrics.seasonal_naive_scale(train, 2) == pytest.approx(2.75)
     assert metrics.mase(np.array([10.0]), np.array([12.75]), train, 2) == pytest.approx(1.0)
 
@@ -132,5 +132,5 @@ def test_mase_is_undefined_not_a_division_by_zero():
     assert metrics.mase(np.full(3, 8.0), np.full(3, 7.0), constant, 12) is None
     assert "scale is 0" in metrics.mase_note(constant, 12)
     short = np.arange(10.0)
-    assert metrics.seasonal_naive_scale(short, 12) is None                       # no silent lag-1 fallback
+    assert metrics.seasonal_naive_scale(short, 12) is None  # no silent lag-1 fallback
     assert "not longer than one season" in metrics.mase_note(short, 12)

@@ -20,10 +20,10 @@ def test_positions_stay_inside_the_canvas():
 
 
 def test_every_digit_pixel_is_inside_the_canvas():
-    digits = np.full((3, 28, 28), 255, np.uint8)   # solid squares: their whole area must be drawn
+    digits = np.full((3, 28, 28), 255, np.uint8)  # solid squares: their whole area must be drawn
     videos = mm.generate(digits, 50, np.random.default_rng(1))
     per_frame = (videos > 0).sum(axis=(2, 3))
-    assert per_frame.min() >= 28 * 28              # nothing clipped off the canvas
+    assert per_frame.min() >= 28 * 28  # nothing clipped off the canvas
     assert per_frame.max() <= 2 * 28 * 28
 
 
@@ -100,7 +100,7 @@ def _write_standard_layout(path, n):
     array = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(20, n, 64, 64))
     rng = np.random.default_rng(0)
     for start in range(0, n, 1000):
-        array[:, start:start + 1000] = rng.integers(0, 256, (20, min(1000, n - start), 64, 64), dtype=np.uint8)
+        array[:, start : start + 1000] = rng.integers(0, 256, (20, min(1000, n - start), 64, 64), dtype=np.uint8)
     array.flush()
     del array
 
@@ -136,8 +136,9 @@ def test_standard_loader_10000_sequences_keeps_memory_low(tmp_path):
     assert float(out[1]) < 300, f"peak RSS grew by {out[1]} MB"
 
 
-@pytest.mark.parametrize("shape,dtype", [((20, 3, 32, 32), np.uint8), ((20, 3, 64, 64), np.float32),
-                                         ((3, 64, 64), np.uint8)])
+@pytest.mark.parametrize(
+    "shape,dtype", [((20, 3, 32, 32), np.uint8), ((20, 3, 64, 64), np.float32), ((3, 64, 64), np.uint8)]
+)
 def test_standard_loader_rejects_wrong_layout(tmp_path, shape, dtype):
     path = tmp_path / "bad.npy"
     np.save(path, np.zeros(shape, dtype))

@@ -19,7 +19,7 @@ def translating_square(velocity, frames=20):
     clip = np.zeros((frames, CANVAS, CANVAS, 1), np.float32)
     for t in range(frames):
         y, x = start[0] + velocity[0] * t, start[1] + velocity[1] * t
-        clip[t, max(y, 0):max(y + SIDE, 0), max(x, 0):max(x + SIDE, 0)] = 1.0
+        clip[t, max(y, 0) : max(y + SIDE, 0), max(x, 0) : max(x + SIDE, 0)] = 1.0
     return clip
 
 
@@ -43,7 +43,7 @@ def test_translating_square_is_extrapolated_until_it_reaches_a_wall(velocity):
     clip = translating_square(velocity)[None]
     ahead = frames_before_wall(velocity)
     assert ahead >= 3
-    inputs, future = clip[:, :10], clip[:, 10:10 + ahead]
+    inputs, future = clip[:, :10], clip[:, 10 : 10 + ahead]
     flow = baselines.optical_flow(inputs, ahead)
     copy = baselines.copy_last_frame(inputs, ahead)
     assert flow.shape == future.shape

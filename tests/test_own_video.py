@@ -100,7 +100,11 @@ def test_predict_on_an_mp4_and_a_gif(trained, maker, monkeypatch):
     assert "prediction only" in info["note"]
     stored = np.load(out / "frames.npz")
     canvas = json.loads((trained / "runs" / "video-clips" / "config.json").read_text())["canvas"]
-    assert stored["inputs"].shape == (IN_FRAMES, canvas, canvas) and stored["prediction"].shape == (OUT_FRAMES, canvas, canvas)
+    assert stored["inputs"].shape == (IN_FRAMES, canvas, canvas) and stored["prediction"].shape == (
+        OUT_FRAMES,
+        canvas,
+        canvas,
+    )
     assert Image.open(out / "prediction.gif").n_frames == IN_FRAMES + OUT_FRAMES
     assert mp4_frame_count(out / "prediction.mp4") == IN_FRAMES + OUT_FRAMES
     assert cli.main(["site"]) == 0
@@ -191,8 +195,11 @@ def test_predict_refuses_a_model_that_does_not_forecast(trained, capsys, monkeyp
     monkeypatch.chdir(trained)
     folder = trained / "runs" / "recon"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(json.dumps({"task": "reconstruct", "experiment": "mnist-reconstruct",
-                                                    "canvas": 32, "in_frames": 10, "out_frames": 10}))
+    (folder / "config.json").write_text(
+        json.dumps(
+            {"task": "reconstruct", "experiment": "mnist-reconstruct", "canvas": 32, "in_frames": 10, "out_frames": 10}
+        )
+    )
     write_gif(trained / "fine.gif", moving_square(12))
     assert "does not forecast" in run_cli(predict("fine.gif", "--run-dir", str(folder)), capsys, trained)
     assert "has no trained model" in run_cli(["predict", "nothing-here", "--video", "fine.gif"], capsys, trained)

@@ -44,19 +44,21 @@ def kill_after_first_backup(args, cwd: Path, run_dir: Path):
     assert not (run_dir / "model.keras").exists()
 
 
-@pytest.mark.parametrize("experiment,extra", [
-    ("mnist-predict", ["--epochs", "3", "--steps-per-epoch", "12"]),
-    ("signals-1", ["--iterations", "300"]),
-])
+@pytest.mark.parametrize(
+    "experiment,extra",
+    [("mnist-predict", ["--epochs", "3", "--steps-per-epoch", "12"]), ("signals-1", ["--iterations", "300"])],
+)
 def test_killed_training_resumes_and_matches_an_uninterrupted_run(tmp_path, experiment, extra):
     common = [experiment, "--profile", "smoke", *extra]
     kill_after_first_backup([*common, "--run-dir", "killed"], tmp_path, tmp_path / "killed")
-    resumed = subprocess.run(train_cmd([*common, "--run-dir", "killed"]), cwd=tmp_path, env=ENV,
-                             capture_output=True, text=True, timeout=600)
+    resumed = subprocess.run(
+        train_cmd([*common, "--run-dir", "killed"]), cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=600
+    )
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "resuming from epoch 2" in resumed.stdout
-    whole = subprocess.run(train_cmd([*common, "--run-dir", "whole"]), cwd=tmp_path, env=ENV,
-                           capture_output=True, text=True, timeout=600)
+    whole = subprocess.run(
+        train_cmd([*common, "--run-dir", "whole"]), cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=600
+    )
     assert whole.returncode == 0, whole.stderr
     assert "resuming" not in whole.stdout
     for a, b in zip(weights(tmp_path / "killed" / "model.keras"), weights(tmp_path / "whole" / "model.keras")):
@@ -82,8 +84,9 @@ print(json.dumps({"mirrored": mirrored["final_loss"], "single": single["final_lo
 def test_mirrored_strategy_on_two_logical_cpus_matches_default(tmp_path):
     import json
 
-    out = subprocess.run([sys.executable, "-c", DISTRIBUTED], cwd=tmp_path, env=ENV, capture_output=True,
-                         text=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", DISTRIBUTED], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["replicas"] == 2

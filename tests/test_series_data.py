@@ -3,8 +3,8 @@
 import numpy as np
 
 from frameforecast import experiments
-from frameforecast.datasets import series, signals
-from frameforecast.stages import lookback, seq2seq
+from frameforecast.datasets import series, signals, windows
+from frameforecast.stages import lookback_data, seq2seq
 
 
 def test_bundled_series_and_their_quirks():
@@ -17,11 +17,11 @@ def test_bundled_series_and_their_quirks():
 
 
 def test_windows():
-    x, y = series.lookback_windows(np.arange(6.0), 2)
+    x, y = windows.lookback_windows(np.arange(6.0), 2)
     assert x.tolist() == [[0, 1], [1, 2], [2, 3], [3, 4]] and y.tolist() == [2, 3, 4, 5]
-    x, y = series.lookback_windows(np.arange(6.0), 2, faithful=True)   # range(len - look_back - 1)
+    x, y = windows.lookback_windows(np.arange(6.0), 2, faithful=True)  # range(len - look_back - 1)
     assert len(x) == 3
-    X, Y = series.seq2seq_windows(np.arange(10.0), 3, 2)
+    X, Y = windows.seq2seq_windows(np.arange(10.0), 3, 2)
     assert X.shape == (6, 3, 1) and Y[0, :, 0].tolist() == [3, 4]
 
 
@@ -33,12 +33,12 @@ def test_bundled_series_infer_their_season():
 
 def test_corrected_scaler_never_sees_test_values():
     cfg = experiments.get("milk-lookback").config("quick")
-    mode = lookback.modes(cfg)["corrected"]
+    mode = lookback_data.modes(cfg)["corrected"]
     y = series.load_builtin("milk").column()
-    base = lookback.corrected_data(y, cfg, mode, 12)
+    base = lookback_data.corrected_data(y, cfg, mode, 12)
     poisoned = y.copy()
-    poisoned[base["train_end"]:] = 1e9
-    other = lookback.corrected_data(poisoned, cfg, mode, 12)
+    poisoned[base["train_end"] :] = 1e9
+    other = lookback_data.corrected_data(poisoned, cfg, mode, 12)
     for scaler in ("scaler", "target_scaler"):
         assert np.allclose(base[scaler].low, other[scaler].low) and np.allclose(base[scaler].span, other[scaler].span)
     assert np.array_equal(base["x_train"], other["x_train"]) and np.array_equal(base["y_train"], other["y_train"])
@@ -48,7 +48,7 @@ def test_corrected_scaler_never_sees_test_values():
 def test_faithful_scaler_does_see_test_values():
     cfg = experiments.get("milk-lookback").config("quick")
     y = series.load_builtin("milk").column()
-    data = lookback.faithful_data(y, cfg, lookback.modes(cfg)["faithful"], 12)
+    data = lookback_data.faithful_data(y, cfg, lookback_data.modes(cfg)["faithful"], 12)
     assert data["scaler"].fit_rows == len(y)
 
 
@@ -74,7 +74,7 @@ def test_seq2seq_corrected_mode_starts_at_the_seasonal_naive():
     untrained = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., d["target"]]
     assert np.allclose(untrained, naive)
     poisoned = d["values"].copy()
-    poisoned[d["split"]:] = 1e9                   # the spread is fit on training rows only
+    poisoned[d["split"] :] = 1e9  # the spread is fit on training rows only
     other = seq2seq.Windows(poisoned, d["split"], cfg["n_in"], cfg["n_out"], 24, True)
     assert np.allclose(other.spread, w.spread)
 

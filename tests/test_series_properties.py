@@ -12,12 +12,18 @@ from frameforecast.errors import UserError
 from frameforecast.stages.series_common import ensemble, shrink, shrinkage
 
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y/%m/%d", "%Y-%m"]
-STEPS = [pd.Timedelta(hours=1), pd.Timedelta(days=1), pd.DateOffset(months=1), pd.offsets.MonthEnd(),
-         pd.Timedelta(weeks=1), pd.offsets.BDay()]
+STEPS = [
+    pd.Timedelta(hours=1),
+    pd.Timedelta(days=1),
+    pd.DateOffset(months=1),
+    pd.offsets.MonthEnd(),
+    pd.Timedelta(weeks=1),
+    pd.offsets.BDay(),
+]
 CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr),
-    st.integers(-10**6, 10**6).map(str),
-    st.sampled_from(["", " ", "NA", "nan", "inf", "-inf", "abc", "1,5", "1e400", "0x10", "—", "\"7\""]),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(["", " ", "NA", "nan", "inf", "-inf", "abc", "1,5", "1e400", "0x10", "—", '"7"']),
 )
 
 
@@ -28,7 +34,7 @@ def csv_files(draw):
     step = draw(st.sampled_from(STEPS))
     fmt = draw(st.sampled_from(TIME_FORMATS))
     times = list(pd.date_range("2019-01-01", periods=rows, freq=step).strftime(fmt))
-    if rows and draw(st.booleans()):                  # drop, duplicate or garble a few timestamps
+    if rows and draw(st.booleans()):  # drop, duplicate or garble a few timestamps
         for _ in range(draw(st.integers(1, 3))):
             i = draw(st.integers(0, rows - 1))
             times[i] = draw(st.sampled_from([times[0], "", "not a time", "2019-13-45", times[i]]))
@@ -57,17 +63,19 @@ def test_loader_returns_a_clean_series_or_one_user_error(tmp_path, text, fill):
 
 
 @settings(max_examples=200, deadline=None)
-@given(seeds=st.lists(st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5), min_size=1, max_size=6),
-       base=st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5),
-       truth=st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5))
+@given(
+    seeds=st.lists(st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5), min_size=1, max_size=6),
+    base=st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5),
+    truth=st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5),
+)
 def test_shrinkage_never_worse_than_the_baseline_on_validation(seeds, base, truth):
     base, truth = np.array(base), np.array(truth)
     model = ensemble([np.array(s) for s in seeds])
     weight = shrinkage(model, base, truth)
     assert 0.0 <= weight <= 1.0
     shrunk_error = np.mean((shrink(model, base, weight) - truth) ** 2)
-    assert shrunk_error <= np.mean((base - truth) ** 2) + 1e-6 * (1 + np.mean(truth ** 2))
-    assert shrunk_error <= np.mean((model - truth) ** 2) + 1e-6 * (1 + np.mean(truth ** 2))
+    assert shrunk_error <= np.mean((base - truth) ** 2) + 1e-6 * (1 + np.mean(truth**2))
+    assert shrunk_error <= np.mean((model - truth) ** 2) + 1e-6 * (1 + np.mean(truth**2))
 
 
 def test_ensemble_is_the_pointwise_mean_of_the_seeds():
@@ -77,7 +85,7 @@ def test_ensemble_is_the_pointwise_mean_of_the_seeds():
 
 def test_shrinkage_by_hand():
     base, truth = np.zeros(4), np.array([1.0, 1.0, 1.0, 1.0])
-    assert shrinkage(np.full(4, 2.0), base, truth) == 0.5      # halfway is exact
-    assert shrinkage(np.full(4, -1.0), base, truth) == 0.0     # a harmful correction is switched off
-    assert shrinkage(np.full(4, 0.5), base, truth) == 1.0      # clipped at the full correction
-    assert shrinkage(base, base, truth) == 0.0                  # no correction: the baseline
+    assert shrinkage(np.full(4, 2.0), base, truth) == 0.5  # halfway is exact
+    assert shrinkage(np.full(4, -1.0), base, truth) == 0.0  # a harmful correction is switched off
+    assert shrinkage(np.full(4, 0.5), base, truth) == 1.0  # clipped at the full correction
+    assert shrinkage(base, base, truth) == 0.0  # no correction: the baseline

@@ -15,8 +15,10 @@ from frameforecast import cli
 from frameforecast.report import server
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                   reason="Debian chromium + chromium-driver are not installed (scripts/test.sh installs them)")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="Debian chromium + chromium-driver are not installed (scripts/test.sh installs them)",
+)
 
 
 class Links(HTMLParser):
@@ -49,9 +51,18 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,1600"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -77,7 +88,8 @@ def test_every_page_loads_cleanly_in_chromium(served_site, browser, tmp_path):
         assert browser.title, name
         assert severe_console_messages(browser) == [], name
         broken = browser.execute_script(
-            "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+            "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
         # lazy images below the fold load on scroll: force them, then check again
         if broken:
             browser.execute_script("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
@@ -86,7 +98,8 @@ def test_every_page_loads_cleanly_in_chromium(served_site, browser, tmp_path):
 
             time.sleep(0.5)
             broken = browser.execute_script(
-                "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+                "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+            )
         assert broken == [], (name, broken)
         parser = Links()
         parser.feed((site / name).read_text())
@@ -95,9 +108,11 @@ def test_every_page_loads_cleanly_in_chromium(served_site, browser, tmp_path):
                 assert response.status == 200, (name, href)
         if name not in ("index.html", "methodology.html", "reference.html", "related.html"):
             rows = browser.execute_script(
-                "return Array.from(document.querySelectorAll('table.metrics tr.baseline')).length")
+                "return Array.from(document.querySelectorAll('table.metrics tr.baseline')).length"
+            )
             models = browser.execute_script(
-                "return Array.from(document.querySelectorAll('table.metrics tr.model')).length")
+                "return Array.from(document.querySelectorAll('table.metrics tr.model')).length"
+            )
             assert rows >= 1 and models >= 1, name
     browser.get(f"{base}/index.html")
     shot = tmp_path / "index.png"
@@ -164,8 +179,8 @@ def test_failed_build_leaves_previous_site_untouched(smoke_suite, tmp_path, caps
 
 def test_published_standard_file_number_is_labelled_beside_a_generated_headline(smoke_suite):
     index = (smoke_suite / "site" / "index.html").read_text()
-    card = index[index.index('id="mnist-predict"'):]
-    card = card[:card.index("</article>")]
+    card = index[index.index('id="mnist-predict"') :]
+    card = card[: card.index("</article>")]
     assert "103.3" in card and "standard file — not comparable with this generated-set headline" in card
 
 

@@ -58,9 +58,35 @@ def sizes(layers, key) -> set:
 
 
 # ---------------------------------------------------------------- video
-VIDEO_MAIN = ["--epochs", "3", "--steps-per-epoch", "2", "--batch-size", "3", "--learning-rate", str(LR),
-              "--time-budget", "600", "--seed", "7", "--filters", "6", "--kernel", "5", "--patch", "4",
-              "--kernel-grid", "2", "--mixed-precision", "--canvas", "40", "--in-frames", "6", "--out-frames", "4"]
+VIDEO_MAIN = [
+    "--epochs",
+    "3",
+    "--steps-per-epoch",
+    "2",
+    "--batch-size",
+    "3",
+    "--learning-rate",
+    str(LR),
+    "--time-budget",
+    "600",
+    "--seed",
+    "7",
+    "--filters",
+    "6",
+    "--kernel",
+    "5",
+    "--patch",
+    "4",
+    "--kernel-grid",
+    "2",
+    "--mixed-precision",
+    "--canvas",
+    "40",
+    "--in-frames",
+    "6",
+    "--out-frames",
+    "4",
+]
 CHECKED_ELSEWHERE = {"forecaster", "head", "cell", "time_budget"}  # the two extra runs below
 
 
@@ -82,7 +108,7 @@ def video_args(name: str, root: Path, args: list[str]) -> list[str]:
         option = args[i][2:].replace("-", "_")
         takes_value = option != "mixed_precision"
         if option in offered:
-            out += args[i:i + 1 + takes_value]
+            out += args[i : i + 1 + takes_value]
         i += 1 + takes_value
     if name == "video":
         out += ["--data", str(clips_folder(root))]
@@ -110,8 +136,9 @@ def test_video_training_options(tmp_path, name):
         "mixed_precision": lambda: summary["dtype_policy"] == "mixed_bfloat16",
         "canvas": lambda: ", 40, 40, 1)" in summary["inputs"][0],
         "in_frames": lambda: summary["inputs"][0].startswith("(None, 6,"),
-        "out_frames": lambda: any(layer["name"] == "prediction" and "(None, 4, 40, 40, 1)" in layer["shape"]
-                                  for layer in layers),
+        "out_frames": lambda: any(
+            layer["name"] == "prediction" and "(None, 4, 40, 40, 1)" in layer["shape"] for layer in layers
+        ),
     }
     if experiments.get(name).config("smoke")["task"] == "original":
         checks["steps_per_epoch"] = None  # not offered: the original trains on a fixed set
@@ -120,20 +147,39 @@ def test_video_training_options(tmp_path, name):
         assert checks[option](), f"{name}: {option} did not change the run"
     if "forecaster" in offered:  # next-frame by default; the encoder-decoder with drawn frames, then a fc cell
         assert any(layer["name"] == "predictor_lstm" for layer in layers)
-        drawn = train(tmp_path, name, "--forecaster", "encoder-decoder", "--head", "generative",
-                      *video_args(name, tmp_path, []), folder="drawn")
+        drawn = train(
+            tmp_path,
+            name,
+            "--forecaster",
+            "encoder-decoder",
+            "--head",
+            "generative",
+            *video_args(name, tmp_path, []),
+            folder="drawn",
+        )
         assert not any(layer["name"] == "predictor_lstm" for layer in drawn.layers())
         assert "DynamicLocalFilter" not in {layer["type"] for layer in drawn.layers() if "prediction" in layer["name"]}
     fc_args = ["--forecaster", "encoder-decoder"] if "forecaster" in offered else []
     if "cell" in offered:
-        fc = train(tmp_path, name, *fc_args, "--cell", "fc", "--time-budget", "0.01",
-                   *video_args(name, tmp_path, []), folder="fc")
+        fc = train(
+            tmp_path,
+            name,
+            *fc_args,
+            "--cell",
+            "fc",
+            "--time-budget",
+            "0.01",
+            *video_args(name, tmp_path, []),
+            folder="fc",
+        )
         assert "LSTM" in {layer["type"] for layer in fc.layers()} and "ConvLSTM2D" not in {
-            layer["type"] for layer in fc.layers()}
+            layer["type"] for layer in fc.layers()
+        }
         budget = fc.json("train_info.json")
     else:
-        budget = train(tmp_path, name, "--time-budget", "0.01", *video_args(name, tmp_path, []),
-                       folder="budget").json("train_info.json")
+        budget = train(tmp_path, name, "--time-budget", "0.01", *video_args(name, tmp_path, []), folder="budget").json(
+            "train_info.json"
+        )
     assert budget["stopped_by"] == "time-budget" and budget["epochs_run"] == 1
 
 
@@ -149,8 +195,20 @@ def series_data(name: str, root: Path) -> list[str]:
 @pytest.mark.parametrize("name", [n for n, e in experiments.EXPERIMENTS.items() if e.family in ("lookback", "seq2seq")])
 def test_series_training_options(tmp_path, name):
     exp = experiments.get(name)
-    args = ["--epochs", "3", "--batch-size", "5", "--learning-rate", str(LR), "--units", "5", "--seed", "3",
-            "--seeds", "3"]
+    args = [
+        "--epochs",
+        "3",
+        "--batch-size",
+        "5",
+        "--learning-rate",
+        str(LR),
+        "--units",
+        "5",
+        "--seed",
+        "3",
+        "--seeds",
+        "3",
+    ]
     if "look_back" in exp.training_options:
         args += ["--look-back", "4"]
     if "split" in exp.training_options:
@@ -164,8 +222,9 @@ def test_series_training_options(tmp_path, name):
         "learning_rate": lambda: math.isclose(run.learning_rate("corrected/seed-0"), LR, rel_tol=1e-6),
         "units": lambda: "5" in sizes(layers, "units"),
         "seed": lambda: run.json("config.json")["seed"] == 3,
-        "seeds": lambda: sorted(p.name for p in (run.folder / "corrected").glob("seed-*")) == ["seed-0", "seed-1",
-                                                                                                  "seed-2"],
+        "seeds": lambda: (
+            sorted(p.name for p in (run.folder / "corrected").glob("seed-*")) == ["seed-0", "seed-1", "seed-2"]
+        ),
         "look_back": lambda: run.json("corrected/seed-0/model_summary.json")["inputs"][0].startswith("(None, 4,"),
         "split": lambda: modes["faithful"]["settings"]["split"] == "shuffled",
     }
@@ -177,8 +236,22 @@ def test_series_training_options(tmp_path, name):
 
 @pytest.mark.parametrize("name", [n for n, e in experiments.EXPERIMENTS.items() if e.family == "signals"])
 def test_signals_training_options(tmp_path, name):
-    run = train(tmp_path, name, "--iterations", "20", "--batch-size", "7", "--learning-rate", str(LR), "--units",
-                "5", "--seed", "3", *series_data(name, tmp_path), folder="run")
+    run = train(
+        tmp_path,
+        name,
+        "--iterations",
+        "20",
+        "--batch-size",
+        "7",
+        "--learning-rate",
+        str(LR),
+        "--units",
+        "5",
+        "--seed",
+        "3",
+        *series_data(name, tmp_path),
+        folder="run",
+    )
     info = run.json("train_info.json")
     checks = {
         "iterations": lambda: run.steps() == 20,

@@ -12,17 +12,17 @@ from frameforecast.options import column_list, non_negative_int, positive_int
 
 EPILOG_EXAMPLES = {
     "data": "examples:\n  frameforecast data list\n  frameforecast data show milk\n"
-            "  frameforecast data fetch moving-mnist-test\n  frameforecast data verify",
+    "  frameforecast data fetch moving-mnist-test\n  frameforecast data verify",
     "train": "examples:\n  frameforecast train mnist-predict --profile quick\n"
-             "  frameforecast train milk-lookback --profile smoke --epochs 5\n"
-             "  frameforecast train lookback --csv sales.csv --column sales --time-column date --season 12\n"
-             "  frameforecast train video --data clips/ --canvas 64 --in-frames 10 --out-frames 10",
+    "  frameforecast train milk-lookback --profile smoke --epochs 5\n"
+    "  frameforecast train lookback --csv sales.csv --column sales --time-column date --season 12\n"
+    "  frameforecast train video --data clips/ --canvas 64 --in-frames 10 --out-frames 10",
     "evaluate": "examples:\n  frameforecast evaluate mnist-predict\n"
-                "  frameforecast evaluate mnist-predict --test-set standard --limit 1000",
+    "  frameforecast evaluate mnist-predict --test-set standard --limit 1000",
     "render": "example:\n  frameforecast render mnist-predict",
     "predict": "examples:\n  frameforecast predict mnist-predict --video street.mp4\n"
-               "  frameforecast predict mnist-predict --video frames/ --start 40\n"
-               "  frameforecast predict video-myclips --video new.gif   (a model from train video --data)",
+    "  frameforecast predict mnist-predict --video frames/ --start 40\n"
+    "  frameforecast predict video-myclips --video new.gif   (a model from train video --data)",
     "site": "example:\n  frameforecast site   (reads runs/*/, writes site/)",
     "run": "examples:\n  frameforecast run --profile quick\n  frameforecast run milk-lookback airline-lookback --profile smoke",
     "serve": "example:\n  frameforecast serve --port 8000   (then open http://127.0.0.1:8000)",
@@ -61,22 +61,33 @@ def _evaluate_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="frameforecast", description="Classic LSTM sequence models, reproduced and measured "
-                    "against honest baselines.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = Parser(
+        prog="frameforecast",
+        description="Classic LSTM sequence models, reproduced and measured against honest baselines.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--verbose", action="store_true", help="show TensorFlow's own log lines too")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def add(name, help_text):
-        return sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG_EXAMPLES[name],
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EPILOG_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
     p = add("data", "List, fetch, verify and preview the data sets.")
     p.add_argument("action", choices=["list", "fetch", "verify", "show"], help="what to do")
     p.add_argument("name", nargs="?", help="data set name (fetch, show)")
     p.add_argument("--out", default="runs/data", help="where `show` writes its PNG preview (default: runs/data)")
 
-    p = add("train", "Train one experiment (resumable: run the same command again after a crash). "
-                     "`frameforecast train EXPERIMENT --help` lists the options that experiment offers.")
+    p = add(
+        "train",
+        "Train one experiment (resumable: run the same command again after a crash). "
+        "`frameforecast train EXPERIMENT --help` lists the options that experiment offers.",
+    )
     options.add_experiment_parsers(p, Parser)
 
     p = add("evaluate", "Score a trained experiment on its test set, beside the baselines; writes metrics.json.")
@@ -86,13 +97,21 @@ def build_parser() -> Parser:
     p = add("render", "Draw GIFs and plots of an evaluated experiment.")
     _experiment_options(p)
 
-    p = add("predict", "Predict the frames that follow your own video with a trained video model (no metrics: "
-                       "there is no ground truth).")
-    p.add_argument("experiment", help="a trained forecasting video experiment or run folder name (mnist-predict, "
-                                      "mnist-composite, video-…)")
-    p.add_argument("--video", required=True, help=".mp4, .avi, .mov, .gif, a folder of images, or an .npy "
-                                                  "(T, H, W[, C]) uint8")
-    p.add_argument("--start", type=non_negative_int, help="use the input frames from this frame on (default: the last ones)")
+    p = add(
+        "predict",
+        "Predict the frames that follow your own video with a trained video model (no metrics: "
+        "there is no ground truth).",
+    )
+    p.add_argument(
+        "experiment",
+        help="a trained forecasting video experiment or run folder name (mnist-predict, mnist-composite, video-…)",
+    )
+    p.add_argument(
+        "--video", required=True, help=".mp4, .avi, .mov, .gif, a folder of images, or an .npy (T, H, W[, C]) uint8"
+    )
+    p.add_argument(
+        "--start", type=non_negative_int, help="use the input frames from this frame on (default: the last ones)"
+    )
     p.add_argument("--run-dir", help="the trained model's folder (default: runs/<experiment>/)")
 
     p = add("site", "Build the static results site from runs/*/ into site/.")
@@ -102,8 +121,12 @@ def build_parser() -> Parser:
     p = add("run", "Train, evaluate and render experiments (default: the whole suite), then build the site.")
     p.add_argument("experiments", nargs="*", help="experiments to run (default: every one with bundled data)")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
-    p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multiworker"],
-                   help="tf.distribute strategy (default: default)")
+    p.add_argument(
+        "--strategy",
+        default="default",
+        choices=["default", "mirrored", "multiworker"],
+        help="tf.distribute strategy (default: default)",
+    )
     p.add_argument("--restart", action="store_true", help="discard backups and start training over")
 
     p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")
@@ -123,8 +146,9 @@ def _stage_config(args):
         exp, _, folder = pipeline.resolve(args.experiment, args.profile, options.data_overrides(args), None)
     saved = pipeline.saved_config(folder)
     if saved is None:
-        raise UserError(f"{folder} has no trained model; run: frameforecast train {args.experiment}"
-                        f" --profile {args.profile}")
+        raise UserError(
+            f"{folder} has no trained model; run: frameforecast train {args.experiment} --profile {args.profile}"
+        )
     return exp, saved, folder
 
 
@@ -134,10 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # usage errors (one line, status 2) and --help (status 0)
         return int(exc.code or 0)
     if unknown:
-        where = " ".join(filter(None, ("frameforecast", args.command, getattr(args, "experiment", None)
-                                       if args.command == "train" else None)))
-        print(f"{where}: error: {' '.join(unknown)}: not an option of this command (see {where} --help)",
-              file=sys.stderr)
+        where = " ".join(
+            filter(
+                None,
+                ("frameforecast", args.command, getattr(args, "experiment", None) if args.command == "train" else None),
+            )
+        )
+        print(
+            f"{where}: error: {' '.join(unknown)}: not an option of this command (see {where} --help)", file=sys.stderr
+        )
         return 2
     if args.verbose:
         from frameforecast import quiet
@@ -158,8 +187,10 @@ def cmd_train(args) -> int:
 
     exp, cfg, folder = pipeline.resolve(args.experiment, args.profile, options.training_overrides(args), args.run_dir)
     pipeline.train(exp, cfg, folder, restart=args.restart, strategy=args.strategy)
-    print(f"next: frameforecast evaluate {args.experiment}"
-          + (f" --run-dir {folder}" if args.run_dir or exp.user_template else ""))
+    print(
+        f"next: frameforecast evaluate {args.experiment}"
+        + (f" --run-dir {folder}" if args.run_dir or exp.user_template else "")
+    )
     return 0
 
 
@@ -170,8 +201,9 @@ def cmd_evaluate(args) -> int:
     family = families.get(experiments.get(args.experiment).family)
     for option in ("test_set", "limit", "standard_file"):
         if getattr(args, option) is not None and option not in family.evaluate_options:
-            raise UserError(f"--{option.replace('_', '-')} is for the video experiments; "
-                            f"{args.experiment} has one test set")
+            raise UserError(
+                f"--{option.replace('_', '-')} is for the video experiments; {args.experiment} has one test set"
+            )
     exp, cfg, folder = _stage_config(args)
     kwargs = {keyword: getattr(args, option) for option, keyword in family.evaluate_options.items()}
     family.stage_module().evaluate(cfg, folder, **kwargs)
@@ -215,11 +247,18 @@ def cmd_run(args) -> int:
         experiments.get(name)
     if args.profile not in experiments.PROFILES:
         raise UserError(f"unknown profile {args.profile!r}; choose one of {', '.join(experiments.PROFILES)}")
-    summary = pipeline.run_suite(args.profile, args.experiments or None, restart=args.restart,
-                                 strategy=args.strategy, reference=options.reference(build_parser()))
+    summary = pipeline.run_suite(
+        args.profile,
+        args.experiments or None,
+        restart=args.restart,
+        strategy=args.strategy,
+        reference=options.reference(build_parser()),
+    )
     failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
-    print(f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
-          f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
+        f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 
@@ -236,6 +275,13 @@ def cmd_data(args) -> int:
     return data_commands.run(args.action, args.name, Path(args.out))
 
 
-COMMANDS = {"data": cmd_data, "train": cmd_train, "evaluate": cmd_evaluate, "render": cmd_render,
-            "predict": cmd_predict,
-            "site": cmd_site, "run": cmd_run, "serve": cmd_serve}
+COMMANDS = {
+    "data": cmd_data,
+    "train": cmd_train,
+    "evaluate": cmd_evaluate,
+    "render": cmd_render,
+    "predict": cmd_predict,
+    "site": cmd_site,
+    "run": cmd_run,
+    "serve": cmd_serve,
+}

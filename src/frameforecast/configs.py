@@ -166,8 +166,9 @@ def build(cls, settings: dict, where: str):
     names = [f.name for f in dataclasses.fields(cls)]
     unknown = [key for key in settings if key not in hints]
     if unknown:
-        raise UserError(f"{where}: {unknown[0]!r} is not a setting of this experiment; its settings are "
-                        f"{', '.join(names)}")
+        raise UserError(
+            f"{where}: {unknown[0]!r} is not a setting of this experiment; its settings are {', '.join(names)}"
+        )
     missing = [name for name in names if name not in settings]
     if missing:
         raise UserError(f"{where}: no value for {missing[0]!r}")

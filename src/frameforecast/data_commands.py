@@ -13,7 +13,7 @@ from frameforecast.errors import UserError
 
 DATASETS = {
     "moving-mnist-digits": "MNIST digits for the generator: full MNIST through keras when cached, else the bundled "
-                           "5000-digit subset (held-out test digits in every class)",
+    "5000-digit subset (held-out test digits in every class)",
     "moving-mnist-test": "Srivastava's standard test file mnist_test_seq.npy (819 MB, download, sha256-checked)",
     "moving-mnist-generated": "the deterministic generated test set (seed 2015, held-out digits)",
     "milk": "monthly milk production (bundled)",
@@ -119,6 +119,8 @@ def show(name: str, out: Path) -> int:
         with atomic_path(png, suffix=".png") as tmp:
             fig.savefig(tmp, format="png", dpi=90, bbox_inches="tight")
         plt.close(fig)
-        print(f"{name}: {len(s)} rows × {len(s.columns)} columns ({', '.join(s.columns)}), "
-              f"{s.times[0]} … {s.times[-1]}; preview {png}")
+        print(
+            f"{name}: {len(s)} rows × {len(s.columns)} columns ({', '.join(s.columns)}), "
+            f"{s.times[0]} … {s.times[-1]}; preview {png}"
+        )
     return 0

@@ -9,149 +9,18 @@ names the setting it changes (OPTION_TARGETS).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from frameforecast import configs, families
 from frameforecast.errors import UserError
-
-PROFILES = ("smoke", "quick", "paper")
-MODE_KEYS = ("faithful", "corrected")
-
-# ------------------------------------------------------------------ family defaults
-VIDEO = dict(
-    task="predict", canvas=64, digits="auto", data=None, clip_split=(0.7, 0.15, 0.15), in_frames=10, out_frames=10,
-    patch=4, filters=64, kernel=3, cell="conv", forecaster="encoder-decoder", kernel_grid=None, head="dynamic",
-    dynamic_kernel=9, fc_units=1024, reconstruction_decoder="drawn", loss="mse", loss_weights=None,
-    optimizer="adam", learning_rate=2e-3, lr_schedule="cosine", batch_size=16, epochs=10, steps_per_epoch=50,
-    time_budget=None, patience=None, warm_start=None, train_sequences=None, validation_split=None,
-    mixed_precision=False, test_set="generated", test_size=1000, gif_count=3, seed=0, scaled_down=None,
-)
-VIDEO_SMOKE = dict(canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8,
-                   gif_count=2)
-SERIES_DATA = dict(series=None, csv=None, url=None, time_column=None, season=None, fill=False)
-LOOKBACK = dict(
-    SERIES_DATA, series="milk", column=None, test_fraction=0.33, val_fraction=0.2, seeds=5, seed=0,
-    steps_per_execution=16, modes=MODE_KEYS,
-    # the tutorial's settings, reproduced
-    faithful=dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, features="raw"),
-    corrected=dict(look_back=13, units=16, epochs=200, batch_size=8, learning_rate=3e-3, patience=25,
-                   features="seasonal-difference"),
-)
-SEQ2SEQ = dict(
-    SERIES_DATA, series="usercount", columns=None, target="users", n_in=24, n_out=6, test_fraction=0.2,
-    clipnorm=1.0, seeds=5, seed=0, horizon_hours=24, steps_per_execution=8, modes=MODE_KEYS,
-    # the original notebook's settings, reproduced
-    faithful=dict(units=100, dropout=0.2, epochs=200, batch_size=10, learning_rate=0.01, patience=50,
-                  val_fraction=0.0, split="chronological"),
-    corrected=dict(units=16, dropout=0.2, epochs=100, batch_size=10, learning_rate=3e-3, patience=10,
-                   val_fraction=0.2, split="chronological"),
-)
-SIGNALS = dict(
-    SERIES_DATA, version=1, columns=None, cell="gru", units=12, layers=2, optimizer="rmsprop", learning_rate=0.007,
-    l2=0.003, batch_size=5, iterations=150, test_size=500, n_in=None, n_out=None, test_fraction=0.2, seed=0,
-    plot_windows=5,
-)
-FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS}
-
-SERIES_SMOKE = dict(seeds=2, faithful=dict(epochs=2), corrected=dict(epochs=2))
-
-# ------------------------------------------------------------------ command-line training options
-# option → the setting it changes. The series families tune their corrected mode; the faithful mode keeps the
-# original's settings (it is a reproduction), except --split, which is the original's own choice.
-VIDEO_TARGETS = {name: name for name in (
-    "epochs", "steps_per_epoch", "batch_size", "learning_rate", "time_budget", "seed", "filters", "kernel", "patch",
-    "kernel_grid", "forecaster", "head", "cell", "digits", "mixed_precision", "canvas", "in_frames", "out_frames")}
-OPTION_TARGETS = {
-    "video": VIDEO_TARGETS,
-    "lookback": {"epochs": "corrected.epochs", "batch_size": "corrected.batch_size",
-                 "learning_rate": "corrected.learning_rate", "look_back": "corrected.look_back",
-                 "units": "corrected.units", "seed": "seed", "seeds": "seeds"},
-    "seq2seq": {"epochs": "corrected.epochs", "batch_size": "corrected.batch_size",
-                "learning_rate": "corrected.learning_rate", "units": "corrected.units", "seed": "seed",
-                "seeds": "seeds", "split": "faithful.split"},
-    "signals": {"iterations": "iterations", "batch_size": "batch_size", "learning_rate": "learning_rate",
-                "units": "units", "seed": "seed"},
-}
-DATA_OPTIONS = {"lookback": ("csv", "url", "column", "time_column", "season", "fill"),
-                "seq2seq": ("csv", "url", "columns", "time_column", "season", "fill"),
-                "signals": ("csv", "url", "columns", "time_column", "fill"), "video": ("data",)}
-
-
-def _merge(*layers: dict) -> dict:
-    """Later layers win; a mode (faithful, corrected) merges key by key."""
-    merged: dict = {}
-    for layer in layers:
-        for key, value in layer.items():
-            merged[key] = {**merged[key], **value} if key in MODE_KEYS and key in merged else value
-    return merged
-
-
-@dataclass(frozen=True)
-class Experiment:
-    name: str
-    family: str
-    title: str
-    original: str
-    summary: str
-    settings: dict = field(default_factory=dict)
-    profiles: dict = field(default_factory=dict)
-    published: tuple = ()
-    needs_input: bool = False  # True: no bundled data, the user must pass --csv/--url/--data
-    user_template: bool = False  # True: each run on user data is its own folder and page (lookback-…, video-…)
-    options: tuple | None = None  # the training options it offers (default: all of its family's)
-    data_options: tuple | None = None  # the data options it offers (default: none with bundled data)
-
-    @property
-    def training_options(self) -> dict:
-        """option → setting, for the options this experiment offers on the command line."""
-        targets = OPTION_TARGETS[self.family]
-        return {name: targets[name] for name in (self.options or targets)}
-
-    @property
-    def input_options(self) -> tuple:
-        return self.data_options if self.data_options is not None else (
-            DATA_OPTIONS[self.family] if self.needs_input else ())
-
-    def config(self, profile: str, overrides: dict | None = None) -> dict:
-        """The checked configuration; `overrides` maps settings (dotted for a mode: corrected.epochs) to values."""
-        if profile not in PROFILES:
-            raise UserError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-        merged = _merge(FAMILY_DEFAULTS[self.family], self.settings, self.profiles.get(profile, {}))
-        for key, value in (overrides or {}).items():
-            if value is None:
-                continue
-            *modes, leaf = key.split(".")
-            target = merged
-            for mode in modes:
-                target[mode] = dict(target[mode])
-                target = target[mode]
-            target[leaf] = value
-        merged.update(profile=profile, experiment=self.name)
-        return configs.validated(families.get(self.family).config, merged, f"{self.name}, {profile} profile")
-
-
-# Published anchors (DESIGN §6). "test_set" says what they were measured on.
-PUBLISHED_PREDICT = (
-    {"method": "ConvLSTM (paper-reported)", "mse_per_frame": 103.3, "ssim": 0.707,
-     "source": "PredRNN papers", "test_set": "standard file"},
-    {"method": "ConvLSTM-S, 200 epochs", "mse_per_frame": 29.80, "ssim": 0.9288,
-     "source": "OpenSTL benchmark", "test_set": "standard file (SSIM at data_range 2.0)"},
-    {"method": "PredRNN, 200 epochs", "mse_per_frame": 23.97, "ssim": 0.9462,
-     "source": "OpenSTL benchmark", "test_set": "standard file (SSIM at data_range 2.0)"},
-    {"method": "PredRNN++, 2000 epochs", "mse_per_frame": 14.07, "ssim": 0.9698,
-     "source": "OpenSTL benchmark", "test_set": "standard file (SSIM at data_range 2.0)"},
-    {"method": "FC-LSTM (Shi et al.)", "bce_nats_per_frame": 483.249, "source": "Shi et al. 2015 (4832.49 over 10 frames)",
-     "test_set": "their own generated test set"},
-    {"method": "ConvLSTM best (Shi et al.)", "bce_nats_per_frame": 367.085,
-     "source": "Shi et al. 2015 (3670.85 over 10 frames)", "test_set": "their own generated test set"},
-    {"method": "Composite + conditional (Srivastava)", "bce_nats_per_frame": 341.2,
-     "source": "Srivastava et al. 2015", "test_set": "their own generated test set"},
+from frameforecast.experiment import VIDEO_TARGETS, Experiment, merge_layers
+from frameforecast.settings import (
+    PROFILES,
+    PUBLISHED_PREDICT,
+    SERIES_SMOKE,
+    VIDEO_PAPER,
+    VIDEO_QUICK_PREDICT,
+    VIDEO_SMOKE,
 )
 
-# Chosen by screening (docs/design.md): ConvLSTM(80, 3 × 3) on 8 × 8 patches, next-frame, batch 16, a fixed 650 steps
-VIDEO_QUICK_PREDICT = dict(filters=80, kernel_grid=8, epochs=5, steps_per_epoch=130, batch_size=16, learning_rate=4e-3,
-                           time_budget=440)
-VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None, patience=20)
+__all__ = ["PROFILES", "EXPERIMENTS", "SUITE", "Experiment", "get"]
 
 EXPERIMENTS: dict[str, Experiment] = {}
 
@@ -160,136 +29,261 @@ def _add(exp: Experiment) -> None:
     EXPERIMENTS[exp.name] = exp
 
 
-_add(Experiment(
-    "mnist-predict", "video", "Moving MNIST: 10 frames in → 10 future frames",
-    "frame-forecast; Shi et al. 2015",
-    "One ConvLSTM on 8 × 8 patches moves each frame into the next with predicted local kernels (dynamic "
-    "filters): teacher-forced over the 10 observed frames (scored too), then rolled out 10 frames.",
-    {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3},
-    {"smoke": VIDEO_SMOKE, "quick": VIDEO_QUICK_PREDICT,
-     "paper": dict(VIDEO_PAPER, filters=128, kernel_grid=4)},
-    PUBLISHED_PREDICT,
-))
-_add(Experiment(
-    "mnist-reconstruct", "video", "Moving MNIST: LSTM autoencoder reconstructing its 10 input frames",
-    "Srivastava et al. 2015",
-    "ConvLSTM encoder on 8 × 8 patches → a conditional decoder that draws the last input frame from the "
-    "encoder's final state, then moves its own previous output back through the sequence with predicted "
-    "local kernels (the paper's reversed target; the decoder never sees the inputs). Bernoulli cross-entropy.",
-    {"task": "reconstruct", "patch": 8, "kernel_grid": 4, "reconstruction_decoder": "moving",
-     "loss": "binary_crossentropy", "learning_rate": 3e-3},
-    # 500 fixed steps (screened: 250 → 99.3, 400 → 89.3 MSE/frame on 300 sequences); the budget is a guard
-    {"smoke": VIDEO_SMOKE, "quick": dict(epochs=10, steps_per_epoch=50, time_budget=360, test_size=500),
-     "paper": VIDEO_PAPER},
-    options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "out_frames")),
-))
-_add(Experiment(
-    "mnist-composite", "video", "Moving MNIST: composite model (reconstruct + predict)",
-    "Srivastava et al. 2015",
-    "mnist-predict's next-frame ConvLSTM is the encoder and the prediction decoder; a second decoder draws the "
-    "last input frame from the encoder's state and moves it back through the sequence. Warm-started from a "
-    "trained mnist-predict when one exists, then both decoders train together.",
-    {"task": "composite", "forecaster": "next-frame", "patch": 8, "kernel": 3, "warm_start": "mnist-predict",
-     "reconstruction_decoder": "moving",
-     "loss": {"prediction": "mse", "observed_next": "mse", "reconstruction": "binary_crossentropy"},
-     # Adam rescales each weight's steps, so the small weight slows only the shared ConvLSTM's pull toward
-     # reconstruction, not the new decoder's own learning: the warm-started prediction is kept
-     "loss_weights": {"prediction": 1.0, "observed_next": 1.0, "reconstruction": 0.1}},
-    {"smoke": VIDEO_SMOKE,
-     "quick": dict(VIDEO_QUICK_PREDICT, epochs=3, steps_per_epoch=40, learning_rate=1e-3, time_budget=150,
-                   test_size=500),
-     "paper": dict(VIDEO_PAPER, filters=128, kernel_grid=4)},
-    PUBLISHED_PREDICT,
-    # its losses are those of the next-frame forecaster (observed_next): another forecaster is not offered
-    options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "cell")),
-))
-_add(Experiment(
-    "frame-forecast-original", "video", "The frame-forecast original, reproduced",
-    "frame-forecast (run_lstm.sh)",
-    "Full-resolution ConvLSTM2D(64) → last state repeated → ConvLSTM2D(64) → Conv3D(1, sigmoid) on the first "
-    "15 frames, binarised at 128; BCE, Adam, batch 12, validation_split 0.05, 50 epochs, 1000 training "
-    "sequences; scored with its per-pixel accuracy next to the all-black frame's.",
-    {"task": "original", "in_frames": 15, "out_frames": 15, "loss": "binary_crossentropy",
-     "learning_rate": 1e-3, "lr_schedule": "constant", "batch_size": 12, "epochs": 50, "train_sequences": 1000,
-     "validation_split": 0.05, "filters": 64, "test_size": 200},
-    {"smoke": dict(VIDEO_SMOKE, train_sequences=8, epochs=2, batch_size=4),
-     "quick": dict(train_sequences=48, epochs=2, filters=16, test_size=100, time_budget=90,
-                   scaled_down="quick profile: 48 training sequences, 2 epochs, 16 filters instead of "
-                               "1000 sequences, 50 epochs, 64 filters"),
-     "paper": dict(test_set="generated", test_size=1000)},
-    ({"method": "frame-forecast original (reconstruction)", "binary_accuracy": 0.953,
-      "source": "frame-forecast README (evaluated on its training data)", "test_set": "its own training data"},),
-    # trained on a fixed set of sequences (no stream, so no --steps-per-epoch); its own architecture
-    options=("epochs", "batch_size", "learning_rate", "time_budget", "seed", "filters", "kernel", "digits",
-             "mixed_precision", "canvas", "in_frames"),
-))
+_add(
+    Experiment(
+        "mnist-predict",
+        "video",
+        "Moving MNIST: 10 frames in → 10 future frames",
+        "frame-forecast; Shi et al. 2015",
+        "One ConvLSTM on 8 × 8 patches moves each frame into the next with predicted local kernels (dynamic "
+        "filters): teacher-forced over the 10 observed frames (scored too), then rolled out 10 frames.",
+        {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3},
+        {"smoke": VIDEO_SMOKE, "quick": VIDEO_QUICK_PREDICT, "paper": dict(VIDEO_PAPER, filters=128, kernel_grid=4)},
+        PUBLISHED_PREDICT,
+    )
+)
+_add(
+    Experiment(
+        "mnist-reconstruct",
+        "video",
+        "Moving MNIST: LSTM autoencoder reconstructing its 10 input frames",
+        "Srivastava et al. 2015",
+        "ConvLSTM encoder on 8 × 8 patches → a conditional decoder that draws the last input frame from the "
+        "encoder's final state, then moves its own previous output back through the sequence with predicted "
+        "local kernels (the paper's reversed target; the decoder never sees the inputs). Bernoulli cross-entropy.",
+        {
+            "task": "reconstruct",
+            "patch": 8,
+            "kernel_grid": 4,
+            "reconstruction_decoder": "moving",
+            "loss": "binary_crossentropy",
+            "learning_rate": 3e-3,
+        },
+        # 500 fixed steps (screened: 250 → 99.3, 400 → 89.3 MSE/frame on 300 sequences); the budget is a guard
+        {
+            "smoke": VIDEO_SMOKE,
+            "quick": dict(epochs=10, steps_per_epoch=50, time_budget=360, test_size=500),
+            "paper": VIDEO_PAPER,
+        },
+        options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "out_frames")),
+    )
+)
+_add(
+    Experiment(
+        "mnist-composite",
+        "video",
+        "Moving MNIST: composite model (reconstruct + predict)",
+        "Srivastava et al. 2015",
+        "mnist-predict's next-frame ConvLSTM is the encoder and the prediction decoder; a second decoder draws the "
+        "last input frame from the encoder's state and moves it back through the sequence. Warm-started from a "
+        "trained mnist-predict when one exists, then both decoders train together.",
+        {
+            "task": "composite",
+            "forecaster": "next-frame",
+            "patch": 8,
+            "kernel": 3,
+            "warm_start": "mnist-predict",
+            "reconstruction_decoder": "moving",
+            "loss": {"prediction": "mse", "observed_next": "mse", "reconstruction": "binary_crossentropy"},
+            # Adam rescales each weight's steps, so the small weight slows only the shared ConvLSTM's pull toward
+            # reconstruction, not the new decoder's own learning: the warm-started prediction is kept
+            "loss_weights": {"prediction": 1.0, "observed_next": 1.0, "reconstruction": 0.1},
+        },
+        {
+            "smoke": VIDEO_SMOKE,
+            "quick": dict(
+                VIDEO_QUICK_PREDICT, epochs=3, steps_per_epoch=40, learning_rate=1e-3, time_budget=150, test_size=500
+            ),
+            "paper": dict(VIDEO_PAPER, filters=128, kernel_grid=4),
+        },
+        PUBLISHED_PREDICT,
+        # its losses are those of the next-frame forecaster (observed_next): another forecaster is not offered
+        options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "cell")),
+    )
+)
+_add(
+    Experiment(
+        "frame-forecast-original",
+        "video",
+        "The frame-forecast original, reproduced",
+        "frame-forecast (run_lstm.sh)",
+        "Full-resolution ConvLSTM2D(64) → last state repeated → ConvLSTM2D(64) → Conv3D(1, sigmoid) on the first "
+        "15 frames, binarised at 128; BCE, Adam, batch 12, validation_split 0.05, 50 epochs, 1000 training "
+        "sequences; scored with its per-pixel accuracy next to the all-black frame's.",
+        {
+            "task": "original",
+            "in_frames": 15,
+            "out_frames": 15,
+            "loss": "binary_crossentropy",
+            "learning_rate": 1e-3,
+            "lr_schedule": "constant",
+            "batch_size": 12,
+            "epochs": 50,
+            "train_sequences": 1000,
+            "validation_split": 0.05,
+            "filters": 64,
+            "test_size": 200,
+        },
+        {
+            "smoke": dict(VIDEO_SMOKE, train_sequences=8, epochs=2, batch_size=4),
+            "quick": dict(
+                train_sequences=48,
+                epochs=2,
+                filters=16,
+                test_size=100,
+                time_budget=90,
+                scaled_down="quick profile: 48 training sequences, 2 epochs, 16 filters instead of "
+                "1000 sequences, 50 epochs, 64 filters",
+            ),
+            "paper": dict(test_set="generated", test_size=1000),
+        },
+        (
+            {
+                "method": "frame-forecast original (reconstruction)",
+                "binary_accuracy": 0.953,
+                "source": "frame-forecast README (evaluated on its training data)",
+                "test_set": "its own training data",
+            },
+        ),
+        # trained on a fixed set of sequences (no stream, so no --steps-per-epoch); its own architecture
+        options=(
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "time_budget",
+            "seed",
+            "filters",
+            "kernel",
+            "digits",
+            "mixed_precision",
+            "canvas",
+            "in_frames",
+        ),
+    )
+)
 
-_add(Experiment(
-    "milk-lookback", "lookback", "Monthly milk production: look-back LSTM",
-    "Simple LSTM (kushalsharma/keras-lstm)",
-    "Faithful: look_back 1, LSTM(4) → Dense(1), scaler fit on all data, the last window dropped. Corrected: "
-    "scaler on the training part, 13 months of seasonal differences in, early stopping on a validation tail.",
-    {"series": "milk"},
-    {"smoke": SERIES_SMOKE},
-    ({"method": "original LSTM (look_back 1)", "rmse": 47.65, "source": "Simple LSTM notebook",
-      "test_set": "last 56 months, faithful windows"},),
-))
-_add(Experiment(
-    "airline-lookback", "lookback", "Airline passengers: look-back LSTM",
-    "the classic Keras LSTM tutorial (Brownlee)",
-    "Same protocol as milk-lookback on the monthly airline passenger totals.",
-    {"series": "airline"},
-    {"smoke": SERIES_SMOKE},
-    ({"method": "tutorial LSTM (look_back 1)", "rmse": 47.53, "source": "Brownlee's LSTM tutorial",
-      "test_set": "last 48 months, faithful windows"},),
-))
-_add(Experiment(
-    "usercount-seq2seq", "seq2seq", "Hourly app users: seq2seq LSTM with attention, 24 h → 6 h",
-    "Multivariate Seq2Seq LSTM (berkantcnrgl)",
-    "Encoder LSTM(100, elu, dropout .2) → BatchNorm on h and c → RepeatVector(6) → decoder LSTM(100) → dot "
-    "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split. "
-    "Corrected mode: the same network on 24-hour seasonal differences with a zero-initialised read-out, so it "
-    "starts at the 24-hour seasonal naive forecast and learns a correction.",
-    {},
-    {"smoke": _merge(SERIES_SMOKE, dict(faithful=dict(units=8))),
-     "quick": dict(faithful=dict(epochs=60, patience=15))},
-))
-for _version, _title in ((1, "sine + cosine pair, 10 → 10"), (2, "sum of two random sines, 15 → 15"),
-                         (3, "noisy input, 30 → 30")):
-    _add(Experiment(
-        f"signals-{_version}", "signals", f"Synthetic signals v{_version}: {_title}",
-        "seq2seq-signal-prediction (G. Chevalier)",
-        "seq2seq GRU (2 × 12 units), RMSProp lr 0.007, L2 0.003, fresh batches from the generator.",
-        {"version": _version},
-        {"smoke": dict(iterations=3, test_size=20), "quick": dict(iterations=1000 if _version == 3 else 1500,
-                                                                  batch_size=32),
-         "paper": dict(iterations=5000, batch_size=32)},
-    ))
-_add(Experiment(
-    "signals-4", "signals", "Two daily price series, 40 → 40",
-    "seq2seq-signal-prediction exercise 4 (BTC/USD, BTC/EUR)",
-    "The same seq2seq GRU on any 2-column daily price CSV (the original's data API is dead; nothing is bundled).",
-    {"version": 4, "n_in": 40, "n_out": 40},
-    {"smoke": dict(iterations=3), "quick": dict(iterations=600, batch_size=16), "paper": dict(iterations=3000)},
-    needs_input=True,
-))
+_add(
+    Experiment(
+        "milk-lookback",
+        "lookback",
+        "Monthly milk production: look-back LSTM",
+        "Simple LSTM (kushalsharma/keras-lstm)",
+        "Faithful: look_back 1, LSTM(4) → Dense(1), scaler fit on all data, the last window dropped. Corrected: "
+        "scaler on the training part, 13 months of seasonal differences in, early stopping on a validation tail.",
+        {"series": "milk"},
+        {"smoke": SERIES_SMOKE},
+        (
+            {
+                "method": "original LSTM (look_back 1)",
+                "rmse": 47.65,
+                "source": "Simple LSTM notebook",
+                "test_set": "last 56 months, faithful windows",
+            },
+        ),
+    )
+)
+_add(
+    Experiment(
+        "airline-lookback",
+        "lookback",
+        "Airline passengers: look-back LSTM",
+        "the classic Keras LSTM tutorial (Brownlee)",
+        "Same protocol as milk-lookback on the monthly airline passenger totals.",
+        {"series": "airline"},
+        {"smoke": SERIES_SMOKE},
+        (
+            {
+                "method": "tutorial LSTM (look_back 1)",
+                "rmse": 47.53,
+                "source": "Brownlee's LSTM tutorial",
+                "test_set": "last 48 months, faithful windows",
+            },
+        ),
+    )
+)
+_add(
+    Experiment(
+        "usercount-seq2seq",
+        "seq2seq",
+        "Hourly app users: seq2seq LSTM with attention, 24 h → 6 h",
+        "Multivariate Seq2Seq LSTM (berkantcnrgl)",
+        "Encoder LSTM(100, elu, dropout .2) → BatchNorm on h and c → RepeatVector(6) → decoder LSTM(100) → dot "
+        "attention over the encoder outputs → TimeDistributed(Dense(3)); scored on a chronological test split. "
+        "Corrected mode: the same network on 24-hour seasonal differences with a zero-initialised read-out, so it "
+        "starts at the 24-hour seasonal naive forecast and learns a correction.",
+        {},
+        {
+            "smoke": merge_layers(SERIES_SMOKE, dict(faithful=dict(units=8))),
+            "quick": dict(faithful=dict(epochs=60, patience=15)),
+        },
+    )
+)
+for _version, _title in (
+    (1, "sine + cosine pair, 10 → 10"),
+    (2, "sum of two random sines, 15 → 15"),
+    (3, "noisy input, 30 → 30"),
+):
+    _add(
+        Experiment(
+            f"signals-{_version}",
+            "signals",
+            f"Synthetic signals v{_version}: {_title}",
+            "seq2seq-signal-prediction (G. Chevalier)",
+            "seq2seq GRU (2 × 12 units), RMSProp lr 0.007, L2 0.003, fresh batches from the generator.",
+            {"version": _version},
+            {
+                "smoke": dict(iterations=3, test_size=20),
+                "quick": dict(iterations=1000 if _version == 3 else 1500, batch_size=32),
+                "paper": dict(iterations=5000, batch_size=32),
+            },
+        )
+    )
+_add(
+    Experiment(
+        "signals-4",
+        "signals",
+        "Two daily price series, 40 → 40",
+        "seq2seq-signal-prediction exercise 4 (BTC/USD, BTC/EUR)",
+        "The same seq2seq GRU on any 2-column daily price CSV (the original's data API is dead; nothing is bundled).",
+        {"version": 4, "n_in": 40, "n_out": 40},
+        {"smoke": dict(iterations=3), "quick": dict(iterations=600, batch_size=16), "paper": dict(iterations=3000)},
+        needs_input=True,
+    )
+)
 # a look-back LSTM on any CSV the user brings (`frameforecast train lookback --csv …`)
-_add(Experiment(
-    "lookback", "lookback", "Look-back LSTM on your CSV", "—",
-    "The corrected look-back LSTM on a user series.",
-    {"series": None, "modes": ("corrected",)},
-    {"smoke": SERIES_SMOKE}, needs_input=True, user_template=True,
-))
+_add(
+    Experiment(
+        "lookback",
+        "lookback",
+        "Look-back LSTM on your CSV",
+        "—",
+        "The corrected look-back LSTM on a user series.",
+        {"series": None, "modes": ("corrected",)},
+        {"smoke": SERIES_SMOKE},
+        needs_input=True,
+        user_template=True,
+    )
+)
 # mnist-predict's design on clips the user brings (`frameforecast train video --data …`)
-_add(Experiment(
-    "video", "video", "Next-frame ConvLSTM on your clips", "—",
-    "mnist-predict's design (one ConvLSTM on 8 × 8 patches moving each frame with predicted local kernels) trained "
-    "on your clips, split by clip into training, validation and test.",
-    {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3, "digits": None},
-    {"smoke": dict(VIDEO_SMOKE, canvas=32), "quick": dict(VIDEO_QUICK_PREDICT, test_size=500),
-     "paper": dict(VIDEO_PAPER, test_set="generated", filters=128, kernel_grid=4)},
-    needs_input=True, user_template=True, options=tuple(name for name in VIDEO_TARGETS if name != "digits"),
-))
+_add(
+    Experiment(
+        "video",
+        "video",
+        "Next-frame ConvLSTM on your clips",
+        "—",
+        "mnist-predict's design (one ConvLSTM on 8 × 8 patches moving each frame with predicted local kernels) trained "
+        "on your clips, split by clip into training, validation and test.",
+        {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3, "digits": None},
+        {
+            "smoke": dict(VIDEO_SMOKE, canvas=32),
+            "quick": dict(VIDEO_QUICK_PREDICT, test_size=500),
+            "paper": dict(VIDEO_PAPER, test_set="generated", filters=128, kernel_grid=4),
+        },
+        needs_input=True,
+        user_template=True,
+        options=tuple(name for name in VIDEO_TARGETS if name != "digits"),
+    )
+)
 
 SUITE = [name for name, exp in EXPERIMENTS.items() if not exp.needs_input]
 

@@ -38,17 +38,44 @@ def _resolve(target: str):
 
 SERIES_DATA = "frameforecast.datasets.series:load_for"
 
-FAMILIES = {family.name: family for family in (
-    Family("video", configs.VideoConfig, "frameforecast.stages.video", "frameforecast.datasets.moving_mnist:load_for",
-           "frameforecast.report.video_view:Video", "video",
-           {"test_set": "test_set", "limit": "limit", "standard_file": "standard_path"}),
-    Family("lookback", configs.LookbackConfig, "frameforecast.stages.lookback", SERIES_DATA,
-           "frameforecast.report.series_view:Lookback", "series"),
-    Family("seq2seq", configs.Seq2seqConfig, "frameforecast.stages.seq2seq", SERIES_DATA,
-           "frameforecast.report.series_view:Seq2seq", "series"),
-    Family("signals", configs.SignalsConfig, "frameforecast.stages.signals", SERIES_DATA,
-           "frameforecast.report.series_view:Signals", "series"),
-)}
+FAMILIES = {
+    family.name: family
+    for family in (
+        Family(
+            "video",
+            configs.VideoConfig,
+            "frameforecast.stages.video",
+            "frameforecast.datasets.moving_mnist:load_for",
+            "frameforecast.report.video_view:Video",
+            "video",
+            {"test_set": "test_set", "limit": "limit", "standard_file": "standard_path"},
+        ),
+        Family(
+            "lookback",
+            configs.LookbackConfig,
+            "frameforecast.stages.lookback",
+            SERIES_DATA,
+            "frameforecast.report.series_view:Lookback",
+            "series",
+        ),
+        Family(
+            "seq2seq",
+            configs.Seq2seqConfig,
+            "frameforecast.stages.seq2seq",
+            SERIES_DATA,
+            "frameforecast.report.series_view:Seq2seq",
+            "series",
+        ),
+        Family(
+            "signals",
+            configs.SignalsConfig,
+            "frameforecast.stages.signals",
+            SERIES_DATA,
+            "frameforecast.report.series_view:Signals",
+            "series",
+        ),
+    )
+}
 
 
 def get(name: str) -> Family:

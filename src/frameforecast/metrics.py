@@ -114,7 +114,7 @@ class VideoAccumulator:
         pred, true = _frames(pred), _frames(true)
         n, t = pred.shape[:2]
         err = pred - true
-        sq_frame = (err ** 2).sum(axis=(2, 3))  # (n, t)
+        sq_frame = (err**2).sum(axis=(2, 3))  # (n, t)
         self.sq += sq_frame.sum()
         self.abs += np.abs(err).sum()
         clipped = np.clip(pred, 0, 1)
@@ -140,8 +140,10 @@ class VideoAccumulator:
             "psnr": self.psnr / frames,
             "bce_nats_per_frame": self.bce / frames if np.isfinite(self.bce) else None,
             "bce_floor_nats_per_frame": self.bce_floor / frames,
-            "per_timestep": {"mse": (self.sq_t / self.sequences).tolist(),
-                             "ssim": (self.ssim_t / self.sequences).tolist()},
+            "per_timestep": {
+                "mse": (self.sq_t / self.sequences).tolist(),
+                "ssim": (self.ssim_t / self.sequences).tolist(),
+            },
         }
         if self.with_accuracy:
             out["binary_accuracy"] = self.acc / frames
@@ -193,8 +195,12 @@ def mase(pred, true, train, season: int) -> float | None:
 
 
 def series_scores(pred, true, train, season: int) -> dict:
-    return {"rmse": rmse(pred, true), "mae": mae(pred, true), "smape": smape(pred, true),
-            "mase": mase(pred, true, train, season)}
+    return {
+        "rmse": rmse(pred, true),
+        "mae": mae(pred, true),
+        "smape": smape(pred, true),
+        "mase": mase(pred, true, train, season),
+    }
 
 
 def best_of(scores: dict, key: str) -> tuple[str | None, float | None]:

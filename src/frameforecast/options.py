@@ -54,11 +54,14 @@ TRAINING = {
     "kernel": dict(type=positive_int, help="ConvLSTM kernel size"),
     "patch": dict(type=positive_int, help="pixels per ConvLSTM cell side (space-to-depth block)"),
     "kernel_grid": dict(type=positive_int, help="pixels per predicted dynamic kernel side; divides --patch"),
-    "forecaster": dict(choices=["next-frame", "encoder-decoder"],
-                       help="one ConvLSTM over all transitions that moves each frame into the next, or a separate "
-                            "encoder and forecaster (needed by --cell fc and --head generative)"),
-    "head": dict(choices=["dynamic", "generative"], help="an encoder-decoder's frames: moved by dynamic kernels, "
-                                                         "or drawn"),
+    "forecaster": dict(
+        choices=["next-frame", "encoder-decoder"],
+        help="one ConvLSTM over all transitions that moves each frame into the next, or a separate "
+        "encoder and forecaster (needed by --cell fc and --head generative)",
+    ),
+    "head": dict(
+        choices=["dynamic", "generative"], help="an encoder-decoder's frames: moved by dynamic kernels, or drawn"
+    ),
     "cell": dict(choices=["conv", "fc"], help="ConvLSTM, or Srivastava's fully connected LSTM"),
     "digits": dict(choices=["auto", "mnist", "bundled"], help="the digit source of the Moving MNIST generator"),
     "mixed_precision": dict(FLAG, help="train in mixed_bfloat16"),
@@ -74,8 +77,9 @@ DATA = {
     "time_column": dict(help="the time column (optional; gives the season)"),
     "season": dict(type=positive_int, help="season length in rows (12 monthly, 24 hourly)"),
     "fill": dict(FLAG, help="interpolate missing values instead of failing"),
-    "data": dict(help="your clips: a folder of videos, GIFs, .npy files or image sub-folders, or an (N, T, H, W) "
-                      "uint8 .npy"),
+    "data": dict(
+        help="your clips: a folder of videos, GIFs, .npy files or image sub-folders, or an (N, T, H, W) uint8 .npy"
+    ),
 }
 
 
@@ -85,8 +89,10 @@ def flag(name: str) -> str:
 
 def _target_note(target: str) -> str:
     mode, _, _ = target.rpartition(".")
-    return {"corrected": " (the corrected mode; the faithful mode keeps the original's)",
-            "faithful": " (the faithful mode)"}.get(mode, "")
+    return {
+        "corrected": " (the corrected mode; the faithful mode keeps the original's)",
+        "faithful": " (the faithful mode)",
+    }.get(mode, "")
 
 
 def add_experiment_parsers(train, parser_class) -> None:
@@ -96,8 +102,12 @@ def add_experiment_parsers(train, parser_class) -> None:
         p = sub.add_parser(name, help=exp.title, description=f"Train {name}: {exp.title}. {exp.summary}")
         p.add_argument("--profile", default="quick", choices=experiments.PROFILES, help="(default: quick)")
         p.add_argument("--run-dir", help="write this folder instead of runs/<experiment>/")
-        p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multiworker"],
-                       help="tf.distribute strategy (default: default)")
+        p.add_argument(
+            "--strategy",
+            default="default",
+            choices=["default", "mirrored", "multiworker"],
+            help="tf.distribute strategy (default: default)",
+        )
         p.add_argument("--restart", action="store_true", help="discard the backup and start training over")
         if exp.input_options:
             group = p.add_argument_group("your data")
@@ -124,9 +134,15 @@ def data_overrides(args) -> dict:
 
 
 def _options_of(p: argparse.ArgumentParser) -> list[dict]:
-    return [{"flags": ", ".join(a.option_strings) or a.dest, "help": a.help or "",
-             "default": a.default if a.default not in (None, False, argparse.SUPPRESS) else ""}
-            for a in p._actions if not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction))]
+    return [
+        {
+            "flags": ", ".join(a.option_strings) or a.dest,
+            "help": a.help or "",
+            "default": a.default if a.default not in (None, False, argparse.SUPPRESS) else "",
+        }
+        for a in p._actions
+        if not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction))
+    ]
 
 
 def reference(parser: argparse.ArgumentParser) -> list[dict]:
@@ -135,9 +151,23 @@ def reference(parser: argparse.ArgumentParser) -> list[dict]:
     commands = []
     for name, p in sub.choices.items():
         nested = next((a for a in p._actions if isinstance(a, argparse._SubParsersAction)), None)
-        commands.append({"name": name, "description": p.description, "usage": p.format_usage().strip(),
-                         "epilog": p.epilog, "options": _options_of(p)})
-        for child, q in (nested.choices.items() if nested else ()):
-            commands.append({"name": f"{name} {child}", "description": q.description,
-                             "usage": q.format_usage().strip(), "epilog": None, "options": _options_of(q)})
+        commands.append(
+            {
+                "name": name,
+                "description": p.description,
+                "usage": p.format_usage().strip(),
+                "epilog": p.epilog,
+                "options": _options_of(p),
+            }
+        )
+        for child, q in nested.choices.items() if nested else ():
+            commands.append(
+                {
+                    "name": f"{name} {child}",
+                    "description": q.description,
+                    "usage": q.format_usage().strip(),
+                    "epilog": None,
+                    "options": _options_of(q),
+                }
+            )
     return commands

@@ -36,11 +36,14 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
     exp = experiments.get(name)
     cfg = exp.config(profile, overrides)
     if name == "lookback" and (not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column")):
-        raise UserError("the lookback experiment needs your data: --csv PATH --column NAME "
-                        "[--time-column NAME] [--season 12]")
+        raise UserError(
+            "the lookback experiment needs your data: --csv PATH --column NAME [--time-column NAME] [--season 12]"
+        )
     if name == "video" and not cfg.get("data"):
-        raise UserError("the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
-                        "[--in-frames 10] [--out-frames 10]")
+        raise UserError(
+            "the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
+            "[--in-frames 10] [--out-frames 10]"
+        )
     folder = Path(run_dir) if run_dir else RUNS / run_name(name, cfg)
     cfg["run_name"] = folder.name
     return exp, cfg, folder
@@ -51,14 +54,17 @@ def saved_config(folder: Path) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def run_experiment(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default",
-                   log=print) -> dict:
+def run_experiment(
+    exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print
+) -> dict:
     """train, evaluate and render one experiment; returns the seconds each stage took."""
     module = families.get(exp.family).stage_module()
     timings = {}
-    stages = (("train", lambda: train(exp, cfg, folder, restart=restart, strategy=strategy, log=log)),
-              ("evaluate", lambda: module.evaluate(cfg, folder, log=log)),
-              ("render", lambda: module.render(cfg, folder, log=log)))
+    stages = (
+        ("train", lambda: train(exp, cfg, folder, restart=restart, strategy=strategy, log=log)),
+        ("evaluate", lambda: module.evaluate(cfg, folder, log=log)),
+        ("render", lambda: module.render(cfg, folder, log=log)),
+    )
     for stage, action in stages:
         start = time.monotonic()
         action()
@@ -89,9 +95,13 @@ def versions() -> dict:
     import numpy
 
     backend = keras.backend.backend()
-    return {"python": platform.python_version(), "backend": backend,
-            backend: importlib.metadata.version(backend if backend != "jax" else "jaxlib"),
-            "keras": keras.__version__, "numpy": numpy.__version__}
+    return {
+        "python": platform.python_version(),
+        "backend": backend,
+        backend: importlib.metadata.version(backend if backend != "jax" else "jaxlib"),
+        "keras": keras.__version__,
+        "numpy": numpy.__version__,
+    }
 
 
 def machine() -> str:
@@ -108,20 +118,38 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    vector = next((name for flag, name in (("avx512_bf16", "AVX-512 BF16"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
-                   if flag in flags), None)
+    vector = next(
+        (
+            name
+            for flag, name in (("avx512_bf16", "AVX-512 BF16"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
+            if flag in flags
+        ),
+        None,
+    )
     return f"{cpu}, {os.cpu_count()} cores" + (f", {vector}" if vector else "")
 
 
-def run_suite(profile: str, names: list[str] | None = None, *, restart: bool = False, strategy: str = "default",
-              reference: list | None = None, log=print) -> dict:
+def run_suite(
+    profile: str,
+    names: list[str] | None = None,
+    *,
+    restart: bool = False,
+    strategy: str = "default",
+    reference: list | None = None,
+    log=print,
+) -> dict:
     """Every experiment of the suite (those with bundled data), then the site. Failures are recorded, not fatal."""
     from frameforecast.report import site
 
     names = names or experiments.SUITE
     started = time.time()
-    summary = {"profile": profile, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
-               "experiments": {}, "machine": machine(), "versions": versions()}
+    summary = {
+        "profile": profile,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
+        "experiments": {},
+        "machine": machine(),
+        "versions": versions(),
+    }
     data_start = time.monotonic()
     prepare_data(names, profile, log=log)
     summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}

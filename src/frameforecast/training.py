@@ -60,8 +60,10 @@ def get_strategy(name: str = "default"):
     import os
 
     if "TF_CONFIG" not in os.environ:
-        raise UserError("--strategy multiworker needs the TF_CONFIG environment variable on every machine "
-                        "(see README: 'Several machines')")
+        raise UserError(
+            "--strategy multiworker needs the TF_CONFIG environment variable on every machine "
+            "(see README: 'Several machines')"
+        )
     return tf.distribute.MultiWorkerMirroredStrategy()
 
 
@@ -114,14 +116,36 @@ def make_optimizer(name: str, learning_rate: float, schedule: str, total_steps: 
     return optimizers[name](learning_rate=rate, **kwargs)
 
 
-def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rate: float, seed: int,
-        optimizer: str = "adam", lr_schedule: str = "constant", steps_per_epoch: int | None = None,
-        dataset: Callable | None = None, x=None, y=None, batch_size: int | None = None,
-        validation_data=None, validation_split: float | None = None, shuffle: bool = True,
-        patience: int | None = None, time_budget: float | None = None, clipnorm: float | None = None,
-        loss_weights=None, strategy: str = "default", restart: bool = False, verbose: int | None = None,
-        monitor: str | None = None, steps_per_execution: int = 1, mixed_precision: bool = False,
-        log=print) -> FitResult:
+def fit(
+    build_model: Callable,
+    run_dir: Path,
+    *,
+    epochs: int,
+    loss,
+    learning_rate: float,
+    seed: int,
+    optimizer: str = "adam",
+    lr_schedule: str = "constant",
+    steps_per_epoch: int | None = None,
+    dataset: Callable | None = None,
+    x=None,
+    y=None,
+    batch_size: int | None = None,
+    validation_data=None,
+    validation_split: float | None = None,
+    shuffle: bool = True,
+    patience: int | None = None,
+    time_budget: float | None = None,
+    clipnorm: float | None = None,
+    loss_weights=None,
+    strategy: str = "default",
+    restart: bool = False,
+    verbose: int | None = None,
+    monitor: str | None = None,
+    steps_per_execution: int = 1,
+    mixed_precision: bool = False,
+    log=print,
+) -> FitResult:
     """Build (inside the strategy's scope), compile and fit a model; resumable from run_dir/backup.
 
     Either `dataset(start_batch, num_batches, global_batch_size)` returns a tf.data pipeline of freshly
@@ -157,20 +181,31 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
             model = build_model()
         finally:
             keras.mixed_precision.set_global_policy(policy)
-        model.compile(optimizer=make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
-                      loss=loss, loss_weights=loss_weights, steps_per_execution=steps_per_execution)
+        model.compile(
+            optimizer=make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
+            loss=loss,
+            loss_weights=loss_weights,
+            steps_per_execution=steps_per_execution,
+        )
 
     monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
     budget = TimeBudget(time_budget) if time_budget else None
-    early = (keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
-             if patience else None)
-    tensorboard = (keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0)
-                   if on_tensorflow() else None)  # its summary writer is TensorFlow's
+    early = (
+        keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
+        if patience
+        else None
+    )
+    tensorboard = (
+        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0)
+        if on_tensorflow()
+        else None
+    )  # its summary writer is TensorFlow's
     callbacks = [
         keras.callbacks.BackupAndRestore(str(backup_dir), double_checkpoint=True),
         keras.callbacks.CSVLogger(str(history_path), append=True),
-        keras.callbacks.ModelCheckpoint(str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True,
-                                        save_weights_only=True),
+        keras.callbacks.ModelCheckpoint(
+            str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True, save_weights_only=True
+        ),
     ] + [cb for cb in (tensorboard, early, budget) if cb is not None]
 
     if verbose is None:
@@ -179,15 +214,35 @@ def fit(build_model: Callable, run_dir: Path, *, epochs: int, loss, learning_rat
     if dataset is not None:
         remaining = max(epochs - resumed_from, 0) * steps_per_epoch
         data = dataset(resumed_from * steps_per_epoch, max(remaining, 1), global_batch)
-        history = model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, callbacks=callbacks,
-                            validation_data=validation_data, shuffle=False, verbose=verbose)  # batches are fresh
+        history = model.fit(
+            data,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=callbacks,
+            validation_data=validation_data,
+            shuffle=False,
+            verbose=verbose,
+        )  # batches are fresh
     else:
-        history = model.fit(x, y, batch_size=global_batch, epochs=epochs, callbacks=callbacks, shuffle=shuffle,
-                            validation_data=validation_data, validation_split=validation_split or 0.0,
-                            verbose=verbose)
+        history = model.fit(
+            x,
+            y,
+            batch_size=global_batch,
+            epochs=epochs,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            validation_data=validation_data,
+            validation_split=validation_split or 0.0,
+            verbose=verbose,
+        )
     seconds = time.monotonic() - start
-    stopped_by = ("time-budget" if budget is not None and budget.exhausted
-                  else "early-stopping" if early is not None and early.stopped_epoch > 0 else "epochs")
+    stopped_by = (
+        "time-budget"
+        if budget is not None and budget.exhausted
+        else "early-stopping"
+        if early is not None and early.stopped_epoch > 0
+        else "epochs"
+    )
     save_model(model, run_dir / "model.keras")
     write_json(run_dir / "model_summary.json", model_summary(model))
     return FitResult(model, history.history, resumed_from, seconds, global_batch, stopped_by)
@@ -200,15 +255,30 @@ def model_summary(model) -> dict:
     layers = []
     for layer in model.layers:
         try:
-            shape = str(layer.output.shape) if not isinstance(layer.output, (list, tuple)) else str(
-                [o.shape for o in layer.output])
+            shape = (
+                str(layer.output.shape)
+                if not isinstance(layer.output, (list, tuple))
+                else str([o.shape for o in layer.output])
+            )
         except (AttributeError, ValueError):
             shape = "—"
         config = layer.get_config()
-        layers.append({"name": layer.name, "type": type(layer).__name__, "shape": shape,
-                       "params": int(layer.count_params()), **{k: config[k] for k in sizes if k in config}})
-    return {"name": model.name, "parameters": int(model.count_params()), "dtype_policy": model.dtype_policy.name,
-            "inputs": [str(tensor.shape) for tensor in model.inputs], "layers": layers}
+        layers.append(
+            {
+                "name": layer.name,
+                "type": type(layer).__name__,
+                "shape": shape,
+                "params": int(layer.count_params()),
+                **{k: config[k] for k in sizes if k in config},
+            }
+        )
+    return {
+        "name": model.name,
+        "parameters": int(model.count_params()),
+        "dtype_policy": model.dtype_policy.name,
+        "inputs": [str(tensor.shape) for tensor in model.inputs],
+        "layers": layers,
+    }
 
 
 def save_model(model, path: Path) -> None:

@@ -36,8 +36,12 @@ def fetch(url: str, filename: str, sha256: str | None = None, offline_hint: str 
     target_dir.mkdir(parents=True, exist_ok=True)
     try:
         path = keras.utils.get_file(
-            fname=filename, origin=url, file_hash=sha256, hash_algorithm="sha256",
-            cache_dir=str(cache_dir()), cache_subdir="datasets",
+            fname=filename,
+            origin=url,
+            file_hash=sha256,
+            hash_algorithm="sha256",
+            cache_dir=str(cache_dir()),
+            cache_subdir="datasets",
         )
     except ValueError as exc:  # keras raises ValueError on a hash mismatch and keeps the bad file
         _remove(target)

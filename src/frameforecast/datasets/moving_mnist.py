@@ -58,13 +58,16 @@ def trajectories(n: int, config: GeneratorConfig, rng: np.random.Generator):
     return positions, velocities
 
 
-def generate(digits: np.ndarray, n: int, rng: np.random.Generator,
-             config: GeneratorConfig = GeneratorConfig()) -> np.ndarray:
+def generate(
+    digits: np.ndarray, n: int, rng: np.random.Generator, config: GeneratorConfig = GeneratorConfig()
+) -> np.ndarray:
     """Generate n sequences (n, frames, canvas, canvas) uint8 from digit images (M, 28, 28) uint8."""
     digit_size = digits.shape[-1]
     free = config.canvas - digit_size
     if free < 0:
-        raise UserError(f"canvas {config.canvas} is smaller than the digits ({digit_size}); use --canvas ≥ {digit_size}")
+        raise UserError(
+            f"canvas {config.canvas} is smaller than the digits ({digit_size}); use --canvas ≥ {digit_size}"
+        )
     positions, _ = trajectories(n, config, rng)
     corners = (positions * free).astype(np.int64)  # int(36 · x), as the original
     chosen = digits[rng.integers(0, len(digits), size=(n, config.num_digits))]
@@ -128,14 +131,19 @@ def load_digits(source: str = "auto") -> tuple[np.ndarray, np.ndarray, str]:
         try:
             (train, _), (test, _) = keras.datasets.mnist.load_data()
         except Exception as exc:
-            raise UserError(f"could not load full MNIST through keras ({exc}); use --digits bundled to work offline") from exc
+            raise UserError(
+                f"could not load full MNIST through keras ({exc}); use --digits bundled to work offline"
+            ) from exc
         result = (train, test, "full MNIST (train split for training, test split for the generated test set)")
     elif source == "bundled":
         images, labels = _bundled_digits()
         train_idx, test_idx = split_by_class(images, labels, BUNDLED_TEST_PER_CLASS)
-        result = (images[train_idx], images[test_idx],
-                  f"bundled 5000-digit MNIST subset ({len(train_idx)} train / {len(test_idx)} held-out test digits, "
-                  f"{BUNDLED_TEST_PER_CLASS} per class)")
+        result = (
+            images[train_idx],
+            images[test_idx],
+            f"bundled 5000-digit MNIST subset ({len(train_idx)} train / {len(test_idx)} held-out test digits, "
+            f"{BUNDLED_TEST_PER_CLASS} per class)",
+        )
     else:
         raise UserError(f"unknown digit source {source!r}; use one of auto, mnist, bundled")
     _DIGITS_CACHE[source] = result
@@ -162,14 +170,15 @@ class TestSet:
 
     def batches(self, batch_size: int):
         for start in range(0, len(self), batch_size):
-            yield np.ascontiguousarray(self.videos[start:start + batch_size])
+            yield np.ascontiguousarray(self.videos[start : start + batch_size])
 
     def describe(self) -> dict:
         return {"name": self.name, "size": len(self), "origin": self.origin}
 
 
-def generated_test_set(n: int, digit_source: str = "auto", seed: int = GENERATED_TEST_SEED,
-                       config: GeneratorConfig = GeneratorConfig()) -> TestSet:
+def generated_test_set(
+    n: int, digit_source: str = "auto", seed: int = GENERATED_TEST_SEED, config: GeneratorConfig = GeneratorConfig()
+) -> TestSet:
     """A deterministic test set from held-out digits (never the training digits)."""
     _, test_digits, described = load_digits(digit_source)
     videos = generate(test_digits, n, np.random.default_rng(seed), config)
@@ -180,14 +189,18 @@ def open_standard_file(path: str | Path) -> np.ndarray:
     """Open a file in the standard layout (20, N, 64, 64) uint8, memory-mapped; UserError if it is not one."""
     path = Path(path)
     if not path.exists():
-        raise UserError(f"{path} does not exist; run `frameforecast data fetch moving-mnist-test` or pass --test-set generated")
+        raise UserError(
+            f"{path} does not exist; run `frameforecast data fetch moving-mnist-test` or pass --test-set generated"
+        )
     try:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
     except Exception as exc:
         raise UserError(f"{path} is not a readable .npy file ({exc}); delete it and fetch it again") from exc
     if array.dtype != np.uint8 or array.ndim != 4 or array.shape[0] != 20 or array.shape[2:] != (64, 64):
-        raise UserError(f"{path} has shape {array.shape} and dtype {array.dtype}; expected (20, N, 64, 64) uint8 "
-                        "(Srivastava's mnist_test_seq.npy); delete it and fetch it again")
+        raise UserError(
+            f"{path} has shape {array.shape} and dtype {array.dtype}; expected (20, N, 64, 64) uint8 "
+            "(Srivastava's mnist_test_seq.npy); delete it and fetch it again"
+        )
     return array
 
 
@@ -220,8 +233,7 @@ def standard_test_set(path: str | Path | None = None, limit: int | None = None) 
     """The standard test file, memory-mapped (fetched into the cache if no path is given)."""
     path = Path(path) if path is not None else fetch_standard_file()
     view = _BatchMajor(path, limit or 10**9)
-    return TestSet(view, "standard",
-                   f"standard file {path.name} (Srivastava et al. 2015), {view.shape[0]} sequences")
+    return TestSet(view, "standard", f"standard file {path.name} (Srivastava et al. 2015), {view.shape[0]} sequences")
 
 
 def standard_url() -> str:
@@ -234,18 +246,31 @@ def standard_url() -> str:
 def fetch_standard_file() -> Path:
     from frameforecast.datasets.download import fetch
 
-    return fetch(standard_url(), STANDARD_FILENAME, STANDARD_SHA256,
-                 offline_hint="offline, evaluate on the generated test set instead: --test-set generated")
+    return fetch(
+        standard_url(),
+        STANDARD_FILENAME,
+        STANDARD_SHA256,
+        offline_hint="offline, evaluate on the generated test set instead: --test-set generated",
+    )
 
 
 # ---------------------------------------------------------------- streaming training data
-def training_dataset(train_digits: np.ndarray, batch_size: int, start_batch: int, num_batches: int,
-                     seed: int, to_example, example_spec, config: GeneratorConfig = GeneratorConfig()):
+def training_dataset(
+    train_digits: np.ndarray,
+    batch_size: int,
+    start_batch: int,
+    num_batches: int,
+    seed: int,
+    to_example,
+    example_spec,
+    config: GeneratorConfig = GeneratorConfig(),
+):
     """A tf.data pipeline of freshly generated batches start_batch … start_batch + num_batches − 1.
 
     `to_example(videos_uint8) -> (inputs, targets)` makes the model's arrays; `example_spec` is a
     matching nested structure of per-example shapes. Nothing is held in memory.
     """
+
     def make(index):
         return to_example(generate(train_digits, batch_size, batch_seed(seed, index), config))
 

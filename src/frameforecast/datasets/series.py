@@ -32,16 +32,30 @@ class CsvSpec:
 
 BUILTIN = {
     "milk": CsvSpec(
-        "monthly-milk-production-pounds-p.csv", ("Production",), "Month",
+        "monthly-milk-production-pounds-p.csv",
+        ("Production",),
+        "Month",
         # the header has curly quotes, so the reader sees one field: name the columns ourselves
-        {"header": 0, "names": ["Month", "Production"]}, "%Y-%m",
-        "Monthly milk production, pounds per cow, 1962-01 … 1975-12 (168 months)"),
+        {"header": 0, "names": ["Month", "Production"]},
+        "%Y-%m",
+        "Monthly milk production, pounds per cow, 1962-01 … 1975-12 (168 months)",
+    ),
     "airline": CsvSpec(
-        "airline-passengers.csv", ("Passengers",), "Month", {}, "%Y-%m",
-        "International airline passengers, thousands per month, 1949-01 … 1960-12 (144 months)"),
+        "airline-passengers.csv",
+        ("Passengers",),
+        "Month",
+        {},
+        "%Y-%m",
+        "International airline passengers, thousands per month, 1949-01 … 1960-12 (144 months)",
+    ),
     "usercount": CsvSpec(
-        "usercount_app.csv", ("users", "sessions", "newusers"), "time", {"sep": ";"}, "%d.%m.%y %H:%M",
-        "Hourly users, sessions and new users of a web app, 2018-12-22 09:00 … 2018-12-29 09:00 (169 hours)"),
+        "usercount_app.csv",
+        ("users", "sessions", "newusers"),
+        "time",
+        {"sep": ";"},
+        "%d.%m.%y %H:%M",
+        "Hourly users, sessions and new users of a web app, 2018-12-22 09:00 … 2018-12-29 09:00 (169 hours)",
+    ),
 }
 SEPARATORS = (",", ";", "\t", "|")
 LARGEST_VALUE = 1e150  # squares of larger values overflow float64, so no error metric could be computed
@@ -85,8 +99,14 @@ def load_builtin(name: str, columns: list[str] | None = None, season: int | None
     if name not in BUILTIN:
         raise UserError(f"unknown series {name!r}; bundled series are: {', '.join(BUILTIN)}")
     spec = BUILTIN[name]
-    return load_csv(bundled_path(name), list(columns or spec.columns), spec.time_column,
-                    read_options=spec.read_options, time_format=spec.time_format, season=season)
+    return load_csv(
+        bundled_path(name),
+        list(columns or spec.columns),
+        spec.time_column,
+        read_options=spec.read_options,
+        time_format=spec.time_format,
+        season=season,
+    )
 
 
 def _text(path: Path) -> tuple[str, list[str]]:
@@ -128,14 +148,18 @@ def _numeric(raw: pd.Series, name: str, where: str) -> tuple[np.ndarray, bool]:
         comma, bad = True, numeric.isna().to_numpy() & ~blank
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise UserError(f"{where}: column {name!r} has a non-numeric value {text.iloc[row]!r} at data row "
-                        f"{row + 1} (line {row + 2}); fix or remove that row")
+        raise UserError(
+            f"{where}: column {name!r} has a non-numeric value {text.iloc[row]!r} at data row "
+            f"{row + 1} (line {row + 2}); fix or remove that row"
+        )
     values = np.array(numeric.to_numpy(dtype=float), dtype=float)  # pandas may hand out a read-only view
     huge = np.isfinite(values) & (np.abs(values) > LARGEST_VALUE)
     if huge.any():
         row = int(np.flatnonzero(huge)[0])
-        raise UserError(f"{where}: column {name!r} has {text.iloc[row]} at data row {row + 1} (line {row + 2}), "
-                        f"beyond ±{LARGEST_VALUE:g} where squared errors overflow; rescale the column")
+        raise UserError(
+            f"{where}: column {name!r} has {text.iloc[row]} at data row {row + 1} (line {row + 2}), "
+            f"beyond ±{LARGEST_VALUE:g} where squared errors overflow; rescale the column"
+        )
     values[~np.isfinite(values)] = np.nan  # inf and -inf are missing data
     return values, comma
 
@@ -146,16 +170,29 @@ def _refuse_missing(values: np.ndarray, columns: list[str], where: str, raw_text
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
             cell = str(raw_text[name].iloc[row]).strip() if row < len(raw_text) else ""
-            what = f"a non-finite value {cell!r}" if cell.lower().lstrip("+-") in ("inf", "infinity") else \
-                "a missing value"
-            raise UserError(f"{where}: column {name!r} has {int(missing.sum())} missing or non-finite value(s), "
-                            f"the first ({what}) at data row {row + 1} (line {row + 2}); fix them, or pass --fill "
-                            "to interpolate")
+            what = (
+                f"a non-finite value {cell!r}"
+                if cell.lower().lstrip("+-") in ("inf", "infinity")
+                else "a missing value"
+            )
+            raise UserError(
+                f"{where}: column {name!r} has {int(missing.sum())} missing or non-finite value(s), "
+                f"the first ({what}) at data row {row + 1} (line {row + 2}); fix them, or pass --fill "
+                "to interpolate"
+            )
 
 
-def load_csv(path: str | Path, columns: list[str], time_column: str | None = None, *, fill: bool = False,
-             read_options: dict | None = None, time_format: str | None = None, season: int | None = None,
-             name: str | None = None) -> Series:
+def load_csv(
+    path: str | Path,
+    columns: list[str],
+    time_column: str | None = None,
+    *,
+    fill: bool = False,
+    read_options: dict | None = None,
+    time_format: str | None = None,
+    season: int | None = None,
+    name: str | None = None,
+) -> Series:
     """Read numeric `columns` and an optional time column from a CSV; UserError on any bad input.
 
     With a time column the rows are sorted by time, duplicates and gaps refused (or gaps filled with
@@ -175,14 +212,18 @@ def load_csv(path: str | Path, columns: list[str], time_column: str | None = Non
     try:
         frame = pd.read_csv(io.StringIO(text), **options)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        raise UserError(f"{where}: not a readable CSV ({str(exc).splitlines()[0]}); save it as plain comma- or "
-                        "semicolon-separated text with a header row") from exc
+        raise UserError(
+            f"{where}: not a readable CSV ({str(exc).splitlines()[0]}); save it as plain comma- or "
+            "semicolon-separated text with a header row"
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     wanted = list(columns) + ([time_column] if time_column else [])
     for column in wanted:
         if column not in frame.columns:
-            raise UserError(f"{where}: no column {column!r}; the columns are {', '.join(map(repr, frame.columns))} "
-                            "— pass one of them to --column/--time-column")
+            raise UserError(
+                f"{where}: no column {column!r}; the columns are {', '.join(map(repr, frame.columns))} "
+                "— pass one of them to --column/--time-column"
+            )
     if len(frame) == 0:
         raise UserError(f"{where}: the file has a header but no data rows")
     values = np.empty((len(frame), len(columns)))
@@ -213,8 +254,9 @@ def load_csv(path: str | Path, columns: list[str], time_column: str | None = Non
     return Series(values, times, list(columns), where, season, label, frequency, notices)
 
 
-def load_url(url: str, columns: list[str], time_column: str | None = None, *, fill: bool = False,
-             season: int | None = None) -> Series:
+def load_url(
+    url: str, columns: list[str], time_column: str | None = None, *, fill: bool = False, season: int | None = None
+) -> Series:
     """Download a CSV (cached) and read it like a local file."""
     from frameforecast.datasets.download import fetch
 
@@ -225,32 +267,3 @@ def load_url(url: str, columns: list[str], time_column: str | None = None, *, fi
         path.unlink(missing_ok=True)  # keep no bad copy in the cache
         raise UserError(f"{url}: the server sent an HTML page, not a CSV; use the link to the raw CSV file")
     return load_csv(path, columns, time_column, fill=fill, season=season, name=url)
-
-
-# ---------------------------------------------------------------- windows and splits
-def require_length(series_length: int, needed: int, what: str, source: str) -> None:
-    if series_length < needed:
-        raise UserError(f"{source}: {series_length} rows is too few for {what}; at least {needed} rows are needed "
-                        "(use a shorter window or a longer series)")
-
-
-def lookback_windows(values: np.ndarray, look_back: int, faithful: bool = False):
-    """X[i] = values[i : i + look_back], y[i] = values[i + look_back].
-
-    faithful=True reproduces the tutorial's `range(len - look_back - 1)`, which drops the last window.
-    """
-    count = len(values) - look_back - (1 if faithful else 0)
-    if count <= 0:
-        return np.empty((0, look_back) + values.shape[1:]), np.empty((0,) + values.shape[1:])
-    X = np.stack([values[i:i + look_back] for i in range(count)])
-    y = np.stack([values[i + look_back] for i in range(count)])
-    return X, y
-
-
-def seq2seq_windows(values: np.ndarray, n_in: int, n_out: int, stride: int = 1):
-    """Windows of n_in inputs followed by n_out targets: X (n, n_in, F), Y (n, n_out, F)."""
-    values = values if values.ndim == 2 else values[:, None]
-    starts = range(0, len(values) - n_in - n_out + 1, stride)
-    X = np.stack([values[s:s + n_in] for s in starts]) if len(starts) else np.empty((0, n_in, values.shape[1]))
-    Y = np.stack([values[s + n_in:s + n_in + n_out] for s in starts]) if len(starts) else np.empty((0, n_out, values.shape[1]))
-    return X, Y

@@ -52,9 +52,11 @@ def parse(raw: pd.Series, column: str, where: str, time_format: str | None = Non
     bad = parsed.isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise UserError(f"{where}: time column {column!r} has {text.iloc[row]!r} at data row {row + 1} "
-                        f"(line {row + 2}), which is not a date/time; fix that cell, or leave --time-column out "
-                        "and pass --season")
+        raise UserError(
+            f"{where}: time column {column!r} has {text.iloc[row]!r} at data row {row + 1} "
+            f"(line {row + 2}), which is not a date/time; fix that cell, or leave --time-column out "
+            "and pass --season"
+        )
     return pd.DatetimeIndex(parsed).tz_localize(None)
 
 
@@ -81,14 +83,18 @@ def regularise(times: pd.DatetimeIndex, values: np.ndarray, where: str, *, fill:
     """Sort, refuse duplicates, infer the step, refuse (or fill) gaps. values: (L, F) with NaN for missing."""
     notices = []
     if len(times) < MIN_ROWS:
-        raise UserError(f"{where}: {len(times)} timestamped row(s) are too few to infer the time step; "
-                        f"at least {MIN_ROWS} rows are needed")
+        raise UserError(
+            f"{where}: {len(times)} timestamped row(s) are too few to infer the time step; "
+            f"at least {MIN_ROWS} rows are needed"
+        )
     duplicated = times.duplicated(keep=False)
     if duplicated.any():
         first = times[np.flatnonzero(duplicated)[0]]
         lines = ", ".join(str(i + 2) for i in np.flatnonzero(times == first)[:5])
-        raise UserError(f"{where}: timestamp {first} appears more than once (lines {lines}); keep one row per "
-                        "time step (aggregate or delete the duplicates)")
+        raise UserError(
+            f"{where}: timestamp {first} appears more than once (lines {lines}); keep one row per "
+            "time step (aggregate or delete the duplicates)"
+        )
     if not times.is_monotonic_increasing:
         order = np.argsort(times.to_numpy(), kind="stable")
         how = "newest-first" if times.is_monotonic_decreasing else "out of time order"
@@ -99,13 +105,17 @@ def regularise(times: pd.DatetimeIndex, values: np.ndarray, where: str, *, fill:
         if grid is not None:
             break
     else:
-        raise UserError(f"{where}: the timestamps have no regular step (yearly … secondly); resample the series "
-                        "to one row per step, or leave --time-column out and pass --season")
+        raise UserError(
+            f"{where}: the timestamps have no regular step (yearly … secondly); resample the series "
+            "to one row per step, or leave --time-column out and pass --season"
+        )
     if len(grid) > len(times):
         missing = grid[~grid.isin(times)]
         if not fill:
-            raise UserError(f"{where}: {len(missing)} {name} time step(s) are missing, the first at {missing[0]}; "
-                            "add those rows, or pass --fill to interpolate them")
+            raise UserError(
+                f"{where}: {len(missing)} {name} time step(s) are missing, the first at {missing[0]}; "
+                "add those rows, or pass --fill to interpolate them"
+            )
         frame = pd.DataFrame(values, index=times).reindex(grid)
         notices.append(f"{where}: filled {len(missing)} missing {name} time step(s) by interpolation")
         times, values = grid, frame.to_numpy()

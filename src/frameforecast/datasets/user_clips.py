@@ -30,8 +30,9 @@ class Clips:
 
     def windows(self, length: int) -> np.ndarray:
         """Consecutive non-overlapping windows (N, length, H, W) of every clip."""
-        out = [clip[start:start + length] for clip in self.arrays
-               for start in range(0, len(clip) - length + 1, length)]
+        out = [
+            clip[start : start + length] for clip in self.arrays for start in range(0, len(clip) - length + 1, length)
+        ]
         return np.stack(out)
 
     def sample(self, count: int, length: int, rng: np.random.Generator) -> np.ndarray:
@@ -42,15 +43,17 @@ class Clips:
     @staticmethod
     def _random_window(clip: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
         start = int(rng.integers(0, len(clip) - length + 1))
-        return clip[start:start + length]
+        return clip[start : start + length]
 
 
 def _clip_sources(folder: Path) -> list[Path]:
     entries = sorted(folder.iterdir())
     sources = [p for p in entries if p.is_dir() or p.suffix.lower() in video_files.VIDEO_SUFFIXES + (".npy",)]
     if not sources and any(p.suffix.lower() in video_files.IMAGE_SUFFIXES for p in entries):
-        raise UserError(f"{folder.name}/ holds images, which make one clip; training needs several: put each "
-                        "clip's images in its own sub-folder")
+        raise UserError(
+            f"{folder.name}/ holds images, which make one clip; training needs several: put each "
+            "clip's images in its own sub-folder"
+        )
     return sources
 
 
@@ -65,12 +68,20 @@ def load(path: str | Path, canvas: int, length: int, log=print) -> Clips:
     if not path.exists():
         raise UserError(f"{path} does not exist; pass {ACCEPTED}")
     if path.is_dir():
-        named = ((source.name, _frames_of(video_files.frames(source, canvas), canvas)) for source in _clip_sources(path))
+        named = (
+            (source.name, _frames_of(video_files.frames(source, canvas), canvas)) for source in _clip_sources(path)
+        )
     elif path.suffix.lower() == ".npy":
         array = video_files.open_npy(path, (4,), "(N, T, H, W)")
-        named = ((f"clip {i}", _frames_of((video_files.letterbox(frame, canvas)
-                                            for frame in video_files.array_frames(array[i])), canvas))
-                 for i in range(array.shape[0]))
+        named = (
+            (
+                f"clip {i}",
+                _frames_of(
+                    (video_files.letterbox(frame, canvas) for frame in video_files.array_frames(array[i])), canvas
+                ),
+            )
+            for i in range(array.shape[0])
+        )
     else:
         raise UserError(f"{path.name} is one file; pass {ACCEPTED}")
     arrays, names, short = [], [], 0
@@ -83,8 +94,10 @@ def load(path: str | Path, canvas: int, length: int, log=print) -> Clips:
     if short:
         log(f"skipped {short} clips shorter than {length} frames (in + out)")
     if len(arrays) < MIN_CLIPS:
-        raise UserError(f"{path.name} has {len(arrays)} clips of at least {length} frames (in + out); training "
-                        f"needs {MIN_CLIPS} or more, split by clip into training, validation and test")
+        raise UserError(
+            f"{path.name} has {len(arrays)} clips of at least {length} frames (in + out); training "
+            f"needs {MIN_CLIPS} or more, split by clip into training, validation and test"
+        )
     return Clips(arrays, names)
 
 
@@ -93,14 +106,18 @@ def split(clips: Clips, fractions: tuple, seed: int) -> dict[str, Clips]:
     order = np.random.default_rng(seed).permutation(len(clips.arrays))
     n_val = max(1, round(fractions[1] * len(order)))
     n_test = max(1, round(fractions[2] * len(order)))
-    parts = {"train": order[n_val + n_test:], "validation": order[:n_val], "test": order[n_val:n_val + n_test]}
-    return {part: Clips([clips.arrays[i] for i in sorted(idx)], [clips.names[i] for i in sorted(idx)])
-            for part, idx in parts.items()}
+    parts = {"train": order[n_val + n_test :], "validation": order[:n_val], "test": order[n_val : n_val + n_test]}
+    return {
+        part: Clips([clips.arrays[i] for i in sorted(idx)], [clips.names[i] for i in sorted(idx)])
+        for part, idx in parts.items()
+    }
 
 
-def training_dataset(clips: Clips, length: int, batch_size: int, start_batch: int, num_batches: int, seed: int,
-                     to_example, example_spec):
+def training_dataset(
+    clips: Clips, length: int, batch_size: int, start_batch: int, num_batches: int, seed: int, to_example, example_spec
+):
     """Random training windows, batch i drawn from the generator seeded by (seed, i): resumable like Moving MNIST."""
+
     def make(index):
         return to_example(clips.sample(batch_size, length, batch_seed(seed, index)))
 
@@ -110,7 +127,10 @@ def training_dataset(clips: Clips, length: int, batch_size: int, start_batch: in
 def test_set(path: str | Path, parts: dict[str, Clips], length: int) -> TestSet:
     test = parts["test"]
     windows = test.windows(length)
-    return TestSet(windows, "your clips",
-                   f"{len(windows)} windows of {length} frames from {len(test.arrays)} held-out clips of "
-                   f"{Path(path).name} ({', '.join(test.names[:5])}{' …' if len(test.names) > 5 else ''}); "
-                   f"{len(parts['train'].arrays)} clips trained on, {len(parts['validation'].arrays)} validated on")
+    return TestSet(
+        windows,
+        "your clips",
+        f"{len(windows)} windows of {length} frames from {len(test.arrays)} held-out clips of "
+        f"{Path(path).name} ({', '.join(test.names[:5])}{' …' if len(test.names) > 5 else ''}); "
+        f"{len(parts['train'].arrays)} clips trained on, {len(parts['validation'].arrays)} validated on",
+    )

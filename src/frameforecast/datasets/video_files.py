@@ -42,8 +42,12 @@ def to_gray_uint8(frame: np.ndarray, channel_order: str = "BGR") -> np.ndarray:
     if frame.ndim == 3:
         if frame.shape[2] not in (3, 4):
             raise UserError(f"frames with {frame.shape[2]} channels are not supported; use gray, RGB or RGBA")
-        code = {("BGR", 3): cv2.COLOR_BGR2GRAY, ("BGR", 4): cv2.COLOR_BGRA2GRAY,
-                ("RGB", 3): cv2.COLOR_RGB2GRAY, ("RGB", 4): cv2.COLOR_RGBA2GRAY}[(channel_order, frame.shape[2])]
+        code = {
+            ("BGR", 3): cv2.COLOR_BGR2GRAY,
+            ("BGR", 4): cv2.COLOR_BGRA2GRAY,
+            ("RGB", 3): cv2.COLOR_RGB2GRAY,
+            ("RGB", 4): cv2.COLOR_RGBA2GRAY,
+        }[(channel_order, frame.shape[2])]
         frame = cv2.cvtColor(np.ascontiguousarray(frame), code)
     return frame
 
@@ -58,7 +62,7 @@ def letterbox(frame: np.ndarray, canvas: int) -> np.ndarray:
     resized = cv2.resize(frame, (new_w, new_h), interpolation=interpolation)
     out = np.zeros((canvas, canvas), np.uint8)
     top, left = (canvas - new_h) // 2, (canvas - new_w) // 2
-    out[top:top + new_h, left:left + new_w] = resized
+    out[top : top + new_h, left : left + new_w] = resized
     return out
 
 
@@ -73,8 +77,7 @@ def _video_frames(path: Path) -> Iterator[np.ndarray]:
     cv2 = opencv()
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
-        raise UserError(f"cannot decode {path.name}: the file is corrupt or not a video OpenCV reads; "
-                        f"pass {ACCEPTED}")
+        raise UserError(f"cannot decode {path.name}: the file is corrupt or not a video OpenCV reads; pass {ACCEPTED}")
     try:
         while True:
             ok, frame = capture.read()
@@ -91,8 +94,10 @@ def _image_frames(folder: Path) -> Iterator[np.ndarray]:
     for image in images:
         frame = cv2.imread(str(image), cv2.IMREAD_UNCHANGED)
         if frame is None:
-            raise UserError(f"cannot read the image {image.name} in {folder.name}/: it is corrupt or not an image; "
-                            "remove it or replace it")
+            raise UserError(
+                f"cannot read the image {image.name} in {folder.name}/: it is corrupt or not an image; "
+                "remove it or replace it"
+            )
         yield to_gray_uint8(frame, "BGR")
 
 
@@ -121,8 +126,13 @@ def frames(path: str | Path, canvas: int) -> Iterator[np.ndarray]:
     """Every frame of a video, GIF, image folder or .npy, as canvas × canvas grayscale uint8, one at a time."""
     path = Path(path)
     _check_path(path)
-    raw = (_image_frames(path) if path.is_dir() else _npy_frames(path) if path.suffix.lower() == ".npy"
-           else _video_frames(path))
+    raw = (
+        _image_frames(path)
+        if path.is_dir()
+        else _npy_frames(path)
+        if path.suffix.lower() == ".npy"
+        else _video_frames(path)
+    )
     for frame in raw:
         yield letterbox(frame, canvas)
 
@@ -145,7 +155,9 @@ def read_window(path: str | Path, canvas: int, count: int, start: int | None = N
         raise UserError(f"{name} has no frames; pass {ACCEPTED}")
     if len(kept) < count:
         where = f" from frame {start}" if start else ""
-        raise UserError(f"{name} has {read} frames; the model needs {count} input frames{where}"
-                        + (f" — pass --start ≤ {read - count}" if start and read >= count else ""))
+        raise UserError(
+            f"{name} has {read} frames; the model needs {count} input frames{where}"
+            + (f" — pass --start ≤ {read - count}" if start and read >= count else "")
+        )
     first = read - count if start is None else start
     return np.stack(kept), first, read

@@ -40,8 +40,12 @@ def optical_flow(inputs: np.ndarray, out_frames: int, reverse: bool = False) -> 
     return out[..., None] if inputs.ndim == 5 else out
 
 
-VIDEO_BASELINES = {"all-black frame": all_black, "copy last frame": copy_last_frame,
-                   "mean input frame": mean_input_frame, "optical flow": optical_flow}
+VIDEO_BASELINES = {
+    "all-black frame": all_black,
+    "copy last frame": copy_last_frame,
+    "mean input frame": mean_input_frame,
+    "optical flow": optical_flow,
+}
 
 
 # ---------------------------------------------------------------- series
@@ -91,8 +95,9 @@ class HoltWinters:
         self.season, self.fit_length = season, len(train)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fit = ExponentialSmoothing(train, trend="add", seasonal="add", seasonal_periods=season,
-                                       initialization_method="estimated").fit()
+            fit = ExponentialSmoothing(
+                train, trend="add", seasonal="add", seasonal_periods=season, initialization_method="estimated"
+            ).fit()
         self.params = fit.params
 
     def __call__(self, y: np.ndarray, origin: int, horizon: int, **_) -> np.ndarray:
@@ -104,11 +109,21 @@ class HoltWinters:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = ExponentialSmoothing(
-                y[:origin], trend="add", seasonal="add", seasonal_periods=self.season,
-                initialization_method="known", initial_level=p["initial_level"],
-                initial_trend=p["initial_trend"], initial_seasonal=p["initial_seasons"])
-            fit = model.fit(smoothing_level=p["smoothing_level"], smoothing_trend=p["smoothing_trend"],
-                            smoothing_seasonal=p["smoothing_seasonal"], optimized=False)
+                y[:origin],
+                trend="add",
+                seasonal="add",
+                seasonal_periods=self.season,
+                initialization_method="known",
+                initial_level=p["initial_level"],
+                initial_trend=p["initial_trend"],
+                initial_seasonal=p["initial_seasons"],
+            )
+            fit = model.fit(
+                smoothing_level=p["smoothing_level"],
+                smoothing_trend=p["smoothing_trend"],
+                smoothing_seasonal=p["smoothing_seasonal"],
+                optimized=False,
+            )
         return np.asarray(fit.forecast(horizon), dtype=float)
 
 

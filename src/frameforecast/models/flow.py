@@ -18,8 +18,9 @@ def velocity(previous: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Per-pixel motion (H, W, 2) as (dx, dy) in pixels per frame, located at the last frame's pixels."""
     import cv2
 
-    backward = cv2.calcOpticalFlowFarneback(to_uint8(last), to_uint8(previous), None, PYRAMID_SCALE, LEVELS,
-                                            WINDOW, ITERATIONS, POLY_N, POLY_SIGMA, 0)
+    backward = cv2.calcOpticalFlowFarneback(
+        to_uint8(last), to_uint8(previous), None, PYRAMID_SCALE, LEVELS, WINDOW, ITERATIONS, POLY_N, POLY_SIGMA, 0
+    )
     return -backward  # last(x) ≈ previous(x + backward(x)), so a pixel at x moved by −backward(x)
 
 
@@ -44,7 +45,10 @@ def extrapolate(last: np.ndarray, motion: np.ndarray, steps) -> np.ndarray:
     moved_away = speed >= STATIC_SPEED
     frames = []
     for k in steps:
-        land_x, land_y = np.rint(source_x + k * move_x).astype(np.int64), np.rint(source_y + k * move_y).astype(np.int64)
+        land_x, land_y = (
+            np.rint(source_x + k * move_x).astype(np.int64),
+            np.rint(source_y + k * move_y).astype(np.int64),
+        )
         inside = (land_x >= 0) & (land_x < w) & (land_y >= 0) & (land_y < h)
         map_x, map_y = grid_x.copy(), grid_y.copy()
         written = np.zeros((h, w), bool)
@@ -53,6 +57,5 @@ def extrapolate(last: np.ndarray, motion: np.ndarray, steps) -> np.ndarray:
         map_y[ly, lx] = ly - k * move_y[inside]
         written[ly, lx] = True
         map_x[~written & moved_away] = -1  # outside the frame: reads the black border
-        frames.append(cv2.remap(last, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                                borderValue=0))
+        frames.append(cv2.remap(last, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0))
     return np.stack(frames).astype(np.float32)

@@ -13,8 +13,15 @@ KERAS_EXAMPLE_KERNELS = (5, 3, 1)  # its three ConvLSTM2D layers' kernel sizes
 
 
 def _keras_example_convlstm(cfg: dict, i: int, return_state: bool = False):
-    return layers.ConvLSTM2D(cfg["filters"], KERAS_EXAMPLE_KERNELS[i], padding="same", return_sequences=True,
-                             return_state=return_state, activation="relu", name=f"convlstm_{i}")
+    return layers.ConvLSTM2D(
+        cfg["filters"],
+        KERAS_EXAMPLE_KERNELS[i],
+        padding="same",
+        return_sequences=True,
+        return_state=return_state,
+        activation="relu",
+        name=f"convlstm_{i}",
+    )
 
 
 def _keras_example_head():
@@ -42,12 +49,15 @@ def keras_example_stepper(model: keras.Model) -> keras.Model:
     canvas, filters = model.input_shape[2], model.get_layer("convlstm_0").filters
     cfg = {"filters": filters}
     frame = keras.Input((1, canvas, canvas, 1), name="frame")
-    states = [keras.Input((canvas, canvas, filters), name=f"{kind}_{i}")
-              for i in range(len(KERAS_EXAMPLE_KERNELS)) for kind in ("h", "c")]
+    states = [
+        keras.Input((canvas, canvas, filters), name=f"{kind}_{i}")
+        for i in range(len(KERAS_EXAMPLE_KERNELS))
+        for kind in ("h", "c")
+    ]
     tail = keras.Input((2, canvas, canvas, filters), name="tail")
     x, new_states = frame, []
     for i in range(len(KERAS_EXAMPLE_KERNELS)):
-        x, h, c = _keras_example_convlstm(cfg, i, return_state=True)(x, initial_state=states[2 * i:2 * i + 2])
+        x, h, c = _keras_example_convlstm(cfg, i, return_state=True)(x, initial_state=states[2 * i : 2 * i + 2])
         new_states += [h, c]
         if i < 2:
             x = layers.BatchNormalization(name=f"bn_{i}")(x)
@@ -75,5 +85,5 @@ def keras_example_rollout(stepper: keras.Model, observed, steps: int):
         nxt, tail, *states = stepper.predict_on_batch([frame, *states, tail])
         if t >= t_in - 1:
             predicted.append(nxt)
-        frame = observed[:, t + 1:t + 2] if t + 1 < t_in else nxt
+        frame = observed[:, t + 1 : t + 2] if t + 1 < t_in else nxt
     return np.concatenate(predicted, axis=1)

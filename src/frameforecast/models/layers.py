@@ -76,9 +76,10 @@ def _filter_rows(image, taps, cell: int):
     h, w = image.shape[1], image.shape[2]
     spans = 1 + -(-(k - 1) // cell)  # blocks an input window reaches across
     padded = ops.pad(image, ((0, 0), (0, 0), (k // 2, (spans - 1) * cell - k // 2)))
-    pieces = [ops.reshape(padded[:, :, i * cell:i * cell + w], (-1, h // cell, cell, w // cell, cell))
-              for i in range(spans)]
-    windows = ops.concatenate(pieces, axis=-1)[..., :cell + k - 1]  # (B, H/cell, cell, W/cell, cell + k − 1)
+    pieces = [
+        ops.reshape(padded[:, :, i * cell : i * cell + w], (-1, h // cell, cell, w // cell, cell)) for i in range(spans)
+    ]
+    windows = ops.concatenate(pieces, axis=-1)[..., : cell + k - 1]  # (B, H/cell, cell, W/cell, cell + k − 1)
     matrices = ops.einsum("bijk,kwc->bijwc", taps, ops.convert_to_tensor(_band_matrices(k, cell), image.dtype))
     return ops.reshape(ops.einsum("birjw,bijwc->birjc", windows, matrices), (-1, h, w))
 
@@ -125,7 +126,7 @@ class TimeSlice(keras.layers.Layer):
         self.start, self.stop = start, stop
 
     def call(self, x):
-        return x[:, self.start:self.stop]
+        return x[:, self.start : self.stop]
 
     def compute_output_shape(self, shape):
         return (shape[0], self.stop - self.start) + tuple(shape[2:])

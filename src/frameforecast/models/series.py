@@ -20,27 +20,31 @@ def build_lookback(look_back: int, features: int, units: int, zero_start: bool =
 def build_lookback_members(look_back: int, features: int, units: int, members: int) -> keras.Model:
     """`members` independent look-back LSTMs side by side, one output column each (one per seed)."""
     inputs = keras.Input((look_back, features), name="window")
-    outs = [layers.Dense(1, name=f"next_value_{i}")(layers.LSTM(units, name=f"lstm_{i}")(inputs))
-            for i in range(members)]
+    outs = [
+        layers.Dense(1, name=f"next_value_{i}")(layers.LSTM(units, name=f"lstm_{i}")(inputs)) for i in range(members)
+    ]
     merged = layers.Concatenate(name="members")(outs) if members > 1 else outs[0]
     return keras.Model(inputs, merged, name="lookback_lstm_members")
 
 
-def build_seq2seq_attention(n_in: int, n_out: int, features: int, units: int, dropout: float,
-                            zero_start: bool = False) -> keras.Model:
+def build_seq2seq_attention(
+    n_in: int, n_out: int, features: int, units: int, dropout: float, zero_start: bool = False
+) -> keras.Model:
     """The Multivariate Seq2Seq original: encoder LSTM → BatchNorm on h, c → RepeatVector → decoder LSTM
     → dot attention over the encoder outputs → TimeDistributed(Dense(features)).
 
     zero_start: the read-out starts at zero, so an untrained model outputs exactly 0 (the corrected
     mode's targets are corrections to a naive forecast: training starts from that forecast)."""
     inputs = keras.Input((n_in, features), name="past")
-    enc_out, h, c = layers.LSTM(units, activation="elu", dropout=dropout, return_sequences=True,
-                                return_state=True, name="encoder")(inputs)
+    enc_out, h, c = layers.LSTM(
+        units, activation="elu", dropout=dropout, return_sequences=True, return_state=True, name="encoder"
+    )(inputs)
     h = layers.BatchNormalization(momentum=0.6, name="norm_h")(h)
     c = layers.BatchNormalization(momentum=0.6, name="norm_c")(c)
     repeated = layers.RepeatVector(n_out, name="repeat")(h)
-    dec_out = layers.LSTM(units, activation="elu", dropout=dropout, return_sequences=True,
-                          name="decoder")(repeated, initial_state=[h, c])
+    dec_out = layers.LSTM(units, activation="elu", dropout=dropout, return_sequences=True, name="decoder")(
+        repeated, initial_state=[h, c]
+    )
     scores = layers.Dot(axes=(2, 2), name="scores")([dec_out, enc_out])
     weights = layers.Activation("softmax", name="attention")(scores)
     context = layers.Dot(axes=(2, 1), name="context")([weights, enc_out])
@@ -51,8 +55,16 @@ def build_seq2seq_attention(n_in: int, n_out: int, features: int, units: int, dr
     return keras.Model(inputs, out, name="seq2seq_attention")
 
 
-def build_signal_seq2seq(n_in: int, n_out: int, features_in: int, features_out: int, cell: str = "gru",
-                         units: int = 12, depth: int = 2, l2: float = 0.0) -> keras.Model:
+def build_signal_seq2seq(
+    n_in: int,
+    n_out: int,
+    features_in: int,
+    features_out: int,
+    cell: str = "gru",
+    units: int = 12,
+    depth: int = 2,
+    l2: float = 0.0,
+) -> keras.Model:
     """seq2seq-signal-prediction: a stack of `depth` GRU (or LSTM) cells encodes, a second stack decodes
     from the encoder's final states over a zero 'GO' input, a linear layer reads each step out."""
     rnn = {"gru": layers.GRU, "lstm": layers.LSTM}[cell]
@@ -60,12 +72,12 @@ def build_signal_seq2seq(n_in: int, n_out: int, features_in: int, features_out: 
     inputs = keras.Input((n_in, features_in), name="past")
     x, states = inputs, []
     for i in range(depth):
-        outputs = rnn(units, return_sequences=True, return_state=True, kernel_regularizer=reg,
-                      name=f"encoder_{i}")(x)
+        outputs = rnn(units, return_sequences=True, return_state=True, kernel_regularizer=reg, name=f"encoder_{i}")(x)
         x, state = outputs[0], outputs[1:]
         states.append(list(state))
-    go = layers.RepeatVector(n_out, name="go")(layers.Dense(1, use_bias=False, kernel_initializer="zeros",
-                                                             trainable=False, name="zero")(x[:, -1]))
+    go = layers.RepeatVector(n_out, name="go")(
+        layers.Dense(1, use_bias=False, kernel_initializer="zeros", trainable=False, name="zero")(x[:, -1])
+    )
     y = go
     for i in range(depth):
         y = rnn(units, return_sequences=True, kernel_regularizer=reg, name=f"decoder_{i}")(y, initial_state=states[i])

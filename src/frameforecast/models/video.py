@@ -21,8 +21,13 @@ from frameforecast.models.layers import DepthToSpace, DynamicLocalFilter, Repeat
 def build(task: str, cfg: dict) -> keras.Model:
     from frameforecast.models.keras_example import build_keras_example
 
-    builders = {"predict": build_predict, "reconstruct": build_reconstruct, "composite": build_composite,
-                "original": build_original, "keras-example": build_keras_example}
+    builders = {
+        "predict": build_predict,
+        "reconstruct": build_reconstruct,
+        "composite": build_composite,
+        "original": build_original,
+        "keras-example": build_keras_example,
+    }
     return builders[task](cfg)
 
 
@@ -33,8 +38,9 @@ def _input(cfg: dict, frames: int) -> keras.KerasTensor:
 # ---------------------------------------------------------------- conv encoder and decoders
 def _convlstm(cfg, name: str, return_sequences: bool = False):
     """The experiment's ConvLSTM layer, returning (output, h, c)."""
-    return layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_state=True,
-                             return_sequences=return_sequences, name=name)
+    return layers.ConvLSTM2D(
+        cfg["filters"], cfg["kernel"], padding="same", return_state=True, return_sequences=return_sequences, name=name
+    )
 
 
 def _conv_encoder(frames, cfg):
@@ -48,7 +54,7 @@ def _kernel_mover(cfg, name: str):
     patch = cfg["patch"]
     cell_size = cfg.get("kernel_grid") or patch  # pixels per predicted kernel: the patch, or finer
     finer = patch // cell_size
-    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer ** 2, 3, padding="same", name=f"{name}_kernels")
+    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer**2, 3, padding="same", name=f"{name}_kernels")
     to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
     # frames are moved in float32 even under mixed_bfloat16: ten compounded steps would lose bf16's 8 bits
     move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name=f"{name}_move")
@@ -72,7 +78,8 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     move = _kernel_mover(cfg, name)
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
     last_input = layers.Reshape((canvas, canvas, 1), name=f"{name}_last_input")(
-        TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames))
+        TimeSlice(n_in - 1, n_in, name=f"{name}_last")(frames)
+    )
     previous, outputs = last_input, []
     for _ in range(steps):
         patches = to_patches(pair([previous, last_input]))
@@ -101,15 +108,20 @@ def _next_frame_forecaster(frames, cfg):
     state, observed, future, current, encoded = None, [], [], None, None
     for t in range(n_in + n_out - 1):
         if t < n_in:
-            current = layers.Reshape((canvas, canvas, 1), name=f"observed_{t}")(TimeSlice(t, t + 1, name=f"frame_{t}")(frames))
+            current = layers.Reshape((canvas, canvas, 1), name=f"observed_{t}")(
+                TimeSlice(t, t + 1, name=f"frame_{t}")(frames)
+            )
         patches = to_patches(current)
         _, h, c = cell(as_step(patches), initial_state=state)
         state = [h, c]
         encoded = state if t == n_in - 1 else encoded
         current = move(current, features([h, patches]))
         (observed if t < n_in - 1 else future).append(as_frame(current))
-    return (layers.Concatenate(axis=1, name="observed_next")(observed),
-            layers.Concatenate(axis=1, name="prediction")(future), encoded)
+    return (
+        layers.Concatenate(axis=1, name="observed_next")(observed),
+        layers.Concatenate(axis=1, name="prediction")(future),
+        encoded,
+    )
 
 
 def _generative_decoder(state, cfg, steps: int, name: str):
@@ -134,7 +146,8 @@ def _moving_decoder(state, cfg, steps: int, name: str):
     hidden = layers.Conv2D(cfg["filters"], 3, padding="same", activation="relu", name=f"{name}_draw_hidden")(both)
     draw = layers.Conv2D(patch * patch, 1, name=f"{name}_draw")(hidden)
     previous = layers.Activation("sigmoid", dtype="float32", name=f"{name}_first")(
-        DepthToSpace(patch, name=f"{name}_first_unpatch")(draw))
+        DepthToSpace(patch, name=f"{name}_first_unpatch")(draw)
+    )
     cell = _convlstm(cfg, f"{name}_lstm")
     to_patches = SpaceToDepth(patch, name=f"{name}_patches")
     as_step = layers.Reshape((1, grid, grid, patch * patch), name=f"{name}_as_step")
@@ -183,15 +196,19 @@ def is_next_frame(cfg: dict) -> bool:
     if cfg["task"] not in ("predict", "composite") or cfg.get("forecaster") != "next-frame":
         return False
     if cfg["cell"] != "conv" or cfg["head"] != "dynamic":
-        raise UserError(f"--forecaster next-frame is a ConvLSTM that moves frames with dynamic kernels; "
-                        f"--cell {cfg['cell']} --head {cfg['head']} needs --forecaster encoder-decoder")
+        raise UserError(
+            f"--forecaster next-frame is a ConvLSTM that moves frames with dynamic kernels; "
+            f"--cell {cfg['cell']} --head {cfg['head']} needs --forecaster encoder-decoder"
+        )
     return True
 
 
 def _check_head(cfg: dict) -> None:
     if cfg["cell"] == "fc" and cfg["head"] != "dynamic":
-        raise UserError(f"--head {cfg['head']} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
-                        "fully connected decoder")
+        raise UserError(
+            f"--head {cfg['head']} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
+            "fully connected decoder"
+        )
 
 
 def build_predict(cfg: dict) -> keras.Model:
@@ -228,8 +245,9 @@ def build_composite(cfg: dict) -> keras.Model:
     if is_next_frame(cfg):
         observed, future, state = _next_frame_forecaster(frames, cfg)
         recon = _reconstruction_decoder(state, cfg)
-        return keras.Model(frames, {"reconstruction": recon, "prediction": future, "observed_next": observed},
-                           name="mnist_composite")
+        return keras.Model(
+            frames, {"reconstruction": recon, "prediction": future, "observed_next": observed}, name="mnist_composite"
+        )
     state = _encoder(frames, cfg)
     recon = _reconstruction_decoder(state, cfg)
     pred = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
@@ -241,7 +259,8 @@ def build_original(cfg: dict) -> keras.Model:
     frames = _input(cfg, cfg["in_frames"])
     h = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", name="encoder")(frames)
     repeated = RepeatFrames(cfg["in_frames"], name="repeat_last_state")(h)
-    seq = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_sequences=True,
-                            name="decoder")(repeated)
+    seq = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_sequences=True, name="decoder")(
+        repeated
+    )
     out = layers.Conv3D(1, 3, padding="same", activation="sigmoid", dtype="float32", name="frames_out")(seq)
     return keras.Model(frames, out, name="frame_forecast_original")

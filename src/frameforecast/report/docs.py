@@ -8,81 +8,129 @@ from pathlib import Path, PurePath
 from frameforecast import experiments
 
 METRIC_DOCS = [
-    ("MSE per frame", "mean over sequences and frames of Σ_pixels (pred − true)²  — np.mean((p − t)**2, axis=(0, 1)).sum()",
-     "OpenSTL's convention, on unclipped predictions. Sums over 4096 pixels, so numbers are in the tens or hundreds. "
-     "Rewards blur: an uncertain model hedges towards grey."),
+    (
+        "MSE per frame",
+        "mean over sequences and frames of Σ_pixels (pred − true)²  — np.mean((p − t)**2, axis=(0, 1)).sum()",
+        "OpenSTL's convention, on unclipped predictions. Sums over 4096 pixels, so numbers are in the tens or hundreds. "
+        "Rewards blur: an uncertain model hedges towards grey.",
+    ),
     ("MAE per frame", "mean over sequences and frames of Σ_pixels |pred − true|", "Same convention as MSE."),
-    ("SSIM", "skimage.metrics.structural_similarity per frame, data_range 1.0, averaged",
-     "Structure, not intensity. OpenSTL's published SSIMs correspond to data_range 2.0 (an old skimage default), "
-     "which gives higher values: compare with care."),
-    ("PSNR", "−10 · log10(mean over pixels (clip(pred) − true)²), averaged over frames",
-     "A log view of per-pixel MSE; dominated by the black background."),
-    ("BCE nats per frame", "−Σ_pixels [t·ln p + (1 − t)·ln(1 − p)], averaged over frames and sequences; predictions "
-     "clipped to [0, 1], no epsilon",
-     "Srivastava et al.'s unit. Shi et al.'s table sums over the 10 predicted frames (= 10 × this). A pixel "
-     "predicted exactly 0 or 1 against a disagreeing target costs ln 0 = −∞: the all-black and copy-last frames "
-     "do this, so their BCE is shown as ∞ (any epsilon would make it a number set by the epsilon, not by the "
-     "baseline). Floor: on grayscale targets even a perfect prediction (p = t) scores Σ_pixels H(t), the targets' "
-     "own binary entropy, not 0 — each table states that floor; only binarised targets have a floor of 0."),
-    ("binary pixel accuracy", "mean over pixels of [(pred > 0.5) = (true ≥ 128)] — 128 on uint8 targets, 128/255 "
-     "on [0, 1] targets",
-     "Only to compare with the frame-forecast original. Frames are ≈ 95 % black, so an all-black frame already "
-     "scores ≈ 95 %: the number says almost nothing on its own."),
-    ("RMSE, MAE", "√mean (F − A)², mean |F − A| in the series' original units",
-     "Scale-dependent: compare only on the same series and test points."),
+    (
+        "SSIM",
+        "skimage.metrics.structural_similarity per frame, data_range 1.0, averaged",
+        "Structure, not intensity. OpenSTL's published SSIMs correspond to data_range 2.0 (an old skimage default), "
+        "which gives higher values: compare with care.",
+    ),
+    (
+        "PSNR",
+        "−10 · log10(mean over pixels (clip(pred) − true)²), averaged over frames",
+        "A log view of per-pixel MSE; dominated by the black background.",
+    ),
+    (
+        "BCE nats per frame",
+        "−Σ_pixels [t·ln p + (1 − t)·ln(1 − p)], averaged over frames and sequences; predictions "
+        "clipped to [0, 1], no epsilon",
+        "Srivastava et al.'s unit. Shi et al.'s table sums over the 10 predicted frames (= 10 × this). A pixel "
+        "predicted exactly 0 or 1 against a disagreeing target costs ln 0 = −∞: the all-black and copy-last frames "
+        "do this, so their BCE is shown as ∞ (any epsilon would make it a number set by the epsilon, not by the "
+        "baseline). Floor: on grayscale targets even a perfect prediction (p = t) scores Σ_pixels H(t), the targets' "
+        "own binary entropy, not 0 — each table states that floor; only binarised targets have a floor of 0.",
+    ),
+    (
+        "binary pixel accuracy",
+        "mean over pixels of [(pred > 0.5) = (true ≥ 128)] — 128 on uint8 targets, 128/255 on [0, 1] targets",
+        "Only to compare with the frame-forecast original. Frames are ≈ 95 % black, so an all-black frame already "
+        "scores ≈ 95 %: the number says almost nothing on its own.",
+    ),
+    (
+        "RMSE, MAE",
+        "√mean (F − A)², mean |F − A| in the series' original units",
+        "Scale-dependent: compare only on the same series and test points.",
+    ),
     ("sMAPE", "mean of 200 · |F − A| / (|A| + |F|), in percent", "Undefined-ish near zero; fine for positive series."),
-    ("MASE", "MAE / in-sample MAE of the seasonal naive forecast y[t − m] on the training part (the one definition "
-     "everywhere; m is the season shown with each table, 1 for series without one; for generated signals the "
-     "training part is a 1000-window sample of the training stream)",
-     "Below 1: better than last season's value was in-sample. Scale-free, so comparable across series. Shown as — "
-     "when the scale is 0 (a constant or exactly seasonal training part) or the training part is not longer "
-     "than one season: nothing is divided by zero."),
+    (
+        "MASE",
+        "MAE / in-sample MAE of the seasonal naive forecast y[t − m] on the training part (the one definition "
+        "everywhere; m is the season shown with each table, 1 for series without one; for generated signals the "
+        "training part is a 1000-window sample of the training stream)",
+        "Below 1: better than last season's value was in-sample. Scale-free, so comparable across series. Shown as — "
+        "when the scale is 0 (a constant or exactly seasonal training part) or the training part is not longer "
+        "than one season: nothing is divided by zero.",
+    ),
 ]
 
 BASELINE_DOCS = [
     ("all-black frame", "predicts zeros", "what per-pixel metrics give for free on mostly black frames"),
     ("copy last frame", "repeats the last input frame", "any motion model must beat standing still"),
     ("mean input frame", "repeats the mean of the input frames", "a blurry 'where digits have been' guess"),
-    ("optical flow", "OpenCV Farnebäck flow between the last two input frames; the last frame moved k times that "
-     "motion for frame k (cv2.remap), uncovered pixels black; for reconstruction, moved backwards in time",
-     "the classical computer-vision answer: an LSTM that does not beat it has learned no more than motion"),
+    (
+        "optical flow",
+        "OpenCV Farnebäck flow between the last two input frames; the last frame moved k times that "
+        "motion for frame k (cv2.remap), uncovered pixels black; for reconstruction, moved backwards in time",
+        "the classical computer-vision answer: an LSTM that does not beat it has learned no more than motion",
+    ),
     ("persistence", "y[t − 1]", "a model that only lags the truth by one step scores about this"),
-    ("seasonal naive", "y[t − m] (m = the season: given by --season, or from the timestamps: hourly 24, daily 7, "
-     "weekly 52, monthly 12, quarterly 4)", "'same month last year'; refused (left out, with the reason) at an "
-     "origin with less than one season of history"),
+    (
+        "seasonal naive",
+        "y[t − m] (m = the season: given by --season, or from the timestamps: hourly 24, daily 7, "
+        "weekly 52, monthly 12, quarterly 4)",
+        "'same month last year'; refused (left out, with the reason) at an origin with less than one season of history",
+    ),
     ("seasonal naive + last change", "y[t − m] + y[t − 1] − y[t − m − 1]", "last season shifted to today's level"),
     ("drift", "y[t − 1] + h · (y[t − 1] − y[0]) / (t − 1)", "the average trend carried forward"),
-    ("Holt-Winters", "additive trend and season, fitted on the training part, re-run (not re-fit) to each origin; "
-     "left out when a test origin lies inside the part it was fitted on (shuffled splits)",
-     "the classical statistical forecaster"),
+    (
+        "Holt-Winters",
+        "additive trend and season, fitted on the training part, re-run (not re-fit) to each origin; "
+        "left out when a test origin lies inside the part it was fitted on (shuffled splits)",
+        "the classical statistical forecaster",
+    ),
 ]
 
 RELATED = [
-    ("Srivastava, Mansimov, Salakhutdinov (2015). Unsupervised Learning of Video Representations using LSTMs. ICML.",
-     "LSTM autoencoders on Moving MNIST (reconstruction, future prediction, composite); introduced the dataset "
-     "and the standard test file. Composite + conditional decoder: 341.2 nats/frame.",
-     "mnist-reconstruct, mnist-composite; we report BCE nats/frame on a generated test set (not comparable)."),
-    ("Shi et al. (2015). Convolutional LSTM Network: A Machine Learning Approach for Precipitation Nowcasting. NeurIPS.",
-     "ConvLSTM encoder–forecaster; Moving MNIST cross-entropy summed over 10 frames: FC-LSTM 4832.49, best ConvLSTM 3670.85.",
-     "mnist-predict is a ConvLSTM that reads the 10 frames and forecasts 10 (one network trained next-frame, "
-     "as OpenSTL trains ConvLSTM; separate encoder and forecaster: --forecaster encoder-decoder); divide their "
-     "numbers by 10 to compare with nats/frame."),
-    ("OpenSTL (Tan et al. 2023). A Comprehensive Benchmark of Spatio-Temporal Predictive Learning. NeurIPS D&B.",
-     "MSE/frame and SSIM on the standard file: ConvLSTM-S 29.80 / 0.9288, PredRNN 23.97 / 0.9462 (200 epochs), "
-     "PredRNN++ 14.07 / 0.9698 (2000 epochs).",
-     "The quick profile trains for minutes on a CPU, not 200 epochs on a GPU; the paper profile follows their protocol."),
-    ("De Brabandere et al. (2016). Dynamic Filter Networks. NeurIPS.",
-     "Predicts per-location filters that move the previous frame; strong on Moving MNIST with few parameters.",
-     "mnist-predict's forecaster head (separable dynamic local filters)."),
-    ("frame-forecast (the original)", "ConvLSTM autoencoder; reported 95.3 % / 95.5 % 'accuracy' evaluated on its "
-     "training data.", "frame-forecast-original reproduces it and shows the all-black frame's ≈ 95 %."),
-    ("Simple LSTM (kushalsharma/keras-lstm) and Brownlee's LSTM tutorial",
-     "look_back 1 LSTM on monthly milk (test RMSE 47.65) and airline passengers (47.53).",
-     "milk-lookback, airline-lookback: seasonal naive scores 24.45 on milk — the original LSTM loses to it."),
-    ("Multivariate Seq2Seq LSTM (berkantcnrgl)", "24 h → 6 h seq2seq with attention on an hourly user count; "
-     "printed one forecast, never scored its test split.", "usercount-seq2seq scores it and reports MASE."),
-    ("seq2seq-signal-prediction (G. Chevalier)", "seq2seq GRU exercises on synthetic signals and BTC prices.",
-     "signals-1 … signals-4."),
+    (
+        "Srivastava, Mansimov, Salakhutdinov (2015). Unsupervised Learning of Video Representations using LSTMs. ICML.",
+        "LSTM autoencoders on Moving MNIST (reconstruction, future prediction, composite); introduced the dataset "
+        "and the standard test file. Composite + conditional decoder: 341.2 nats/frame.",
+        "mnist-reconstruct, mnist-composite; we report BCE nats/frame on a generated test set (not comparable).",
+    ),
+    (
+        "Shi et al. (2015). Convolutional LSTM Network: A Machine Learning Approach for Precipitation Nowcasting. NeurIPS.",
+        "ConvLSTM encoder–forecaster; Moving MNIST cross-entropy summed over 10 frames: FC-LSTM 4832.49, best ConvLSTM 3670.85.",
+        "mnist-predict is a ConvLSTM that reads the 10 frames and forecasts 10 (one network trained next-frame, "
+        "as OpenSTL trains ConvLSTM; separate encoder and forecaster: --forecaster encoder-decoder); divide their "
+        "numbers by 10 to compare with nats/frame.",
+    ),
+    (
+        "OpenSTL (Tan et al. 2023). A Comprehensive Benchmark of Spatio-Temporal Predictive Learning. NeurIPS D&B.",
+        "MSE/frame and SSIM on the standard file: ConvLSTM-S 29.80 / 0.9288, PredRNN 23.97 / 0.9462 (200 epochs), "
+        "PredRNN++ 14.07 / 0.9698 (2000 epochs).",
+        "The quick profile trains for minutes on a CPU, not 200 epochs on a GPU; the paper profile follows their protocol.",
+    ),
+    (
+        "De Brabandere et al. (2016). Dynamic Filter Networks. NeurIPS.",
+        "Predicts per-location filters that move the previous frame; strong on Moving MNIST with few parameters.",
+        "mnist-predict's forecaster head (separable dynamic local filters).",
+    ),
+    (
+        "frame-forecast (the original)",
+        "ConvLSTM autoencoder; reported 95.3 % / 95.5 % 'accuracy' evaluated on its training data.",
+        "frame-forecast-original reproduces it and shows the all-black frame's ≈ 95 %.",
+    ),
+    (
+        "Simple LSTM (kushalsharma/keras-lstm) and Brownlee's LSTM tutorial",
+        "look_back 1 LSTM on monthly milk (test RMSE 47.65) and airline passengers (47.53).",
+        "milk-lookback, airline-lookback: seasonal naive scores 24.45 on milk — the original LSTM loses to it.",
+    ),
+    (
+        "Multivariate Seq2Seq LSTM (berkantcnrgl)",
+        "24 h → 6 h seq2seq with attention on an hourly user count; printed one forecast, never scored its test split.",
+        "usercount-seq2seq scores it and reports MASE.",
+    ),
+    (
+        "seq2seq-signal-prediction (G. Chevalier)",
+        "seq2seq GRU exercises on synthetic signals and BTC prices.",
+        "signals-1 … signals-4.",
+    ),
 ]
 
 
@@ -97,21 +145,43 @@ def methodology(collected: dict) -> dict:
         cfg = run["config"] if run and run["config"] else exp.config(profile)
         summary = run["model_summary"] if run else None
         schedules = {p: dict(exp.profiles.get(p, {})) for p in experiments.PROFILES}
-        rows.append({"name": name, "exp": exp, "profile": profile, "summary": summary, "schedules": schedules,
-                     "loss": cfg.get("loss", "mse"),
-                     "settings": {k: PurePath(v).name if k in ("csv", "data") and v else v for k, v in cfg.items()
-                                  if not isinstance(v, (list, tuple))}})
+        rows.append(
+            {
+                "name": name,
+                "exp": exp,
+                "profile": profile,
+                "summary": summary,
+                "schedules": schedules,
+                "loss": cfg.get("loss", "mse"),
+                "settings": {
+                    k: PurePath(v).name if k in ("csv", "data") and v else v
+                    for k, v in cfg.items()
+                    if not isinstance(v, (list, tuple))
+                },
+            }
+        )
     return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS}
 
 
 def pages(collected: dict, reference: list | None) -> dict:
-    return {"methodology": methodology(collected), "reference": {"commands": reference or []},
-            "related": {"related": RELATED}}
+    return {
+        "methodology": methodology(collected),
+        "reference": {"commands": reference or []},
+        "related": {"related": RELATED},
+    }
 
 
-API_MODULES = ("frameforecast.metrics", "frameforecast.datasets.moving_mnist", "frameforecast.datasets.series",
-               "frameforecast.datasets.signals", "frameforecast.datasets.video_files", "frameforecast.models.video",
-               "frameforecast.models.series", "frameforecast.models.baselines", "frameforecast.training")
+API_MODULES = (
+    "frameforecast.metrics",
+    "frameforecast.datasets.moving_mnist",
+    "frameforecast.datasets.series",
+    "frameforecast.datasets.signals",
+    "frameforecast.datasets.video_files",
+    "frameforecast.models.video",
+    "frameforecast.models.series",
+    "frameforecast.models.baselines",
+    "frameforecast.training",
+)
 
 
 def api_reference(out: Path) -> None:

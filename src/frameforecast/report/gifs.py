@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from frameforecast.atomic import atomic_path
 
-SCALE = 4          # frames are drawn 4× larger, so 64 × 64 digits are readable
+SCALE = 4  # frames are drawn 4× larger, so 64 × 64 digits are readable
 GAP = 6
 LABEL_HEIGHT = 18
 FRAME_MS = 250
@@ -50,22 +50,45 @@ def strip_frames(inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title:
     size = inputs.shape[-1] * SCALE
     frames = []
     for t, frame in enumerate(inputs):
-        frames.append(_panel_row([("input", _to_image(frame)), ("prediction", None), ("|error|", None)], size,
-                                 f"input frame {t + 1}/{len(inputs)}  {title}"))
+        frames.append(
+            _panel_row(
+                [("input", _to_image(frame)), ("prediction", None), ("|error|", None)],
+                size,
+                f"input frame {t + 1}/{len(inputs)}  {title}",
+            )
+        )
     for t in range(len(truth)):
-        frames.append(_panel_row([("truth", _to_image(truth[t])), ("prediction", _to_image(pred[t])),
-                                  ("|error|", _error_image(pred[t], truth[t]))], size,
-                                 f"output frame {t + 1}/{len(truth)}  {title}"))
+        frames.append(
+            _panel_row(
+                [
+                    ("truth", _to_image(truth[t])),
+                    ("prediction", _to_image(pred[t])),
+                    ("|error|", _error_image(pred[t], truth[t])),
+                ],
+                size,
+                f"output frame {t + 1}/{len(truth)}  {title}",
+            )
+        )
     return frames
 
 
 def forecast_frames(inputs: np.ndarray, pred: np.ndarray, title: str = "") -> list[Image.Image]:
     """One image per time step without ground truth: the inputs, then the predicted frames beside the last input."""
     size = inputs.shape[-1] * SCALE
-    frames = [_panel_row([("input", _to_image(frame)), ("prediction", None)], size,
-                         f"input frame {t + 1}/{len(inputs)}  {title}") for t, frame in enumerate(inputs)]
-    frames += [_panel_row([("last input", _to_image(inputs[-1])), ("prediction", _to_image(frame))], size,
-                          f"predicted frame +{t + 1}/{len(pred)}  {title}") for t, frame in enumerate(pred)]
+    frames = [
+        _panel_row(
+            [("input", _to_image(frame)), ("prediction", None)], size, f"input frame {t + 1}/{len(inputs)}  {title}"
+        )
+        for t, frame in enumerate(inputs)
+    ]
+    frames += [
+        _panel_row(
+            [("last input", _to_image(inputs[-1])), ("prediction", _to_image(frame))],
+            size,
+            f"predicted frame +{t + 1}/{len(pred)}  {title}",
+        )
+        for t, frame in enumerate(pred)
+    ]
     return frames
 
 
@@ -83,8 +106,7 @@ SHEET_LABEL_WIDTH = 96  # pixels left of each row for its name, at the sheet's f
 SHEET_FONT_SIZE = 15
 
 
-def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray,
-                        scale: int = 2) -> None:
+def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, scale: int = 2) -> None:
     """Rows per sequence: input, truth, prediction, |error| (each row named at its left); a column per frame."""
     n, t_in, h, w = inputs.shape
     t_out = truth.shape[1]
@@ -94,7 +116,7 @@ def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred:
         for name, frames in zip(SHEET_ROWS, (inputs[i], truth[i], pred[i], np.abs(pred[i] - truth[i]))):
             row = np.zeros((h, cols * (w + 2)), np.float32)
             for j, frame in enumerate(frames):
-                row[:, j * (w + 2):j * (w + 2) + w] = np.clip(frame, 0, 1)
+                row[:, j * (w + 2) : j * (w + 2) + w] = np.clip(frame, 0, 1)
             rows.append(row)
             labels.append((name if name != "input" else f"input #{i + 1}", y))
             y += h

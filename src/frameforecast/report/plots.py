@@ -13,8 +13,14 @@ import pandas as pd  # noqa: E402
 
 from frameforecast.atomic import atomic_path  # noqa: E402
 
-COLORS = {"model": "#d62728", "persistence": "#7f7f7f", "seasonal naive": "#1f77b4",
-          "seasonal naive + last change": "#2ca02c", "drift": "#9467bd", "Holt-Winters": "#ff7f0e"}
+COLORS = {
+    "model": "#d62728",
+    "persistence": "#7f7f7f",
+    "seasonal naive": "#1f77b4",
+    "seasonal naive + last change": "#2ca02c",
+    "drift": "#9467bd",
+    "Holt-Winters": "#ff7f0e",
+}
 
 
 def _save(fig, path: Path) -> None:
@@ -54,8 +60,16 @@ def training_curves(history_csv: Path, path: Path) -> None:
     _save(fig, path)
 
 
-def series_overview(path: Path, times, values: np.ndarray, train_end: int, test_index: np.ndarray,
-                    forecasts: dict, title: str, ylabel: str) -> None:
+def series_overview(
+    path: Path,
+    times,
+    values: np.ndarray,
+    train_end: int,
+    test_index: np.ndarray,
+    forecasts: dict,
+    title: str,
+    ylabel: str,
+) -> None:
     """The whole series with the training part shaded, test forecasts of the model and baselines."""
     x = np.arange(len(values)) if times is None else np.asarray(times)
     fig, ax = plt.subplots(figsize=(10, 3.8))
@@ -70,13 +84,19 @@ def series_overview(path: Path, times, values: np.ndarray, train_end: int, test_
     _save(fig, path)
 
 
-def series_zoom(path: Path, times, values: np.ndarray, test_index: np.ndarray, model: np.ndarray,
-                title: str) -> None:
+def series_zoom(path: Path, times, values: np.ndarray, test_index: np.ndarray, model: np.ndarray, title: str) -> None:
     """The test part only, with the truth shifted by one step: a model that overlaps the shifted truth only lags."""
     x = np.arange(len(values)) if times is None else np.asarray(times)
     fig, ax = plt.subplots(figsize=(10, 3.4))
     ax.plot(x[test_index], values[test_index], color="black", lw=1.6, label="truth")
-    ax.plot(x[test_index], values[test_index - 1], color="#7f7f7f", ls=":", lw=1.4, label="truth one step late (persistence)")
+    ax.plot(
+        x[test_index],
+        values[test_index - 1],
+        color="#7f7f7f",
+        ls=":",
+        lw=1.4,
+        label="truth one step late (persistence)",
+    )
     ax.plot(x[test_index], model, color=COLORS["model"], lw=2, label="model")
     ax.set(title=title)
     ax.grid(alpha=0.3)
@@ -100,10 +120,22 @@ def signal_windows(path: Path, past: np.ndarray, future: np.ndarray, pred: np.nd
     for i, ax in enumerate(axes[:, 0]):
         for f in range(past.shape[2]):
             ax.plot(range(n_in), past[i, :, f], "o--b", ms=3, lw=1, label="past (input)" if f == 0 else None)
-            ax.plot(range(n_in, n_in + future.shape[1]), future[i, :, f], "x--g", ms=3, lw=1,
-                    label="true future" if f == 0 else None)
-            ax.plot(range(n_in, n_in + pred.shape[1]), pred[i, :, f], "o--y", ms=3, lw=1.5,
-                    label="prediction" if f == 0 else None)
+            ax.plot(
+                range(n_in, n_in + future.shape[1]),
+                future[i, :, f],
+                "x--g",
+                ms=3,
+                lw=1,
+                label="true future" if f == 0 else None,
+            )
+            ax.plot(
+                range(n_in, n_in + pred.shape[1]),
+                pred[i, :, f],
+                "o--y",
+                ms=3,
+                lw=1.5,
+                label="prediction" if f == 0 else None,
+            )
         ax.grid(alpha=0.3)
     axes[0, 0].set_title(title)
     axes[0, 0].legend(fontsize=8, loc="upper left")

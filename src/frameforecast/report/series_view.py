@@ -17,12 +17,20 @@ def _modes_headline(metrics: dict, key: str, extra: str = "") -> dict:
     res = modes[mode]
     best, best_value = best_of(res["baselines"], key)
     model = res["ensemble"][key]
-    shrunk = f", shrunk toward {res['shrinkage']['toward']} (λ {res['shrinkage']['lambda']:.2f})" \
-        if res.get("shrinkage") else ""
-    return {"label": f"test {key.upper()}, {mode} mode, {res['seeds']}-seed ensemble{shrunk}", "model": model,
-            "baseline": best, "baseline_value": best_value,
-            "beats": model is not None and best_value is not None and model <= best_value,
-            "extra": f"per seed {fmt(res['model'][key])}; {metrics['series']['season_label']}{extra}"}
+    shrunk = (
+        f", shrunk toward {res['shrinkage']['toward']} (λ {res['shrinkage']['lambda']:.2f})"
+        if res.get("shrinkage")
+        else ""
+    )
+    return {
+        "label": f"test {key.upper()}, {mode} mode, {res['seeds']}-seed ensemble{shrunk}",
+        "model": model,
+        "baseline": best,
+        "baseline_value": best_value,
+        "beats": model is not None and best_value is not None and model <= best_value,
+        "extra": f"per seed {fmt(res['model'][key])}; {metrics['series']['season_label']}{extra}",
+    }
+
 
 class Lookback:
     @staticmethod
@@ -38,8 +46,11 @@ class Seq2seq:
     @staticmethod
     def headline(metrics: dict) -> dict:
         h = metrics["next_hours"]["headline"]
-        return _modes_headline(metrics, "mase", f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} "
-                                               f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)})")
+        return _modes_headline(
+            metrics,
+            "mase",
+            f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({fmt(h['low'], 0)}–{fmt(h['high'], 0)})",
+        )
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
@@ -50,10 +61,14 @@ class Signals:
     @staticmethod
     def headline(metrics: dict) -> dict:
         best = min(metrics["baselines"], key=lambda n: metrics["baselines"][n]["rmse"])
-        return {"label": "test RMSE", "model": metrics["model"]["rmse"], "baseline": best,
-                "baseline_value": metrics["baselines"][best]["rmse"],
-                "beats": metrics["model"]["rmse"] < metrics["baselines"][best]["rmse"],
-                "extra": f"{metrics['test_windows']} test windows"}
+        return {
+            "label": "test RMSE",
+            "model": metrics["model"]["rmse"],
+            "baseline": best,
+            "baseline_value": metrics["baselines"][best]["rmse"],
+            "beats": metrics["model"]["rmse"] < metrics["baselines"][best]["rmse"],
+            "extra": f"{metrics['test_windows']} test windows",
+        }
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
@@ -62,47 +77,78 @@ class Signals:
 
 def _series_caption(metrics: dict, res: dict) -> str:
     """Season used, MASE scale, any refused baseline, and shrinkage: said under every series table."""
-    parts = [f"{metrics['series']['season_label']}; MASE scaled by the in-sample MAE of the lag-"
-             f"{metrics['series']['season']} seasonal naive forecast on the training part"]
+    parts = [
+        f"{metrics['series']['season_label']}; MASE scaled by the in-sample MAE of the lag-"
+        f"{metrics['series']['season']} seasonal naive forecast on the training part"
+    ]
     if res.get("mase_note"):
         parts.append(res["mase_note"])
     parts += [f"{name} left out: {why}" for name, why in res.get("refused_baselines", {}).items()]
     if res.get("shrinkage"):
         sh = res["shrinkage"]
-        parts.append(f"ensemble shrunk toward {sh['toward']}: forecast = baseline + λ · (ensemble − baseline), "
-                     f"λ = {sh['lambda']:.2f} chosen on the last training windows (validation), never on test data")
+        parts.append(
+            f"ensemble shrunk toward {sh['toward']}: forecast = baseline + λ · (ensemble − baseline), "
+            f"λ = {sh['lambda']:.2f} chosen on the last training windows (validation), never on test data"
+        )
     return "; ".join(parts)
 
 
 def _mode_table(title: str, label: str, res: dict, metrics: dict, extra_caption: str = "") -> dict:
-    rows = [row(f"{label} ({res['seeds']}-seed ensemble)", "model", res["ensemble"], SERIES_COLUMNS,
-                 "mean of the seeds' forecasts" + (", shrunk" if res.get("shrinkage") else "")),
-            row(f"{label}, single seed", "model", res["model"], SERIES_COLUMNS,
-                 f"mean ± sd over {res['seeds']} seeds")]
+    rows = [
+        row(
+            f"{label} ({res['seeds']}-seed ensemble)",
+            "model",
+            res["ensemble"],
+            SERIES_COLUMNS,
+            "mean of the seeds' forecasts" + (", shrunk" if res.get("shrinkage") else ""),
+        ),
+        row(f"{label}, single seed", "model", res["model"], SERIES_COLUMNS, f"mean ± sd over {res['seeds']} seeds"),
+    ]
     rows += [row(name, "baseline", s, SERIES_COLUMNS) for name, s in res["baselines"].items()]
     caption = "; ".join(filter(None, [extra_caption, "; ".join(res["flags"]), _series_caption(metrics, res)]))
-    return {"title": title, "caption": caption, "columns": [c for _, c in SERIES_COLUMNS], "rows": rows,
-            "flags": res["flags"]}
+    return {
+        "title": title,
+        "caption": caption,
+        "columns": [c for _, c in SERIES_COLUMNS],
+        "rows": rows,
+        "flags": res["flags"],
+    }
 
 
 def _lookback_tables(metrics: dict) -> list[dict]:
-    return [_mode_table(f"{mode} mode: {res['test_points']} one-step test forecasts (original units)",
-                        f"LSTM ({mode})", res, metrics,
-                        "" if res["flags"] else f"scaler fit on the first {res['scaler_fit_rows']} rows "
-                                                "(training part only)")
-            for mode, res in metrics["modes"].items()]
+    return [
+        _mode_table(
+            f"{mode} mode: {res['test_points']} one-step test forecasts (original units)",
+            f"LSTM ({mode})",
+            res,
+            metrics,
+            "" if res["flags"] else f"scaler fit on the first {res['scaler_fit_rows']} rows (training part only)",
+        )
+        for mode, res in metrics["modes"].items()
+    ]
 
 
 def _seq2seq_tables(metrics: dict) -> list[dict]:
     s = metrics["series"]
-    return [_mode_table(f"{mode} mode · {s['target']}: {res['test_windows']} test windows × {len(res['truth'][0])} "
-                        f"steps ({res['split']} split)", f"seq2seq LSTM + attention ({mode})", res, metrics)
-            for mode, res in metrics["modes"].items()]
+    return [
+        _mode_table(
+            f"{mode} mode · {s['target']}: {res['test_windows']} test windows × {len(res['truth'][0])} "
+            f"steps ({res['split']} split)",
+            f"seq2seq LSTM + attention ({mode})",
+            res,
+            metrics,
+        )
+        for mode, res in metrics["modes"].items()
+    ]
 
 
 def _signals_table(metrics: dict) -> dict:
     rows = [row("seq2seq", "model", metrics["model"], SIGNAL_COLUMNS)]
     rows += [row(name, "baseline", s, SIGNAL_COLUMNS) for name, s in metrics["baselines"].items()]
-    return {"title": f"{metrics['test_windows']} test windows, {metrics['n_in']} → {metrics['n_out']} steps",
-            "caption": f"data: {metrics['data']}; MASE scale: {metrics['mase_scale']}",
-            "columns": [c for _, c in SIGNAL_COLUMNS], "rows": rows, "flags": []}
+    return {
+        "title": f"{metrics['test_windows']} test windows, {metrics['n_in']} → {metrics['n_out']} steps",
+        "caption": f"data: {metrics['data']}; MASE scale: {metrics['mase_scale']}",
+        "columns": [c for _, c in SIGNAL_COLUMNS],
+        "rows": rows,
+        "flags": [],
+    }

@@ -22,8 +22,9 @@ ASSET_SUFFIXES = (".gif", ".png")
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("frameforecast.report", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("frameforecast.report", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["num"] = tables.fmt
     return env
 
@@ -32,12 +33,17 @@ def _read(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read {path} ({exc}); re-run that experiment's evaluate stage, "
-                        "or delete the folder") from exc
+        raise UserError(
+            f"cannot read {path} ({exc}); re-run that experiment's evaluate stage, or delete the folder"
+        ) from exc
 
 
-SUMMARY_PLACES = ("model_summary.json", "corrected/seed-0/model_summary.json", "faithful/model_summary.json",
-                  "faithful/seed-0/model_summary.json")
+SUMMARY_PLACES = (
+    "model_summary.json",
+    "corrected/seed-0/model_summary.json",
+    "faithful/model_summary.json",
+    "faithful/seed-0/model_summary.json",
+)
 
 
 def _model_summary(folder: Path) -> dict | None:
@@ -55,11 +61,14 @@ def collect_runs(runs: Path) -> dict[str, dict]:
         metrics_path = folder / "metrics.json"
         if not metrics_path.exists():
             continue
-        run = {"folder": folder, "metrics": _read(metrics_path),
-               "config": _read(folder / "config.json") if (folder / "config.json").exists() else {},
-               "train_info": _read(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
-               "model_summary": _model_summary(folder),
-               "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES)}
+        run = {
+            "folder": folder,
+            "metrics": _read(metrics_path),
+            "config": _read(folder / "config.json") if (folder / "config.json").exists() else {},
+            "train_info": _read(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
+            "model_summary": _model_summary(folder),
+            "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES),
+        }
         found[folder.name] = run
     return found
 
@@ -72,8 +81,15 @@ def collect_predictions(runs: Path) -> list[dict]:
     found = []
     for info_path in sorted(runs.glob("*/predict-*/info.json")) if runs.exists() else []:
         folder = info_path.parent
-        found.append({"run": folder.parent.name, "name": folder.name, "folder": folder, "info": _read(info_path),
-                      "files": [f for f in PREDICTION_FILES if (folder / f).exists()]})
+        found.append(
+            {
+                "run": folder.parent.name,
+                "name": folder.name,
+                "folder": folder,
+                "info": _read(info_path),
+                "files": [f for f in PREDICTION_FILES if (folder / f).exists()],
+            }
+        )
     return found
 
 
@@ -107,8 +123,9 @@ def _swap(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _render_all(collected: dict, predictions: list[dict], summary: dict | None, reference: list | None,
-                site: Path) -> None:
+def _render_all(
+    collected: dict, predictions: list[dict], summary: dict | None, reference: list | None, site: Path
+) -> None:
     from importlib import resources
 
     env = _env()
@@ -127,19 +144,20 @@ def _render_all(collected: dict, predictions: list[dict], summary: dict | None, 
         page = summaries.page(card, run)
         (site / f"{card['folder']}.html").write_text(
             env.get_template(f"{page['template']}.html").render(card=card, page=page, root="", **common),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     for prediction in predictions:
         target = site / prediction["run"] / prediction["name"]
         target.mkdir(parents=True)
         for name in prediction["files"]:
             shutil.copy2(prediction["folder"] / name, target / name)
     (site / "index.html").write_text(
-        env.get_template("index.html").render(cards=cards, predictions=predictions, root="", **common),
-        encoding="utf-8")
+        env.get_template("index.html").render(cards=cards, predictions=predictions, root="", **common), encoding="utf-8"
+    )
     from frameforecast.report import docs
 
     for name, context in docs.pages(collected, reference).items():
-        (site / f"{name}.html").write_text(env.get_template(f"{name}.html").render(root="", **context, **common),
-                                           encoding="utf-8")
+        (site / f"{name}.html").write_text(
+            env.get_template(f"{name}.html").render(root="", **context, **common), encoding="utf-8"
+        )
     docs.api_reference(site / "api")
-

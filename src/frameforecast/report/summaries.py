@@ -7,8 +7,13 @@ from pathlib import PurePath
 
 from frameforecast import experiments, families
 
-NAV = [("index.html", "Results"), ("methodology.html", "Methodology"), ("reference.html", "Reference"),
-       ("related.html", "Related work")]
+NAV = [
+    ("index.html", "Results"),
+    ("methodology.html", "Methodology"),
+    ("reference.html", "Reference"),
+    ("related.html", "Related work"),
+]
+
 
 def data_name(cfg: dict) -> str:
     """A user's data as the site names it: the URL, or the file name — never a path on the build machine."""
@@ -19,10 +24,13 @@ def command_for(name: str, cfg: dict, profile: str) -> str:
     """The exact command that reproduces a run."""
     if cfg.get("data"):
         options = ["--data", PurePath(cfg["data"]).name, "--profile", profile] + [
-            f"--{key.replace('_', '-')}={cfg[key]}" for key in ("canvas", "in_frames", "out_frames")]
+            f"--{key.replace('_', '-')}={cfg[key]}" for key in ("canvas", "in_frames", "out_frames")
+        ]
         train = "frameforecast train video " + " ".join(shlex.quote(o) for o in options)
-        return f"{train} && frameforecast evaluate video --run-dir runs/{cfg['run_name']} && " \
-               f"frameforecast render video --run-dir runs/{cfg['run_name']} && frameforecast site"
+        return (
+            f"{train} && frameforecast evaluate video --run-dir runs/{cfg['run_name']} && "
+            f"frameforecast render video --run-dir runs/{cfg['run_name']} && frameforecast site"
+        )
     if not (cfg.get("csv") or cfg.get("url")):
         return f"frameforecast run {name} --profile {profile}"
     options = ["--profile", profile]
@@ -50,8 +58,7 @@ def published_note(metrics: dict, published: dict) -> str:
 
 
 def _thumbnail(assets: list[str]) -> str | None:
-    for prefix in ("prediction-0.gif", "reconstruction-0.gif", "corrected-forecast.png", "forecast.png",
-                   "windows.png"):
+    for prefix in ("prediction-0.gif", "reconstruction-0.gif", "corrected-forecast.png", "forecast.png", "windows.png"):
         if prefix in assets:
             return prefix
     return assets[0] if assets else None
@@ -76,19 +83,35 @@ def cards(collected: dict) -> list[dict]:
 
 
 def _card(folder: str, exp, run) -> dict:
-    card = {"folder": folder, "name": exp.name, "title": exp.title, "family": exp.family, "original": exp.original,
-            "summary": exp.summary, "run": None, "published": list(exp.published)}
+    card = {
+        "folder": folder,
+        "name": exp.name,
+        "title": exp.title,
+        "family": exp.family,
+        "original": exp.original,
+        "summary": exp.summary,
+        "run": None,
+        "published": list(exp.published),
+    }
     if run is None:
         if exp.needs_input:
-            card["command"] = ("frameforecast train signals-4 --csv prices.csv --columns usd,eur --time-column date"
-                               if exp.name == "signals-4" else f"frameforecast train {exp.name} --csv FILE --column NAME")
+            card["command"] = (
+                "frameforecast train signals-4 --csv prices.csv --columns usd,eur --time-column date"
+                if exp.name == "signals-4"
+                else f"frameforecast train {exp.name} --csv FILE --column NAME"
+            )
         else:
             card["command"] = f"frameforecast run {exp.name} --profile quick"
         return card
     metrics, cfg = run["metrics"], run["config"]
     card["published_note"] = published_note(metrics, card["published"][0]) if card["published"] else ""
-    card.update(run=True, headline=headline(metrics), thumbnail=_thumbnail(run["assets"]),
-                profile=metrics.get("profile", "?"), command=command_for(exp.name, cfg, metrics.get("profile", "quick")))
+    card.update(
+        run=True,
+        headline=headline(metrics),
+        thumbnail=_thumbnail(run["assets"]),
+        profile=metrics.get("profile", "?"),
+        command=command_for(exp.name, cfg, metrics.get("profile", "quick")),
+    )
     if exp.user_template:  # a run on your data is named after it
         column = f" · column {cfg['column']}" if cfg.get("column") else ""
         card["title"] = f"{exp.title}: {PurePath(cfg['data']).name if cfg.get('data') else data_name(cfg)}{column}"
@@ -100,6 +123,11 @@ def _card(folder: str, exp, run) -> dict:
 # ---------------------------------------------------------------- pages
 def page(card: dict, run: dict) -> dict:
     family = families.get(run["metrics"]["family"])
-    return {"assets": run["assets"], "train_info": run["train_info"], "metrics": run["metrics"],
-            "config": run["config"], "template": family.template,
-            **family.report_view().page(card, run["metrics"])}
+    return {
+        "assets": run["assets"],
+        "train_info": run["train_info"],
+        "metrics": run["metrics"],
+        "config": run["config"],
+        "template": family.template,
+        **family.report_view().page(card, run["metrics"]),
+    }

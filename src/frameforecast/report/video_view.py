@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from frameforecast.report.tables import fmt, row
 
-VIDEO_COLUMNS = [("mse_per_frame", "MSE / frame ↓"), ("mae_per_frame", "MAE / frame ↓"), ("ssim", "SSIM ↑"),
-                 ("psnr", "PSNR dB ↑"), ("bce_nats_per_frame", "BCE nats / frame ↓")]
-BCE_NOTE = ("BCE ∞: some predicted pixel is exactly 0 or 1 where the target disagrees (an all-black or copied frame "
-            "does this), so the cross-entropy is infinite; no epsilon is added to hide it. A perfect prediction of "
-            "these grayscale targets would still score {floor} nats/frame: their own entropy.")
+VIDEO_COLUMNS = [
+    ("mse_per_frame", "MSE / frame ↓"),
+    ("mae_per_frame", "MAE / frame ↓"),
+    ("ssim", "SSIM ↑"),
+    ("psnr", "PSNR dB ↑"),
+    ("bce_nats_per_frame", "BCE nats / frame ↓"),
+]
+BCE_NOTE = (
+    "BCE ∞: some predicted pixel is exactly 0 or 1 where the target disagrees (an all-black or copied frame "
+    "does this), so the cross-entropy is infinite; no epsilon is added to hide it. A perfect prediction of "
+    "these grayscale targets would still score {floor} nats/frame: their own entropy."
+)
 
 
 class Video:
@@ -24,9 +31,14 @@ class Video:
         best = better(baselines, key=lambda n: baselines[n][key])
         model = res["model"][key]
         beats = model > baselines[best][key] if better is max else model < baselines[best][key]
-        return {"label": f"{label} ({metrics['headline_output']}, {metrics['test_set']['name']} test set)",
-                "model": model, "baseline": best, "baseline_value": baselines[best][key], "beats": beats,
-                "extra": f"SSIM {fmt(res['model']['ssim'])}"}
+        return {
+            "label": f"{label} ({metrics['headline_output']}, {metrics['test_set']['name']} test set)",
+            "model": model,
+            "baseline": best,
+            "baseline_value": baselines[best][key],
+            "beats": beats,
+            "extra": f"SSIM {fmt(res['model']['ssim'])}",
+        }
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
@@ -45,29 +57,51 @@ def _video_tables(metrics: dict) -> list[dict]:
         caption = test["origin"]
         flow = res.get("optical flow", {}).get("mse_per_frame")
         if metrics["task"] != "original" and flow is not None and flow < res["model"]["mse_per_frame"]:
-            caption += (f". Optical flow beats the model here ({fmt(flow)} against {fmt(res['model']['mse_per_frame'])}"
-                        " MSE/frame): it has learned less than constant-velocity motion")
+            caption += (
+                f". Optical flow beats the model here ({fmt(flow)} against {fmt(res['model']['mse_per_frame'])}"
+                " MSE/frame): it has learned less than constant-velocity motion"
+            )
         if "bce_floor_nats_per_frame" in res["model"]:
             caption += ". " + BCE_NOTE.format(floor=fmt(res["model"]["bce_floor_nats_per_frame"]))
-        tables.append({"title": f"{output}: {test['name']} test set, {test['size']} sequences",
-                       "caption": caption, "columns": [c for _, c in columns], "rows": rows})
+        tables.append(
+            {
+                "title": f"{output}: {test['name']} test set, {test['size']} sequences",
+                "caption": caption,
+                "columns": [c for _, c in columns],
+                "rows": rows,
+            }
+        )
     if "training_data_results" in metrics:
         tr = metrics["training_data_results"]
-        cols = [("binary_accuracy", "binary pixel accuracy"), ("mse_per_frame", "MSE / frame"),
-                ("bce_nats_per_frame", "BCE nats / frame")]
-        tables.append({"title": f"the original's protocol: scored on {tr['sequences']} of its own training sequences",
-                       "caption": "This is how the original got its 95 % 'accuracy': the all-black frame scores "
-                                  "almost the same.", "columns": [c for _, c in cols],
-                       "rows": [row("model", "model", tr["model"], cols),
-                                row("all-black frame", "baseline", tr["all-black frame"], cols)]})
+        cols = [
+            ("binary_accuracy", "binary pixel accuracy"),
+            ("mse_per_frame", "MSE / frame"),
+            ("bce_nats_per_frame", "BCE nats / frame"),
+        ]
+        tables.append(
+            {
+                "title": f"the original's protocol: scored on {tr['sequences']} of its own training sequences",
+                "caption": "This is how the original got its 95 % 'accuracy': the all-black frame scores "
+                "almost the same.",
+                "columns": [c for _, c in cols],
+                "rows": [
+                    row("model", "model", tr["model"], cols),
+                    row("all-black frame", "baseline", tr["all-black frame"], cols),
+                ],
+            }
+        )
     return tables
 
 
 def _published_video(card: dict, metrics: dict) -> dict:
     standard = metrics["test_set"]["name"] == "standard"
-    return {"comparable": standard, "rows": card["published"],
-            "note": ("Our numbers above are on the standard file, as these are." if standard else
-                     "Our numbers above come from a generated test set, not the standard file: they are not in "
-                     "the same column as these and are not directly comparable.")}
-
-
+    return {
+        "comparable": standard,
+        "rows": card["published"],
+        "note": (
+            "Our numbers above are on the standard file, as these are."
+            if standard
+            else "Our numbers above come from a generated test set, not the standard file: they are not in "
+            "the same column as these and are not directly comparable."
+        ),
+    }

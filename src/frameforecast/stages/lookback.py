@@ -9,91 +9,17 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import write_json
-from frameforecast.datasets import series as series_data
 from frameforecast.stages import read_json
+from frameforecast.stages.lookback_data import load_series, modes, prepare
 from frameforecast.stages.series_common import (
-    Scaler,
     baseline_scores,
     best_baseline,
     ensemble,
-    load_configured,
     shrink,
     shrinkage,
     summarise_seeds,
 )
 from frameforecast.training import fit, load_model
-
-
-def modes(cfg: dict) -> dict:
-    """Mode name → settings (with the seed count). Built-in series run both; a user CSV runs the corrected mode."""
-    return {name: {**cfg[name], "seeds": cfg["seeds"]} for name in cfg["modes"]}
-
-
-def _load(cfg: dict, log=print) -> tuple[np.ndarray, series_data.Series]:
-    column = cfg.get("column")
-    series = load_configured(cfg, [column] if column else [], log=log)
-    return series.column(), series
-
-
-# ---------------------------------------------------------------- the two protocols
-def faithful_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
-    """The tutorial's protocol: scaler on ALL data (leak), 67/33 split, `range(len - look_back - 1)`."""
-    lb = mode["look_back"]
-    train_end = int(len(y) * (1 - cfg["test_fraction"]))
-    series_data.require_length(len(y), 2 * (lb + 2), f"look_back {lb}", cfg.get("csv") or cfg["series"])
-    scaler = Scaler(y[:, None])  # fit on everything, as the original does
-    scaled = scaler.transform(y[:, None])[:, 0]
-    x_tr, y_tr = series_data.lookback_windows(scaled[:train_end], lb, faithful=True)
-    x_te, y_te = series_data.lookback_windows(scaled[train_end:], lb, faithful=True)
-    targets = train_end + lb + np.arange(len(y_te))  # positions in y of the test targets
-    return dict(x_train=x_tr[..., None], y_train=y_tr, x_test=x_te[..., None], targets=targets,
-                train_end=train_end, scaler=scaler, validation=None,
-                to_units=lambda pred, idx: scaler.inverse(np.asarray(pred)[:, None])[:, 0])
-
-
-def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
-    """No leak: scalers fit on the training part only; every test point is forecast one step ahead.
-
-    features="seasonal-difference": the inputs are the last `look_back` seasonal differences
-    d[t] = y[t] − y[t − m]; the LSTM predicts the correction e[t] = d[t] − d[t − 1] to the seasonal
-    naive + last change forecast, so the forecast is y[t − m] + d[t − 1] + ê[t].
-    features="raw": the inputs are the last `look_back` values and the target is y[t], min-max scaled.
-    """
-    lb, m = mode["look_back"], season
-    train_end = int(len(y) * (1 - cfg["test_fraction"]))
-    seasonal = mode["features"] == "seasonal-difference" and m > 1
-    offset = m + 1 if seasonal else 0
-    series_data.require_length(train_end, offset + lb + 4,
-                               f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
-                               cfg.get("csv") or cfg.get("url") or cfg["series"])
-    if seasonal:
-        signal = np.full(len(y), np.nan)
-        signal[m:] = y[m:] - y[:-m]
-        target = np.full(len(y), np.nan)
-        target[m + 1:] = signal[m + 1:] - signal[m:-1]
-        base = lambda idx: y[idx - m] + signal[idx - 1]  # noqa: E731
-    else:
-        signal = target = y.astype(float)
-        base = lambda idx: 0.0  # noqa: E731
-    first_target = max(offset, m if seasonal else 0) + lb
-    in_scaler = Scaler(signal[first_target - lb:train_end, None])    # training rows only
-    out_scaler = Scaler(target[first_target:train_end, None], keep_zero=seasonal)  # training rows only
-    scaled_in = in_scaler.transform(signal[:, None])[:, 0]
-    scaled_out = out_scaler.transform(target[:, None])[:, 0]
-    all_targets = np.arange(first_target, len(y))
-    windows = np.stack([scaled_in[t - lb:t] for t in all_targets])[..., None]
-    is_train = all_targets < train_end
-    x_trainval, y_trainval = windows[is_train], scaled_out[all_targets[is_train]]
-    n_val = max(1, int(round(len(x_trainval) * cfg["val_fraction"])))
-    return dict(x_train=x_trainval[:-n_val], y_train=y_trainval[:-n_val],
-                validation=(x_trainval[-n_val:], y_trainval[-n_val:]), val_targets=all_targets[is_train][-n_val:],
-                x_test=windows[~is_train], targets=all_targets[~is_train], train_end=train_end, scaler=in_scaler,
-                target_scaler=out_scaler, base=base if seasonal else None,
-                to_units=lambda pred, idx: out_scaler.inverse(np.asarray(pred)[:, None])[:, 0] + base(idx))
-
-
-def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict, season: int) -> dict:
-    return (faithful_data if mode_name == "faithful" else corrected_data)(y, cfg, mode, season)
 
 
 # ---------------------------------------------------------------- train / evaluate / render
@@ -106,29 +32,50 @@ def _ensemble_builder(look_back: int, units: int, members: int):
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """Faithful mode: the seeds train as independent members of one model (same data order, separate
     weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
-    y, series = _load(cfg, log)  # before Keras is imported: a bad CSV stops with one line
+    y, series = load_series(cfg, log)  # before Keras is imported: a bad CSV stops with one line
     from frameforecast.models.series import build_lookback
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)
-        common = dict(epochs=mode["epochs"], loss="mse", learning_rate=mode["learning_rate"],
-                      batch_size=mode["batch_size"], patience=mode["patience"], strategy=strategy,
-                      restart=restart, steps_per_execution=cfg["steps_per_execution"], log=log)
+        common = dict(
+            epochs=mode["epochs"],
+            loss="mse",
+            learning_rate=mode["learning_rate"],
+            batch_size=mode["batch_size"],
+            patience=mode["patience"],
+            strategy=strategy,
+            restart=restart,
+            steps_per_execution=cfg["steps_per_execution"],
+            log=log,
+        )
         seconds = 0.0
         if mode_name == "faithful":
             members = mode["seeds"]
-            result = fit(_ensemble_builder(mode["look_back"], mode["units"], members), run_dir / mode_name,
-                         x=data["x_train"], y=np.repeat(data["y_train"][:, None], members, axis=1),
-                         seed=cfg["seed"], **common)
+            result = fit(
+                _ensemble_builder(mode["look_back"], mode["units"], members),
+                run_dir / mode_name,
+                x=data["x_train"],
+                y=np.repeat(data["y_train"][:, None], members, axis=1),
+                seed=cfg["seed"],
+                **common,
+            )
             seconds = result.seconds
         else:
             for seed in range(mode["seeds"]):
                 starts_at_base = data.get("base") is not None
-                build = functools.partial(build_lookback, mode["look_back"], 1, mode["units"], zero_start=starts_at_base)
-                result = fit(build,
-                             run_dir / mode_name / f"seed-{seed}", x=data["x_train"], y=data["y_train"],
-                             validation_data=data["validation"], seed=cfg["seed"] + seed, **common)
+                build = functools.partial(
+                    build_lookback, mode["look_back"], 1, mode["units"], zero_start=starts_at_base
+                )
+                result = fit(
+                    build,
+                    run_dir / mode_name / f"seed-{seed}",
+                    x=data["x_train"],
+                    y=data["y_train"],
+                    validation_data=data["validation"],
+                    seed=cfg["seed"] + seed,
+                    **common,
+                )
                 seconds += result.seconds
         info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(data["x_train"]), "settings": mode}
         log(f"trained {cfg['experiment']} ({mode_name}, {mode['seeds']} seeds) in {seconds:.0f} s")
@@ -159,19 +106,35 @@ def _ensemble_forecast(models: list, data: dict, y: np.ndarray, per_seed: list):
     val_model = ensemble(_seed_forecasts(models, data, data["validation"][0], val_idx))
     val_base, val_truth = data["base"](val_idx), y[val_idx]
     weight = shrinkage(val_model, val_base, val_truth)
-    info = {"lambda": weight, "toward": "seasonal naive + last change", "validation_points": len(val_idx),
-            "validation_rmse": {"ensemble": metrics.rmse(val_model, val_truth),
-                                "shrunk": metrics.rmse(shrink(val_model, val_base, weight), val_truth),
-                                "baseline": metrics.rmse(val_base, val_truth)}}
+    info = {
+        "lambda": weight,
+        "toward": "seasonal naive + last change",
+        "validation_points": len(val_idx),
+        "validation_rmse": {
+            "ensemble": metrics.rmse(val_model, val_truth),
+            "shrunk": metrics.rmse(shrink(val_model, val_base, weight), val_truth),
+            "baseline": metrics.rmse(val_base, val_truth),
+        },
+    }
     return shrink(forecast, data["base"](data["targets"]), weight), info
 
 
 def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
-    y, series = _load(cfg, log)
+    y, series = load_series(cfg, log)
     season = series.season
-    report = {"experiment": cfg["experiment"], "family": "lookback", "profile": cfg["profile"],
-              "series": {"source": series.source, "column": series.columns[0], "length": len(y), "season": season,
-                         "season_label": series.season_label}, "modes": {}}
+    report = {
+        "experiment": cfg["experiment"],
+        "family": "lookback",
+        "profile": cfg["profile"],
+        "series": {
+            "source": series.source,
+            "column": series.columns[0],
+            "length": len(y),
+            "season": season,
+            "season_label": series.season_label,
+        },
+        "modes": {},
+    }
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, season)
         idx, train_end = data["targets"], data["train_end"]
@@ -180,25 +143,43 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         forecasts = _seed_forecasts(models, data, data["x_test"], idx)
         headline, shrunk = _ensemble_forecast(models, data, y, forecasts)
         per_seed = [metrics.series_scores(f, truth, y[:train_end], season) for f in forecasts]
-        base_scores, base_forecasts, refused = baseline_scores(y, train_end, idx, 1, season, truth[:, None],
-                                                               y[:train_end])
+        base_scores, base_forecasts, refused = baseline_scores(
+            y, train_end, idx, 1, season, truth[:, None], y[:train_end]
+        )
         report["modes"][mode_name] = {
-            "ensemble": metrics.series_scores(headline, truth, y[:train_end], season), "shrinkage": shrunk,
-            "model": summarise_seeds(per_seed), "baselines": base_scores, "refused_baselines": refused,
-            "seeds": len(forecasts), "mase_note": metrics.mase_note(y[:train_end], season),
-            "test_points": len(idx), "first_test_index": int(idx[0]), "train_end": train_end,
-            "scaler_fit_rows": data["scaler"].fit_rows, "settings": mode,
-            "forecast_ensemble": headline.tolist(), "forecast_seed0": forecasts[0].tolist(), "targets": idx.tolist(),
+            "ensemble": metrics.series_scores(headline, truth, y[:train_end], season),
+            "shrinkage": shrunk,
+            "model": summarise_seeds(per_seed),
+            "baselines": base_scores,
+            "refused_baselines": refused,
+            "seeds": len(forecasts),
+            "mase_note": metrics.mase_note(y[:train_end], season),
+            "test_points": len(idx),
+            "first_test_index": int(idx[0]),
+            "train_end": train_end,
+            "scaler_fit_rows": data["scaler"].fit_rows,
+            "settings": mode,
+            "forecast_ensemble": headline.tolist(),
+            "forecast_seed0": forecasts[0].tolist(),
+            "targets": idx.tolist(),
             "baseline_forecasts": {k: v[:, 0].tolist() for k, v in base_forecasts.items()},
-            "flags": (["scaler fit on all data, test values included (leak)",
-                       "range(len - look_back - 1) drops the last window of each part"]
-                      if mode_name == "faithful" else []),
+            "flags": (
+                [
+                    "scaler fit on all data, test values included (leak)",
+                    "range(len - look_back - 1) drops the last window of each part",
+                ]
+                if mode_name == "faithful"
+                else []
+            ),
         }
         rm, ens = report["modes"][mode_name]["model"]["rmse"], report["modes"][mode_name]["ensemble"]["rmse"]
         name, value = best_baseline(base_scores)
-        log(f"{cfg['experiment']} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
-            + (f", shrunk λ {shrunk['lambda']:.2f}" if shrunk else "") + f"), per seed {rm['mean']:.2f} ± "
-            f"{rm['sd']:.2f}; best baseline {name} {value:.2f}; {series.season_label}")
+        log(
+            f"{cfg['experiment']} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
+            + (f", shrunk λ {shrunk['lambda']:.2f}" if shrunk else "")
+            + f"), per seed {rm['mean']:.2f} ± "
+            f"{rm['sd']:.2f}; best baseline {name} {value:.2f}; {series.season_label}"
+        )
     write_json(run_dir / "metrics.json", report)
     return report
 
@@ -207,20 +188,30 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
     from frameforecast.report import plots
 
     report = read_json(run_dir / "metrics.json")
-    y, series = _load(cfg, log)
+    y, series = load_series(cfg, log)
     written = []
     for mode_name, res in report["modes"].items():
         idx = np.array(res["targets"])
-        forecasts = {"model": np.array(res["forecast_ensemble"]),
-                     **{k: np.array(v) for k, v in res["baseline_forecasts"].items()}}
+        forecasts = {
+            "model": np.array(res["forecast_ensemble"]),
+            **{k: np.array(v) for k, v in res["baseline_forecasts"].items()},
+        }
         label = series.columns[0]
         title = f"{cfg['experiment']} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)"
-        plots.series_overview(run_dir / f"{mode_name}-forecast.png", series.times, y, res["train_end"], idx,
-                              forecasts, title, label)
-        plots.series_zoom(run_dir / f"{mode_name}-zoom.png", series.times, y, idx, forecasts["model"],
-                          f"{mode_name}: test part — does the model only lag the truth by one step?")
-        plots.residual_histogram(run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"],
-                                 f"{mode_name}: residuals (ensemble)")
+        plots.series_overview(
+            run_dir / f"{mode_name}-forecast.png", series.times, y, res["train_end"], idx, forecasts, title, label
+        )
+        plots.series_zoom(
+            run_dir / f"{mode_name}-zoom.png",
+            series.times,
+            y,
+            idx,
+            forecasts["model"],
+            f"{mode_name}: test part — does the model only lag the truth by one step?",
+        )
+        plots.residual_histogram(
+            run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"], f"{mode_name}: residuals (ensemble)"
+        )
         written += [f"{mode_name}-forecast.png", f"{mode_name}-zoom.png", f"{mode_name}-residuals.png"]
         history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
         if history.exists():

@@ -11,115 +11,19 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import write_json
-from frameforecast.datasets import series as series_data
 from frameforecast.datasets import time_axis
-from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
+from frameforecast.stages.seq2seq_data import FAITHFUL_FLAGS, Windows, modes, prepare
 from frameforecast.stages.series_common import (
-    Scaler,
     baseline_scores,
     best_baseline,
     ensemble,
-    load_configured,
     shrink,
     shrinkage,
     summarise_seeds,
 )
 from frameforecast.training import fit, load_model
-
-FAITHFUL_FLAGS = {"shuffled": "windows split at random (the original's train_test_split): test windows overlap "
-                              "training windows"}
-
-
-def _columns(cfg: dict) -> list[str]:
-    if cfg.get("columns"):
-        return list(cfg["columns"])
-    return list(series_data.BUILTIN[cfg["series"]].columns) if cfg.get("series") else []
-
-
-def modes(cfg: dict) -> dict:
-    """Mode name → settings: the original (faithful) and the seasonal-difference corrected mode."""
-    if cfg["corrected"]["split"] != "chronological":
-        raise UserError("the corrected mode is scored on a chronological split only; --split sets the faithful mode's")
-    return {name: cfg[name] for name in cfg["modes"]}
-
-
-class Windows:
-    """n_in rows in → n_out rows out, at forecast origins o (rows before o are known).
-
-    faithful: min-max scaled values in and out. corrected: seasonal differences d[t] = v[t] − v[t − m]
-    in and out, divided by their training standard deviation and not centred, so that a zero output
-    is exactly the seasonal naive forecast — the model starts there and learns a correction.
-    """
-
-    def __init__(self, values: np.ndarray, split: int, n_in: int, n_out: int, season: int, corrected: bool):
-        self.values, self.n_in, self.n_out, self.season, self.corrected = values, n_in, n_out, season, corrected
-        if corrected:
-            spread = (values[season:split] - values[:split - season]).std(axis=0)
-            self.spread = np.where(spread > 0, spread, 1.0)  # training rows only
-            self.first_origin = season + n_in
-        else:
-            self.scaler = Scaler(values[:split])  # training rows only
-            self.first_origin = n_in
-        self.origins = np.arange(self.first_origin, len(values) - n_out + 1)
-
-    def _encode(self, values: np.ndarray, start: int, stop: int) -> np.ndarray:
-        if self.corrected:
-            return (values[start:stop] - values[start - self.season:stop - self.season]) / self.spread
-        return self.scaler.transform(values[start:stop])
-
-    def inputs(self, origins, values: np.ndarray | None = None) -> np.ndarray:
-        values = self.values if values is None else values
-        return np.stack([self._encode(values, o - self.n_in, o) for o in origins])
-
-    def targets(self, origins) -> np.ndarray:
-        return np.stack([self._encode(self.values, o, o + self.n_out) for o in origins])
-
-    def to_units(self, pred: np.ndarray, origins, values: np.ndarray | None = None) -> np.ndarray:
-        """(n, n_out, F) model outputs → forecasts in original units (only rows before each origin are read)."""
-        values = self.values if values is None else values
-        pred = np.asarray(pred, float).reshape(len(origins), self.n_out, -1)
-        if not self.corrected:
-            return self.scaler.inverse(pred.reshape(-1, pred.shape[-1])).reshape(pred.shape)
-        naive = np.stack([values[o - self.season:o - self.season + self.n_out] for o in origins])
-        return naive + pred * self.spread
-
-    def base(self, origins) -> np.ndarray:
-        """The forecast a zero output gives: the seasonal naive (corrected mode only)."""
-        return self.to_units(np.zeros((len(origins), self.n_out, self.values.shape[1])), origins)
-
-
-def prepare(cfg: dict, mode_name: str = "faithful", log=print) -> dict:
-    """Windows and chronological splits: training targets end before the split, test origins start at it."""
-    columns = _columns(cfg)
-    series = load_configured(cfg, columns, log=log)
-    values, n_in, n_out, season = series.values, cfg["n_in"], cfg["n_out"], series.season
-    mode = modes(cfg)[mode_name]
-    target = columns.index(cfg["target"]) if cfg["target"] in columns else 0
-    corrected = mode_name == "corrected"
-    if corrected and n_out > season:
-        raise UserError(f"the corrected mode forecasts at most one season ahead: --n-out {n_out} > season {season}")
-    history = (season if corrected else 0) + n_in
-    series_data.require_length(len(values), history + 2 * n_out + 10, f"{n_in} → {n_out} windows"
-                               + (f" with season {season}" if corrected else ""), series.source)
-    split = int(len(values) * (1 - cfg["test_fraction"]))
-    windows = Windows(values, split, n_in, n_out, season, corrected)
-    origins = windows.origins
-    if mode["split"] == "shuffled":  # the original's train_test_split(random_state=42): windows leak across
-        order = np.random.default_rng(42).permutation(len(origins))
-        n_test = int(np.ceil(len(origins) * cfg["test_fraction"]))
-        test_origins, train_origins = np.sort(origins[order[:n_test]]), np.sort(origins[order[n_test:]])
-    else:
-        train_origins, test_origins = origins[origins + n_out <= split], origins[origins >= split]
-    if len(train_origins) < 2 or len(test_origins) < 1:
-        raise UserError(f"{series.source}: {len(values)} rows leave too few training or test windows for "
-                        f"{n_in} → {n_out}; use a longer series or shorter windows")
-    n_val = int(round(len(train_origins) * mode["val_fraction"]))
-    fit_origins, val_origins = (train_origins[:-n_val], train_origins[-n_val:]) if n_val else (train_origins, None)
-    return dict(series=series, values=values, windows=windows, split=split, target=target, season=season,
-                fit_origins=fit_origins, val_origins=val_origins, test_origins=test_origins, columns=columns,
-                mode=mode)
 
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
@@ -130,18 +34,36 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
 
         mode, w = d["mode"], d["windows"]
         features = len(d["columns"])
-        validation = (w.inputs(d["val_origins"]), w.targets(d["val_origins"])) if d["val_origins"] is not None \
-            else None
+        validation = (w.inputs(d["val_origins"]), w.targets(d["val_origins"])) if d["val_origins"] is not None else None
         seconds = 0.0
         for seed in range(cfg["seeds"]):
-            build = functools.partial(build_seq2seq_attention, cfg["n_in"], cfg["n_out"], features, mode["units"],
-                                      mode["dropout"], zero_start=mode_name == "corrected")
-            result = fit(build,
-                         run_dir / mode_name / f"seed-{seed}", x=w.inputs(d["fit_origins"]),
-                         y=w.targets(d["fit_origins"]), validation_data=validation, epochs=mode["epochs"],
-                         loss="mse", batch_size=mode["batch_size"], learning_rate=mode["learning_rate"],
-                         clipnorm=cfg["clipnorm"], patience=mode["patience"], seed=cfg["seed"] + seed,
-                         strategy=strategy, restart=restart, steps_per_execution=cfg["steps_per_execution"], log=log)
+            build = functools.partial(
+                build_seq2seq_attention,
+                cfg["n_in"],
+                cfg["n_out"],
+                features,
+                mode["units"],
+                mode["dropout"],
+                zero_start=mode_name == "corrected",
+            )
+            result = fit(
+                build,
+                run_dir / mode_name / f"seed-{seed}",
+                x=w.inputs(d["fit_origins"]),
+                y=w.targets(d["fit_origins"]),
+                validation_data=validation,
+                epochs=mode["epochs"],
+                loss="mse",
+                batch_size=mode["batch_size"],
+                learning_rate=mode["learning_rate"],
+                clipnorm=cfg["clipnorm"],
+                patience=mode["patience"],
+                seed=cfg["seed"] + seed,
+                strategy=strategy,
+                restart=restart,
+                steps_per_execution=cfg["steps_per_execution"],
+                log=log,
+            )
             seconds += result.seconds
         info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(d["fit_origins"]), "settings": mode}
         log(f"trained {cfg['experiment']} ({mode_name}, {cfg['seeds']} seeds) in {seconds:.0f} s")
@@ -157,14 +79,14 @@ def _rollout(model, windows: Windows, values: np.ndarray, steps: int) -> np.ndar
         origin = [len(history)]
         pred = model.predict(windows.inputs(origin, history), verbose=0)
         history = np.concatenate([history, windows.to_units(pred, origin, history)[0]])
-    return history[len(values):len(values) + steps]
+    return history[len(values) : len(values) + steps]
 
 
 def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple[dict, np.ndarray]:
     d = prepare(cfg, mode_name, log)
     w, target, season, n_out = d["windows"], d["target"], d["season"], cfg["n_out"]
     values, origins = d["values"], d["test_origins"]
-    y, train = values[:, target], values[:d["split"], target]
+    y, train = values[:, target], values[: d["split"], target]
     truth = values[origins[:, None] + np.arange(n_out), target]
     per_seed, forecasts, val_forecasts, futures = [], [], [], []
     for seed in range(cfg["seeds"]):
@@ -173,8 +95,9 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         forecasts.append(forecast)
         per_seed.append(metrics.series_scores(forecast.ravel(), truth.ravel(), train, season))
         if d["val_origins"] is not None and mode_name == "corrected":
-            val_forecasts.append(w.to_units(model.predict(w.inputs(d["val_origins"]), verbose=0),
-                                            d["val_origins"])[..., target])
+            val_forecasts.append(
+                w.to_units(model.predict(w.inputs(d["val_origins"]), verbose=0), d["val_origins"])[..., target]
+            )
         futures.append(_rollout(model, w, values, cfg["horizon_hours"])[:, target])
     headline, shrunk = ensemble(forecasts), None
     if val_forecasts:
@@ -183,27 +106,46 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         val_base = w.base(val)[..., target]
         val_model = ensemble(val_forecasts)
         weight = shrinkage(val_model, val_base, val_truth)
-        shrunk = {"lambda": weight, "toward": "seasonal naive", "validation_windows": len(val),
-                  "validation_mase": {name: metrics.mase(forecast.ravel(), val_truth.ravel(), train, season)
-                                      for name, forecast in (("ensemble", val_model),
-                                                             ("shrunk", shrink(val_model, val_base, weight)),
-                                                             ("baseline", val_base))}}
+        shrunk = {
+            "lambda": weight,
+            "toward": "seasonal naive",
+            "validation_windows": len(val),
+            "validation_mase": {
+                name: metrics.mase(forecast.ravel(), val_truth.ravel(), train, season)
+                for name, forecast in (
+                    ("ensemble", val_model),
+                    ("shrunk", shrink(val_model, val_base, weight)),
+                    ("baseline", val_base),
+                )
+            },
+        }
         headline = shrink(headline, w.base(origins)[..., target], weight)
     base_scores, base_forecasts, refused = baseline_scores(y, d["split"], origins, n_out, season, truth, train)
     result = {
-        "ensemble": metrics.series_scores(headline.ravel(), truth.ravel(), train, season), "shrinkage": shrunk,
-        "model": summarise_seeds(per_seed), "baselines": base_scores, "refused_baselines": refused,
-        "seeds": cfg["seeds"], "split": d["mode"]["split"], "test_windows": int(len(origins)),
-        "train_windows": int(len(d["fit_origins"])), "split_index": d["split"],
-        "mase_note": metrics.mase_note(train, season), "forecast_ensemble": headline.tolist(),
-        "origins": origins.tolist(), "truth": truth.tolist(),
+        "ensemble": metrics.series_scores(headline.ravel(), truth.ravel(), train, season),
+        "shrinkage": shrunk,
+        "model": summarise_seeds(per_seed),
+        "baselines": base_scores,
+        "refused_baselines": refused,
+        "seeds": cfg["seeds"],
+        "split": d["mode"]["split"],
+        "test_windows": int(len(origins)),
+        "train_windows": int(len(d["fit_origins"])),
+        "split_index": d["split"],
+        "mase_note": metrics.mase_note(train, season),
+        "forecast_ensemble": headline.tolist(),
+        "origins": origins.tolist(),
+        "truth": truth.tolist(),
         "baseline_forecasts": {k: v.tolist() for k, v in base_forecasts.items()},
         "flags": [FAITHFUL_FLAGS[d["mode"]["split"]]] if d["mode"]["split"] in FAITHFUL_FLAGS else [],
     }
     name, value = best_baseline(base_scores, "mase")
     ens = result["ensemble"]["mase"]
-    log(f"{cfg['experiment']} {mode_name}: test MASE {fmt_or_dash(ens)} ({cfg['seeds']}-seed ensemble"
-        + (f", shrunk λ {weight:.2f}" if shrunk else "") + f"); best baseline {name} {fmt_or_dash(value)}")
+    log(
+        f"{cfg['experiment']} {mode_name}: test MASE {fmt_or_dash(ens)} ({cfg['seeds']}-seed ensemble"
+        + (f", shrunk λ {weight:.2f}" if shrunk else "")
+        + f"); best baseline {name} {fmt_or_dash(value)}"
+    )
     return result, np.array(futures), d
 
 
@@ -221,25 +163,46 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     times = d["series"].times
     last_time = times[-1] if times is not None and hasattr(times[-1], "strftime") else None
     step = time_axis.step_of(d["series"].frequency)
-    future_times = ([str(last_time + step * h) for h in range(1, cfg["horizon_hours"] + 1)]
-                    if last_time is not None and step is not None else list(range(1, cfg["horizon_hours"] + 1)))
+    future_times = (
+        [str(last_time + step * h) for h in range(1, cfg["horizon_hours"] + 1)]
+        if last_time is not None and step is not None
+        else list(range(1, cfg["horizon_hours"] + 1))
+    )
     peak_mb = peak_rss_mb()
-    headline = {"time": future_times[-1], "column": d["columns"][d["target"]], "mode": headline_mode,
-                "mean": float(future[:, -1].mean()), "low": float(future[:, -1].min()),
-                "high": float(future[:, -1].max()), "interval": f"min–max over {len(future)} seeds"}
+    headline = {
+        "time": future_times[-1],
+        "column": d["columns"][d["target"]],
+        "mode": headline_mode,
+        "mean": float(future[:, -1].mean()),
+        "low": float(future[:, -1].min()),
+        "high": float(future[:, -1].max()),
+        "interval": f"min–max over {len(future)} seeds",
+    }
     series = d["series"]
     report = {
-        "experiment": cfg["experiment"], "family": "seq2seq", "profile": cfg["profile"],
-        "series": {"source": series.source, "columns": d["columns"], "target": d["columns"][d["target"]],
-                   "length": len(d["values"]), "season": d["season"], "season_label": series.season_label},
-        "modes": results, "headline_mode": headline_mode,
+        "experiment": cfg["experiment"],
+        "family": "seq2seq",
+        "profile": cfg["profile"],
+        "series": {
+            "source": series.source,
+            "columns": d["columns"],
+            "target": d["columns"][d["target"]],
+            "length": len(d["values"]),
+            "season": d["season"],
+            "season_label": series.season_label,
+        },
+        "modes": results,
+        "headline_mode": headline_mode,
         "next_hours": {"times": future_times, "per_seed": future.tolist(), "headline": headline},
-        "evaluation_seconds": time.monotonic() - start, "peak_memory_mb": peak_mb,
+        "evaluation_seconds": time.monotonic() - start,
+        "peak_memory_mb": peak_mb,
     }
     write_json(run_dir / "metrics.json", report)
-    log(f"{headline['column']} at {headline['time']}: {headline['mean']:.0f} "
+    log(
+        f"{headline['column']} at {headline['time']}: {headline['mean']:.0f} "
         f"({headline['low']:.0f}–{headline['high']:.0f}, {headline['interval']}, {headline_mode} mode); evaluation "
-        f"took {report['evaluation_seconds']:.1f} s, peak memory {peak_mb:.0f} MB")
+        f"took {report['evaluation_seconds']:.1f} s, peak memory {peak_mb:.0f} MB"
+    )
     return report
 
 
@@ -253,14 +216,29 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
     y = d["values"][:, d["target"]]
     origins = np.array(res["origins"])
     # the 1-step-ahead forecast of each test window, so every row appears once
-    one_ahead = {"model": np.array(res["forecast_ensemble"])[:, 0],
-                 **{k: np.array(v)[:, 0] for k, v in res["baseline_forecasts"].items()}}
+    one_ahead = {
+        "model": np.array(res["forecast_ensemble"])[:, 0],
+        **{k: np.array(v)[:, 0] for k, v in res["baseline_forecasts"].items()},
+    }
     label = report["series"]["target"]
-    plots.series_overview(run_dir / "forecast.png", d["series"].times, y, res["split_index"], origins, one_ahead,
-                          f"{cfg['experiment']} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed "
-                          "ensemble)", label)
-    plots.series_zoom(run_dir / "zoom.png", d["series"].times, y, origins, one_ahead["model"],
-                      "test part: does the model only lag the truth?")
+    plots.series_overview(
+        run_dir / "forecast.png",
+        d["series"].times,
+        y,
+        res["split_index"],
+        origins,
+        one_ahead,
+        f"{cfg['experiment']} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed ensemble)",
+        label,
+    )
+    plots.series_zoom(
+        run_dir / "zoom.png",
+        d["series"].times,
+        y,
+        origins,
+        one_ahead["model"],
+        "test part: does the model only lag the truth?",
+    )
     residuals = (np.array(res["truth"]) - np.array(res["forecast_ensemble"])).ravel()
     plots.residual_histogram(run_dir / "residuals.png", residuals, "residuals over all test horizons (ensemble)")
     written = ["forecast.png", "zoom.png", "residuals.png"]

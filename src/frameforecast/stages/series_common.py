@@ -27,8 +27,10 @@ def load_configured(cfg: dict, columns: list[str], *, needs_season: bool = True,
         raise UserError(f"{cfg['experiment']} needs data: pass --csv PATH --column NAME (or --url URL)")
     if needs_season and series.season is None:
         hint = "name its time column with --time-column, or " if series.frequency is None else ""
-        raise UserError(f"{series.source}: {series.season_label}; {hint}pass --season N (the number of rows in "
-                        "one season: 12 monthly, 24 hourly, 7 daily, 1 for none)")
+        raise UserError(
+            f"{series.source}: {series.season_label}; {hint}pass --season N (the number of rows in "
+            "one season: 12 monthly, 24 hourly, 7 daily, 1 for none)"
+        )
     for notice in series.notices + ([f"{series.source}: {series.season_label}"] if needs_season else []):
         log(notice)
     return series
@@ -55,8 +57,9 @@ class Scaler:
         return np.asarray(values, float) * self.span + self.low
 
 
-def baseline_scores(y: np.ndarray, train_end: int, origins, horizon: int, season: int | None,
-                    truth: np.ndarray, scale_train: np.ndarray) -> tuple[dict, dict, dict]:
+def baseline_scores(
+    y: np.ndarray, train_end: int, origins, horizon: int, season: int | None, truth: np.ndarray, scale_train: np.ndarray
+) -> tuple[dict, dict, dict]:
     """Scores, forecasts (len(origins), horizon) and refusals of every baseline, on exactly the model's test
     points. A baseline that cannot forecast from every origin honestly is left out, with the reason."""
     scores, forecasts, refused = {}, {}, {}
@@ -80,8 +83,11 @@ def summarise_seeds(per_seed: list[dict]) -> dict:
             out[key] = {"mean": None, "sd": None, "per_seed": raw}
             continue
         values = np.array(raw, float)
-        out[key] = {"mean": float(values.mean()), "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
-                    "per_seed": values.tolist()}
+        out[key] = {
+            "mean": float(values.mean()),
+            "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+            "per_seed": values.tolist(),
+        }
     return out
 
 

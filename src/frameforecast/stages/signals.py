@@ -8,9 +8,9 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import write_json
-from frameforecast.datasets import series as series_data
 from frameforecast.datasets.signals import GENERATORS
 from frameforecast.datasets.streaming import batch_seed, indexed_batches
+from frameforecast.datasets.windows import require_length
 from frameforecast.errors import UserError
 from frameforecast.stages import read_json
 from frameforecast.stages.series_common import load_configured
@@ -34,11 +34,14 @@ class PriceWindows:
         window = self.n_in + self.n_out
         fraction = cfg["test_fraction"]
         needed = max(int(np.ceil(self.n_out / fraction)), int(np.ceil((window + 10) / (1 - fraction))))
-        series_data.require_length(len(series), needed,
-                                   f"{self.n_in} → {self.n_out} windows with a {cfg['test_fraction']:.0%} test part",
-                                   series.source)
+        require_length(
+            len(series),
+            needed,
+            f"{self.n_in} → {self.n_out} windows with a {cfg['test_fraction']:.0%} test part",
+            series.source,
+        )
         self.split = int(len(series) * (1 - cfg["test_fraction"]))
-        train = series.values[:self.split]
+        train = series.values[: self.split]
         self.mean, self.std = train.mean(axis=0), train.std(axis=0) + 1e-8  # training rows only
         self.scaled = (series.values - self.mean) / self.std
         self.train_starts = np.arange(0, self.split - window + 1)
@@ -46,22 +49,24 @@ class PriceWindows:
 
     def batch(self, size: int, rng: np.random.Generator):
         starts = rng.choice(self.train_starts, size)
-        x = np.stack([self.scaled[s:s + self.n_in] for s in starts])
-        y = np.stack([self.scaled[s + self.n_in:s + self.n_in + self.n_out] for s in starts])
+        x = np.stack([self.scaled[s : s + self.n_in] for s in starts])
+        y = np.stack([self.scaled[s + self.n_in : s + self.n_in + self.n_out] for s in starts])
         return x, y
 
     def test(self):
-        x = np.stack([self.scaled[s:s + self.n_in] for s in self.test_starts])
-        y = np.stack([self.scaled[s + self.n_in:s + self.n_in + self.n_out] for s in self.test_starts])
+        x = np.stack([self.scaled[s : s + self.n_in] for s in self.test_starts])
+        y = np.stack([self.scaled[s + self.n_in : s + self.n_in + self.n_out] for s in self.test_starts])
         return x, y
 
     def to_units(self, values):
         return values * self.std + self.mean
 
     def mase_scale(self) -> tuple[float | None, str]:
-        train = self.to_units(self.scaled[:self.split])
-        return (metrics.seasonal_naive_scale(train.ravel(order="F"), 1),
-                f"in-sample MAE of the lag-1 naive forecast on the training part ({self.split} rows, each column)")
+        train = self.to_units(self.scaled[: self.split])
+        return (
+            metrics.seasonal_naive_scale(train.ravel(order="F"), 1),
+            f"in-sample MAE of the lag-1 naive forecast on the training part ({self.split} rows, each column)",
+        )
 
 
 def _generator_scale(generator, cfg: dict) -> tuple[float | None, str]:
@@ -69,8 +74,9 @@ def _generator_scale(generator, cfg: dict) -> tuple[float | None, str]:
     x, y = generator(SCALE_SAMPLE, batch_seed(cfg["seed"], 0))
     windows = np.concatenate([x, y], axis=1)
     scale = float(np.mean(np.abs(np.diff(windows, axis=1))))
-    return scale or None, (f"in-sample MAE of the lag-1 naive forecast within {SCALE_SAMPLE} windows of the "
-                           "training stream")
+    return scale or None, (
+        f"in-sample MAE of the lag-1 naive forecast within {SCALE_SAMPLE} windows of the training stream"
+    )
 
 
 def source(cfg: dict):
@@ -80,8 +86,13 @@ def source(cfg: dict):
         return prices.batch, prices.test(), prices.to_units, prices.source, prices.mase_scale()
     generator = GENERATORS[cfg["version"]]
     test = generator(cfg["test_size"], np.random.default_rng(TEST_SEED))
-    return (generator, test, (lambda v: v), f"generator v{cfg['version']} (test set: seed {TEST_SEED})",
-            _generator_scale(generator, cfg))
+    return (
+        generator,
+        test,
+        (lambda v: v),
+        f"generator v{cfg['version']} (test set: seed {TEST_SEED})",
+        _generator_scale(generator, cfg),
+    )
 
 
 def _steps(cfg: dict) -> int:
@@ -98,13 +109,29 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         make = lambda index: make_batch(global_batch, batch_seed(cfg["seed"], index))  # noqa: E731
         return indexed_batches(make, ((n_in, f_in), (n_out, f_out)), global_batch, start, count)
 
-    result = fit(lambda: build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"],
-                                              cfg["l2"]),
-                 run_dir, dataset=dataset, steps_per_epoch=_steps(cfg), epochs=EPOCHS, loss="mse",
-                 optimizer=cfg["optimizer"], learning_rate=cfg["learning_rate"], batch_size=cfg["batch_size"],
-                 seed=cfg["seed"], strategy=strategy, restart=restart, log=log)
-    info = {"seconds": result.seconds, "resumed_from_epoch": result.resumed_from_epoch, "data": described,
-            "iterations": EPOCHS * _steps(cfg), "global_batch_size": result.global_batch, "config": cfg}
+    result = fit(
+        lambda: build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"], cfg["l2"]),
+        run_dir,
+        dataset=dataset,
+        steps_per_epoch=_steps(cfg),
+        epochs=EPOCHS,
+        loss="mse",
+        optimizer=cfg["optimizer"],
+        learning_rate=cfg["learning_rate"],
+        batch_size=cfg["batch_size"],
+        seed=cfg["seed"],
+        strategy=strategy,
+        restart=restart,
+        log=log,
+    )
+    info = {
+        "seconds": result.seconds,
+        "resumed_from_epoch": result.resumed_from_epoch,
+        "data": described,
+        "iterations": EPOCHS * _steps(cfg),
+        "global_batch_size": result.global_batch,
+        "config": cfg,
+    }
     write_json(run_dir / "train_info.json", info)
     log(f"trained {cfg['experiment']} in {result.seconds:.0f} s ({info['iterations']} iterations)")
     return info
@@ -125,17 +152,27 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     steps = np.arange(1, y.shape[1] + 1)[None, :, None]
     drift = x_u[:, -1:] + steps * (x_u[:, -1:] - x_u[:, :1]) / max(x.shape[1] - 1, 1)
     report = {
-        "experiment": cfg["experiment"], "family": "signals", "profile": cfg["profile"], "data": described,
-        "test_windows": len(x), "n_in": int(x.shape[1]), "n_out": int(y.shape[1]),
-        "model": scores(pred), "baselines": {"persistence": scores(persistence), "input mean": scores(input_mean),
-                                             "drift": scores(drift)},
+        "experiment": cfg["experiment"],
+        "family": "signals",
+        "profile": cfg["profile"],
+        "data": described,
+        "test_windows": len(x),
+        "n_in": int(x.shape[1]),
+        "n_out": int(y.shape[1]),
+        "model": scores(pred),
+        "baselines": {"persistence": scores(persistence), "input mean": scores(input_mean), "drift": scores(drift)},
         "mase_scale": scale_described if scale else f"{scale_described} is 0: MASE is shown as —",
-        "plot_windows": {"past": x_u[:cfg["plot_windows"]].tolist(), "future": y_u[:cfg["plot_windows"]].tolist(),
-                         "prediction": pred[:cfg["plot_windows"]].tolist()},
+        "plot_windows": {
+            "past": x_u[: cfg["plot_windows"]].tolist(),
+            "future": y_u[: cfg["plot_windows"]].tolist(),
+            "prediction": pred[: cfg["plot_windows"]].tolist(),
+        },
     }
     write_json(run_dir / "metrics.json", report)
-    log(f"{cfg['experiment']}: test RMSE {report['model']['rmse']:.3f} (persistence "
-        f"{report['baselines']['persistence']['rmse']:.3f}, input mean {report['baselines']['input mean']['rmse']:.3f})")
+    log(
+        f"{cfg['experiment']}: test RMSE {report['model']['rmse']:.3f} (persistence "
+        f"{report['baselines']['persistence']['rmse']:.3f}, input mean {report['baselines']['input mean']['rmse']:.3f})"
+    )
     return report
 
 
@@ -144,8 +181,13 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
 
     report = read_json(run_dir / "metrics.json")
     w = report["plot_windows"]
-    plots.signal_windows(run_dir / "windows.png", np.array(w["past"]), np.array(w["future"]),
-                         np.array(w["prediction"]), f"{cfg['experiment']}: test windows")
+    plots.signal_windows(
+        run_dir / "windows.png",
+        np.array(w["past"]),
+        np.array(w["future"]),
+        np.array(w["prediction"]),
+        f"{cfg['experiment']}: test windows",
+    )
     written = ["windows.png"]
     if (run_dir / "history.csv").exists():
         plots.training_curves(run_dir / "history.csv", run_dir / "training.png")

@@ -42,8 +42,10 @@ def write_mp4(path: Path, images) -> None:
 def predict(cfg: dict, run_dir: Path, video: str, start: int | None = None, log=print) -> Path:
     """Read the clip (before Keras is imported), predict the next out_frames, write GIF, MP4 and info.json."""
     if cfg["task"] not in FORECASTING_TASKS:
-        raise UserError(f"{cfg['experiment']} reconstructs its inputs and does not forecast; use one of the "
-                        "forecasting experiments (mnist-predict, mnist-composite, or your own video-… run)")
+        raise UserError(
+            f"{cfg['experiment']} reconstructs its inputs and does not forecast; use one of the "
+            "forecasting experiments (mnist-predict, mnist-composite, or your own video-… run)"
+        )
     clip, first, read = video_files.read_window(video, cfg["canvas"], cfg["in_frames"], start)
     from frameforecast.report import gifs
     from frameforecast.training import load_model
@@ -54,10 +56,15 @@ def predict(cfg: dict, run_dir: Path, video: str, start: int | None = None, log=
     prediction = np.clip(np.asarray(outputs["prediction"] if isinstance(outputs, dict) else outputs)[0, ..., 0], 0, 1)
     name = Path(video).name
     target = run_dir / folder_name(video)
-    info = {"experiment": cfg["experiment"], "source": name, "frames_read": read,
-            "input_frames": [first, first + cfg["in_frames"] - 1], "canvas": cfg["canvas"],
-            "out_frames": int(prediction.shape[0]),
-            "note": "prediction only: these frames have not happened, so there is no ground truth and no metric"}
+    info = {
+        "experiment": cfg["experiment"],
+        "source": name,
+        "frames_read": read,
+        "input_frames": [first, first + cfg["in_frames"] - 1],
+        "canvas": cfg["canvas"],
+        "out_frames": int(prediction.shape[0]),
+        "note": "prediction only: these frames have not happened, so there is no ground truth and no metric",
+    }
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=run_dir))
     try:
         images = gifs.forecast_frames(inputs[0, ..., 0], prediction, title=name)
@@ -70,6 +77,8 @@ def predict(cfg: dict, run_dir: Path, video: str, start: int | None = None, log=
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log(f"predicted {info['out_frames']} frames after frames {first}–{first + cfg['in_frames'] - 1} of {name} "
-        f"({read} read); prediction only, no ground truth: {target}/prediction.gif, prediction.mp4")
+    log(
+        f"predicted {info['out_frames']} frames after frames {first}–{first + cfg['in_frames'] - 1} of {name} "
+        f"({read} read); prediction only, no ground truth: {target}/prediction.gif, prediction.mp4"
+    )
     return target

@@ -1,0 +1,104 @@
+"""`bench.py --quality`: the quick suite's quality figures, read from runs/; `--gpu-run`: a `paper` run's outputs
+copied back from a GPU machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
+
+
+def bench_quality() -> dict:
+    """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
+    runs = ROOT / "runs"
+
+    def load(name):
+        path = runs / name / "metrics.json"
+        if not path.exists():
+            raise SystemExit(f"{path} is missing: run `scripts/bench.py --suite quick` first")
+        data = json.loads(path.read_text())
+        if data.get("profile") != "quick":
+            raise SystemExit(f"{path} is from the {data.get('profile')} profile; run `--suite quick` first")
+        return data
+
+    out = {}
+    predict = load("mnist-predict")
+    head = predict["results"]["prediction"]
+    info = json.loads((runs / "mnist-predict" / "train_info.json").read_text())
+    out["mnist-predict"] = {
+        "mse_per_frame": head["model"]["mse_per_frame"],
+        "ssim": head["model"]["ssim"],
+        "all_black": head["all-black frame"]["mse_per_frame"],
+        "copy_last": head["copy last frame"]["mse_per_frame"],
+        "train_seconds": info["seconds"],
+        "test_set": predict["test_set"],
+    }
+    for name in ("mnist-reconstruct", "mnist-composite"):
+        results = load(name)["results"]
+        info = json.loads((runs / name / "train_info.json").read_text())
+        out[name] = {
+            output: {
+                "mse_per_frame": r["model"]["mse_per_frame"],
+                "ssim": r["model"]["ssim"],
+                "mean_input": r["mean input frame"]["mse_per_frame"],
+                "mean_input_ssim": r["mean input frame"]["ssim"],
+            }
+            for output, r in results.items()
+        }
+        out[name]["train_seconds"] = info["seconds"]
+        out[name]["warm_start"] = info.get("warm_start") is not None
+    for name in ("milk-lookback", "airline-lookback"):
+        m = load(name)["modes"]
+        best = min(m["corrected"]["baselines"].items(), key=lambda kv: kv[1]["rmse"])
+        out[name] = {
+            "corrected_ensemble_rmse": m["corrected"]["ensemble"]["rmse"],
+            "corrected_rmse": m["corrected"]["model"]["rmse"],
+            "faithful_rmse": m["faithful"]["model"]["rmse"],
+            "best_baseline": {"name": best[0], "rmse": best[1]["rmse"]},
+            "shrinkage": m["corrected"]["shrinkage"],
+            "faithful_persistence": m["faithful"]["baselines"]["persistence"]["rmse"],
+            "seeds": m["corrected"]["seeds"],
+            "original": ORIGINAL_RMSE[name],
+        }
+    corrected = load("usercount-seq2seq")["modes"]["corrected"]
+    users = load("usercount-seq2seq")
+    out["usercount-seq2seq"] = {
+        "ensemble_mase": corrected["ensemble"]["mase"],
+        "mase": corrected["model"]["mase"],
+        "snaive_mase": corrected["baselines"]["seasonal naive"]["mase"],
+        "faithful_ensemble_mase": users["modes"]["faithful"]["ensemble"]["mase"],
+        "next_hours": users["next_hours"]["headline"],
+    }
+    return out
+
+
+# ---------------------------------------------------------------- a paper-profile run made on a GPU machine
+def bench_gpu_run(folder: Path) -> dict:
+    """Read a `paper` run's outputs (metrics.json, train_info.json, device.txt) copied back from a GPU machine."""
+    folder = Path(folder)
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text())
+        info = json.loads((folder / "train_info.json").read_text())
+        device = (folder / "device.txt").read_text().strip()
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"--gpu-run {folder}: {exc}; it needs metrics.json, train_info.json and device.txt") from None
+    head = metrics["results"][metrics["headline_output"]]
+    return {
+        "experiment": metrics["experiment"],
+        "profile": metrics["profile"],
+        "device": device,
+        "train_seconds": info["seconds"],
+        "epochs": info["epochs_run"],
+        "steps_per_epoch": info["config"]["steps_per_epoch"],
+        "batch_size": info["config"]["batch_size"],
+        "sequences": info["sequences_seen_this_session"],
+        "parameters": info["parameters"],
+        "mse_per_frame": head["model"]["mse_per_frame"],
+        "ssim": head["model"]["ssim"],
+        "all_black": head["all-black frame"]["mse_per_frame"],
+        "copy_last": head["copy last frame"]["mse_per_frame"],
+        "test_set": metrics["test_set"],
+        "folder": str(folder),
+    }

@@ -1,0 +1,185 @@
+"""The values of the experiments table: each family's defaults, the profile pieces the experiments share, and
+the published numbers they are compared with. experiments.py puts them together."""
+
+PROFILES = ("smoke", "quick", "paper")
+MODE_KEYS = ("faithful", "corrected")
+
+# ------------------------------------------------------------------ family defaults
+VIDEO = dict(
+    task="predict",
+    canvas=64,
+    digits="auto",
+    data=None,
+    clip_split=(0.7, 0.15, 0.15),
+    in_frames=10,
+    out_frames=10,
+    patch=4,
+    filters=64,
+    kernel=3,
+    cell="conv",
+    forecaster="encoder-decoder",
+    kernel_grid=None,
+    head="dynamic",
+    dynamic_kernel=9,
+    fc_units=1024,
+    reconstruction_decoder="drawn",
+    loss="mse",
+    loss_weights=None,
+    optimizer="adam",
+    learning_rate=2e-3,
+    lr_schedule="cosine",
+    batch_size=16,
+    epochs=10,
+    steps_per_epoch=50,
+    time_budget=None,
+    patience=None,
+    warm_start=None,
+    train_sequences=None,
+    validation_split=None,
+    mixed_precision=False,
+    test_set="generated",
+    test_size=1000,
+    gif_count=3,
+    seed=0,
+    scaled_down=None,
+)
+VIDEO_SMOKE = dict(
+    canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8, gif_count=2
+)
+SERIES_DATA = dict(series=None, csv=None, url=None, time_column=None, season=None, fill=False)
+LOOKBACK = dict(
+    SERIES_DATA,
+    series="milk",
+    column=None,
+    test_fraction=0.33,
+    val_fraction=0.2,
+    seeds=5,
+    seed=0,
+    steps_per_execution=16,
+    modes=MODE_KEYS,
+    # the tutorial's settings, reproduced
+    faithful=dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, features="raw"),
+    corrected=dict(
+        look_back=13,
+        units=16,
+        epochs=200,
+        batch_size=8,
+        learning_rate=3e-3,
+        patience=25,
+        features="seasonal-difference",
+    ),
+)
+SEQ2SEQ = dict(
+    SERIES_DATA,
+    series="usercount",
+    columns=None,
+    target="users",
+    n_in=24,
+    n_out=6,
+    test_fraction=0.2,
+    clipnorm=1.0,
+    seeds=5,
+    seed=0,
+    horizon_hours=24,
+    steps_per_execution=8,
+    modes=MODE_KEYS,
+    # the original notebook's settings, reproduced
+    faithful=dict(
+        units=100,
+        dropout=0.2,
+        epochs=200,
+        batch_size=10,
+        learning_rate=0.01,
+        patience=50,
+        val_fraction=0.0,
+        split="chronological",
+    ),
+    corrected=dict(
+        units=16,
+        dropout=0.2,
+        epochs=100,
+        batch_size=10,
+        learning_rate=3e-3,
+        patience=10,
+        val_fraction=0.2,
+        split="chronological",
+    ),
+)
+SIGNALS = dict(
+    SERIES_DATA,
+    version=1,
+    columns=None,
+    cell="gru",
+    units=12,
+    layers=2,
+    optimizer="rmsprop",
+    learning_rate=0.007,
+    l2=0.003,
+    batch_size=5,
+    iterations=150,
+    test_size=500,
+    n_in=None,
+    n_out=None,
+    test_fraction=0.2,
+    seed=0,
+    plot_windows=5,
+)
+FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS}
+
+SERIES_SMOKE = dict(seeds=2, faithful=dict(epochs=2), corrected=dict(epochs=2))
+
+# Published anchors (DESIGN §6). "test_set" says what they were measured on.
+PUBLISHED_PREDICT = (
+    {
+        "method": "ConvLSTM (paper-reported)",
+        "mse_per_frame": 103.3,
+        "ssim": 0.707,
+        "source": "PredRNN papers",
+        "test_set": "standard file",
+    },
+    {
+        "method": "ConvLSTM-S, 200 epochs",
+        "mse_per_frame": 29.80,
+        "ssim": 0.9288,
+        "source": "OpenSTL benchmark",
+        "test_set": "standard file (SSIM at data_range 2.0)",
+    },
+    {
+        "method": "PredRNN, 200 epochs",
+        "mse_per_frame": 23.97,
+        "ssim": 0.9462,
+        "source": "OpenSTL benchmark",
+        "test_set": "standard file (SSIM at data_range 2.0)",
+    },
+    {
+        "method": "PredRNN++, 2000 epochs",
+        "mse_per_frame": 14.07,
+        "ssim": 0.9698,
+        "source": "OpenSTL benchmark",
+        "test_set": "standard file (SSIM at data_range 2.0)",
+    },
+    {
+        "method": "FC-LSTM (Shi et al.)",
+        "bce_nats_per_frame": 483.249,
+        "source": "Shi et al. 2015 (4832.49 over 10 frames)",
+        "test_set": "their own generated test set",
+    },
+    {
+        "method": "ConvLSTM best (Shi et al.)",
+        "bce_nats_per_frame": 367.085,
+        "source": "Shi et al. 2015 (3670.85 over 10 frames)",
+        "test_set": "their own generated test set",
+    },
+    {
+        "method": "Composite + conditional (Srivastava)",
+        "bce_nats_per_frame": 341.2,
+        "source": "Srivastava et al. 2015",
+        "test_set": "their own generated test set",
+    },
+)
+
+# Chosen by screening (docs/design.md): ConvLSTM(80, 3 × 3) on 8 × 8 patches, next-frame, batch 16, a fixed 650 steps
+VIDEO_QUICK_PREDICT = dict(
+    filters=80, kernel_grid=8, epochs=5, steps_per_epoch=130, batch_size=16, learning_rate=4e-3, time_budget=440
+)
+VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None, patience=20)

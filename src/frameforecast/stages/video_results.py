@@ -1,0 +1,168 @@
+"""Video evaluate (metrics.json beside every baseline) and render (GIFs, contact sheets, plots)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from frameforecast import metrics
+from frameforecast.atomic import atomic_path, write_json
+from frameforecast.datasets import moving_mnist as mm
+from frameforecast.datasets import user_clips
+from frameforecast.errors import UserError
+from frameforecast.models import baselines
+from frameforecast.stages import read_json
+from frameforecast.stages.video_data import ORIGINAL_TRAIN_SEED, generator_config, split_frames, user_clip_parts
+from frameforecast.training import load_model
+
+
+# ---------------------------------------------------------------- evaluate
+def _test_set(cfg: dict, which: str | None, limit: int | None, standard_path: str | None) -> mm.TestSet:
+    if cfg.get("data"):
+        if which not in (None, "yours"):
+            raise UserError(f"--test-set {which}: a run on your clips is tested on its held-out clips only")
+        return user_clips.test_set(
+            cfg["data"], user_clip_parts(cfg, log=lambda _: None), cfg["in_frames"] + cfg["out_frames"]
+        )
+    which = which or cfg["test_set"]
+    size = limit or cfg["test_size"]
+    if which == "standard":
+        if cfg["canvas"] != 64:
+            raise UserError(
+                "the standard test file is 64 × 64; this profile's canvas is "
+                f"{cfg['canvas']} — use --test-set generated"
+            )
+        return mm.standard_test_set(standard_path, limit=size)
+    if which == "generated":
+        return mm.generated_test_set(size, cfg["digits"], config=generator_config(cfg))
+    raise UserError(f"unknown test set {which!r}; use standard or generated")
+
+
+def _outputs(cfg: dict) -> list[str]:
+    return (
+        ["prediction", "reconstruction"]
+        if cfg["task"] == "composite"
+        else [{"predict": "prediction", "reconstruct": "reconstruction", "original": "reconstruction"}[cfg["task"]]]
+    )
+
+
+def evaluate(
+    cfg: dict,
+    run_dir: Path,
+    *,
+    test_set: str | None = None,
+    limit: int | None = None,
+    standard_path: str | None = None,
+    batch_size: int = 50,
+    log=print,
+) -> dict:
+    model = load_model(run_dir / "model.keras")
+    data = _test_set(cfg, test_set, limit, standard_path)
+    accuracy = cfg["task"] == "original"
+    outputs = _outputs(cfg)
+    acc = {
+        out: {
+            "model": metrics.VideoAccumulator(accuracy),
+            **{name: metrics.VideoAccumulator(accuracy) for name in baselines.VIDEO_BASELINES},
+        }
+        for out in outputs
+    }
+    kept = None
+    start = time.monotonic()
+    for videos in data.batches(batch_size):
+        inputs, targets = split_frames(videos, cfg)
+        preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
+        if not isinstance(preds, dict):
+            preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
+        for out in outputs:
+            acc[out]["model"].add(preds[out], targets[out])
+            frames_out, reverse = targets[out].shape[1], out == "reconstruction" and cfg["task"] != "original"
+            for name, baseline in baselines.VIDEO_BASELINES.items():
+                acc[out][name].add(baseline(inputs, frames_out, reverse=reverse), targets[out])
+        if kept is None:
+            count = cfg["gif_count"]
+            kept = {
+                "inputs": inputs[:count, ..., 0],
+                **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},
+                **{f"{o}_pred": np.asarray(preds[o][:count, ..., 0], np.float32) for o in outputs},
+            }
+    seconds = time.monotonic() - start
+    results = {out: {name: a.result() for name, a in table.items()} for out, table in acc.items()}
+    report = {
+        "experiment": cfg["experiment"],
+        "family": "video",
+        "task": cfg["task"],
+        "profile": cfg["profile"],
+        "test_set": data.describe(),
+        "headline_output": outputs[0],
+        "results": results,
+        "ssim_data_range": metrics.SSIM_DATA_RANGE,
+        "evaluation_seconds": seconds,
+    }
+    if accuracy:
+        report["training_data_results"] = _original_on_training_data(model, cfg)
+    with atomic_path(run_dir / "predictions.npz", suffix=".npz") as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **kept)
+    write_json(run_dir / "metrics.json", report)
+    head = results[outputs[0]]
+    log(
+        f"{cfg['experiment']} on {data.name} test set ({len(data)} sequences): MSE/frame "
+        f"{head['model']['mse_per_frame']:.1f} (all-black {head['all-black frame']['mse_per_frame']:.1f}, "
+        f"copy-last {head['copy last frame']['mse_per_frame']:.1f}), SSIM {head['model']['ssim']:.3f}"
+    )
+    if accuracy:
+        log(
+            f"  binary pixel accuracy {head['model']['binary_accuracy']:.4f} vs all-black "
+            f"{head['all-black frame']['binary_accuracy']:.4f} on the same held-out data"
+        )
+    return report
+
+
+def _original_on_training_data(model, cfg: dict) -> dict:
+    """The original's own protocol: scored on (a sample of) the data it trained on."""
+    train_digits, _, _ = mm.load_digits(cfg["digits"])
+    videos = mm.generate(
+        train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)
+    )[:200]
+    inputs, targets = split_frames(videos, cfg)
+    model_acc, black_acc = metrics.VideoAccumulator(True), metrics.VideoAccumulator(True)
+    model_acc.add(model.predict(inputs, verbose=0), targets)
+    black_acc.add(baselines.all_black(inputs, targets.shape[1]), targets)
+    return {"sequences": len(videos), "model": model_acc.result(), "all-black frame": black_acc.result()}
+
+
+# ---------------------------------------------------------------- render
+def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
+    from frameforecast.report import gifs, plots
+
+    report = read_json(run_dir / "metrics.json")
+    path = run_dir / "predictions.npz"
+    if not path.exists():
+        raise UserError(f"{path} does not exist; run: frameforecast evaluate {cfg['experiment']}")
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {k: stored[k] for k in stored.files}
+    written = []
+    for out in _outputs(cfg):
+        for i in range(len(arrays["inputs"])):
+            name = f"{out}-{i}.gif"
+            gifs.write_strip_gif(
+                run_dir / name,
+                arrays["inputs"][i],
+                arrays[f"{out}_truth"][i],
+                arrays[f"{out}_pred"][i],
+                title=f"{cfg['experiment']} · {out} · test #{i}",
+            )
+            written.append(name)
+        sheet = f"{out}-sheet.png"
+        gifs.write_contact_sheet(run_dir / sheet, arrays["inputs"], arrays[f"{out}_truth"], arrays[f"{out}_pred"])
+        written.append(sheet)
+        curve = f"{out}-per-timestep.png"
+        plots.per_timestep_plot(run_dir / curve, report["results"][out], title=f"{out}: error by frame ahead")
+        written.append(curve)
+    if (run_dir / "history.csv").exists():
+        plots.training_curves(run_dir / "history.csv", run_dir / "training.png")
+        written.append("training.png")
+    log(f"rendered {len(written)} files into {run_dir}")
+    return written

@@ -121,12 +121,7 @@ def build_parser() -> Parser:
     p = add("run", "Train, evaluate and render experiments (default: the whole suite), then build the site.")
     p.add_argument("experiments", nargs="*", help="experiments to run (default: every one with bundled data)")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
-    p.add_argument(
-        "--strategy",
-        default="default",
-        choices=["default", "mirrored", "multiworker"],
-        help="tf.distribute strategy (default: default)",
-    )
+    options.add_strategy(p)
     p.add_argument("--restart", action="store_true", help="discard backups and start training over")
 
     p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")

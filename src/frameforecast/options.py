@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from frameforecast import experiments
+from frameforecast.training import STRATEGIES
 
 
 def positive_int(text: str) -> int:
@@ -95,6 +96,12 @@ def _target_note(target: str) -> str:
     }.get(mode, "")
 
 
+def add_strategy(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy (default: default)"
+    )
+
+
 def add_experiment_parsers(train, parser_class) -> None:
     """One `train EXPERIMENT` parser per experiment, with exactly the options that experiment reads."""
     sub = train.add_subparsers(dest="experiment", required=True, metavar="EXPERIMENT", parser_class=parser_class)
@@ -102,12 +109,7 @@ def add_experiment_parsers(train, parser_class) -> None:
         p = sub.add_parser(name, help=exp.title, description=f"Train {name}: {exp.title}. {exp.summary}")
         p.add_argument("--profile", default="quick", choices=experiments.PROFILES, help="(default: quick)")
         p.add_argument("--run-dir", help="write this folder instead of runs/<experiment>/")
-        p.add_argument(
-            "--strategy",
-            default="default",
-            choices=["default", "mirrored", "multiworker"],
-            help="tf.distribute strategy (default: default)",
-        )
+        add_strategy(p)
         p.add_argument("--restart", action="store_true", help="discard the backup and start training over")
         if exp.input_options:
             group = p.add_argument_group("your data")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from frameforecast import experiments
-from frameforecast.training import STRATEGIES
+from frameforecast.distribution import STRATEGIES
 
 
 def positive_int(text: str) -> int:

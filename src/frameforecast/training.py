@@ -11,15 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frameforecast.atomic import atomic_path, write_json
+from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError
-
-STRATEGIES = ("default", "mirrored", "multiworker")
-
-
-def on_tensorflow() -> bool:
-    import keras
-
-    return keras.backend.backend() == "tensorflow"
 
 
 def seed_everything(seed: int) -> None:
@@ -30,41 +23,6 @@ def seed_everything(seed: int) -> None:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-
-
-class _SingleDevice:
-    """The default strategy's interface on backends without tf.distribute (one device, as JAX places it)."""
-
-    num_replicas_in_sync = 1
-
-    def scope(self):
-        import contextlib
-
-        return contextlib.nullcontext()
-
-
-def get_strategy(name: str = "default"):
-    """default: one device. mirrored: all local GPUs (or logical CPUs). multiworker: TF_CONFIG machines."""
-    if name not in STRATEGIES:
-        raise UserError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
-    if not on_tensorflow():
-        if name != "default":
-            raise UserError(f"--strategy {name} needs the TensorFlow backend; unset KERAS_BACKEND")
-        return _SingleDevice()
-    import tensorflow as tf
-
-    if name == "default":
-        return tf.distribute.get_strategy()
-    if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
-    import os
-
-    if "TF_CONFIG" not in os.environ:
-        raise UserError(
-            "--strategy multiworker needs the TF_CONFIG environment variable on every machine "
-            "(see README: 'Several machines')"
-        )
-    return tf.distribute.MultiWorkerMirroredStrategy()
 
 
 def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
@@ -181,12 +139,17 @@ def fit(
             model = build_model()
         finally:
             keras.mixed_precision.set_global_policy(policy)
-        model.compile(
-            optimizer=make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
-            loss=loss,
-            loss_weights=loss_weights,
-            steps_per_execution=steps_per_execution,
-        )
+        compile_args = {
+            "optimizer": make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "steps_per_execution": steps_per_execution,
+        }
+        if strategy == "multiworker":
+            trainee = for_multiworker_fit(model, **compile_args)
+        else:
+            model.compile(**compile_args)
+            trainee = model
 
     monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
     budget = TimeBudget(time_budget) if time_budget else None
@@ -211,30 +174,31 @@ def fit(
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2
     start = time.monotonic()
-    if dataset is not None:
-        remaining = max(epochs - resumed_from, 0) * steps_per_epoch
-        data = dataset(resumed_from * steps_per_epoch, max(remaining, 1), global_batch)
-        history = model.fit(
-            data,
-            epochs=epochs,
-            steps_per_epoch=steps_per_epoch,
-            callbacks=callbacks,
-            validation_data=validation_data,
-            shuffle=False,
-            verbose=verbose,
-        )  # batches are fresh
-    else:
-        history = model.fit(
-            x,
-            y,
-            batch_size=global_batch,
-            epochs=epochs,
-            callbacks=callbacks,
-            shuffle=shuffle,
-            validation_data=validation_data,
-            validation_split=validation_split or 0.0,
-            verbose=verbose,
-        )
+    with dist.scope():  # fit's steps run in the strategy that built the model
+        if dataset is not None:
+            remaining = max(epochs - resumed_from, 0) * steps_per_epoch
+            data = dataset(resumed_from * steps_per_epoch, max(remaining, 1), global_batch)
+            history = trainee.fit(
+                data,
+                epochs=epochs,
+                steps_per_epoch=steps_per_epoch,
+                callbacks=callbacks,
+                validation_data=validation_data,
+                shuffle=False,
+                verbose=verbose,
+            )  # batches are fresh
+        else:
+            history = trainee.fit(
+                x,
+                y,
+                batch_size=global_batch,
+                epochs=epochs,
+                callbacks=callbacks,
+                shuffle=shuffle,
+                validation_data=validation_data,
+                validation_split=validation_split or 0.0,
+                verbose=verbose,
+            )
     seconds = time.monotonic() - start
     stopped_by = (
         "time-budget"
@@ -243,8 +207,9 @@ def fit(
         if early is not None and early.stopped_epoch > 0
         else "epochs"
     )
-    save_model(model, run_dir / "model.keras")
-    write_json(run_dir / "model_summary.json", model_summary(model))
+    if is_chief(strategy):
+        save_model(model, run_dir / "model.keras")
+        write_json(run_dir / "model_summary.json", model_summary(model))
     return FitResult(model, history.history, resumed_from, seconds, global_batch, stopped_by)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: make .venv if needed, run the experiments of a profile, build site/, serve it.
-#   ./run_lstm.sh                  quick profile, then serve http://127.0.0.1:8000
-#   ./run_lstm.sh --no-serve       stop after building the site
+# The main job: make .venv if needed, run the experiments of a profile with the live site, serve it.
+#   ./run_lstm.sh                  quick profile; http://127.0.0.1:8000 shows it live, until Ctrl+C
+#   ./run_lstm.sh --no-serve       no server: stop after building the site
 #   ./run_lstm.sh --profile smoke  another profile (smoke | quick | paper)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,9 +20,8 @@ while [ $# -gt 0 ]; do
 done
 source scripts/bootstrap.sh
 bootstrap_venv requirements.txt
-.venv/bin/frameforecast run --profile "$profile"
-echo
-echo "Results: runs/<experiment>/ (metrics.json, GIFs, plots); site: site/index.html"
+echo "Results go to runs/<experiment>/ (metrics.json, GIFs, plots); the site to site/index.html"
 if [ "$serve" = 1 ]; then
-    exec .venv/bin/frameforecast serve --port "$port"
+    exec .venv/bin/frameforecast run --profile "$profile" --serve --port "$port"
 fi
+exec .venv/bin/frameforecast run --profile "$profile"

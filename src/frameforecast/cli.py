@@ -122,7 +122,18 @@ def build_parser() -> Parser:
     p.add_argument("experiments", nargs="*", help="experiments to run (default: every one with bundled data)")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     options.add_strategy(p)
-    p.add_argument("--restart", action="store_true", help="discard backups and start training over")
+    p.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard backups and start training over; after an interrupted run, run every experiment again",
+    )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="serve the live site at once, while the experiments run, and until Ctrl+C (./run_lstm.sh does)",
+    )
+    p.add_argument("--port", type=positive_int, default=8000, help="port for --serve (default: 8000)")
+    p.add_argument("--bind", default="127.0.0.1", help="address for --serve (default: 127.0.0.1)")
 
     p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")
     p.add_argument("--port", type=positive_int, default=8000, help="port (default: 8000)")
@@ -242,19 +253,29 @@ def cmd_run(args) -> int:
         experiments.get(name)
     if args.profile not in experiments.PROFILES:
         raise UserError(f"unknown profile {args.profile!r}; choose one of {', '.join(experiments.PROFILES)}")
-    summary = pipeline.run_suite(
-        args.profile,
-        args.experiments or None,
-        restart=args.restart,
-        strategy=args.strategy,
-        reference=options.reference(build_parser()),
-    )
-    failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
-    print(
-        f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
-        f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
-    )
-    return 1 if failed else 0
+    from frameforecast.report import server
+
+    live = server.LiveServer(Path("site"), args.bind, args.port) if args.serve else None
+    try:
+        summary = pipeline.run_suite(
+            args.profile,
+            args.experiments or None,
+            restart=args.restart,
+            strategy=args.strategy,
+            reference=options.reference(build_parser()),
+            on_site=live.start if live else None,
+        )
+        failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
+        print(
+            f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
+            f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
+        )
+        if live:
+            live.wait()
+        return 1 if failed else 0
+    finally:
+        if live:
+            live.stop()
 
 
 def cmd_serve(args) -> int:

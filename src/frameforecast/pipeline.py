@@ -6,9 +6,10 @@ import json
 import platform
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from frameforecast import experiments, families
+from frameforecast import experiments, families, progress
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb
@@ -55,9 +56,10 @@ def saved_config(folder: Path) -> dict | None:
 
 
 def run_experiment(
-    exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print
+    exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print, on_stage=None
 ) -> dict:
-    """train, evaluate and render one experiment; returns the seconds each stage took."""
+    """train, evaluate and render one experiment; returns the seconds each stage took. `on_stage(stage)` is
+    called as each stage starts."""
     module = families.get(exp.family).stage_module()
     timings = {}
     stages = (
@@ -66,6 +68,8 @@ def run_experiment(
         ("render", lambda: module.render(cfg, folder, log=log)),
     )
     for stage, action in stages:
+        if on_stage is not None:
+            on_stage(stage)
         start = time.monotonic()
         action()
         timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_rss_mb()}
@@ -136,9 +140,15 @@ def run_suite(
     restart: bool = False,
     strategy: str = "default",
     reference: list | None = None,
+    site_dir: Path = Path("site"),
+    on_site: Callable[[], None] | None = None,
     log=print,
 ) -> dict:
-    """Every experiment of the suite (those with bundled data), then the site. Failures are recorded, not fatal."""
+    """Every experiment of the suite (those with bundled data, fastest first), rebuilding the site after each,
+    so it shows every result as soon as it exists. `on_site()` is called once the first site (every experiment
+    queued) is written: the CLI starts its server there. Failures are recorded, not fatal. After an
+    interrupted run of the same suite, the experiments it finished are kept (unless `restart`) and the one it
+    stopped in resumes from its backup."""
     from frameforecast.report import site
 
     names = names or experiments.SUITE
@@ -150,24 +160,99 @@ def run_suite(
         "machine": machine(),
         "versions": versions(),
     }
-    data_start = time.monotonic()
-    prepare_data(names, profile, log=log)
-    summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
-    for i, name in enumerate(names, 1):
-        log(f"\n=== [{i}/{len(names)}] {name} ({profile} profile) ===")
-        exp, cfg, folder = resolve(name, profile)
+    kept = {} if restart else finished_by_interrupted_run(names, profile)
+    tracker = progress.SuiteProgress(
+        names,
+        profile,
+        RUNS,
+        estimates=stage_estimates(profile),
+        log=log,
+        publish=lambda: site.publish_status(RUNS, site_dir),
+    )
+
+    def rebuild() -> None:
+        site.build(RUNS, site_dir, reference=reference)
+
+    with tracker:
+        for name, page in kept.items():
+            tracker.keep(name, page)
+            summary["experiments"][name] = {"status": "ok", "kept_from_interrupted_run": True}
+        rebuild()
+        if on_site is not None:
+            on_site()
+        data_start = time.monotonic()
+        prepare_data([n for n in names if n not in kept], profile, log=log)
+        summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
         try:
-            timings = run_experiment(exp, cfg, folder, restart=restart, strategy=strategy, log=log)
-            summary["experiments"][name] = {"status": "ok", "seconds": timings}
-        except UserError as exc:
-            log(f"{name} failed: {exc}")
-            summary["experiments"][name] = {"status": "failed", "error": str(exc)}
+            for name in names:
+                if name not in kept:
+                    _suite_experiment(name, profile, summary, tracker, restart=restart, strategy=strategy, log=log)
+                    summary["seconds"] = time.time() - started
+                    summary["peak_memory_mb"] = peak_rss_mb()
+                    write_json(RUNS / "run_summary.json", summary)
+                    rebuild()
+        except KeyboardInterrupt:
+            tracker.stopped()
+            rebuild()
+            raise
+        tracker.finish()
+        site_start = time.monotonic()
+        rebuild()
+    summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_rss_mb()}
     summary["seconds"] = time.time() - started
     summary["peak_memory_mb"] = peak_rss_mb()
     write_json(RUNS / "run_summary.json", summary)
-    site_start = time.monotonic()
-    site.build(RUNS, Path("site"), reference=reference)
-    summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_rss_mb()}
-    summary["peak_memory_mb"] = peak_rss_mb()
-    write_json(RUNS / "run_summary.json", summary)
     return summary
+
+
+def _suite_experiment(name: str, profile: str, summary: dict, tracker, *, restart: bool, strategy: str, log) -> None:
+    start = time.monotonic()
+    exp, cfg, folder = resolve(name, profile)
+    try:
+        timings = run_experiment(
+            exp,
+            cfg,
+            folder,
+            restart=restart,
+            strategy=strategy,
+            log=log,
+            on_stage=lambda stage: tracker.stage(name, stage),
+        )
+        summary["experiments"][name] = {"status": "ok", "seconds": timings}
+        tracker.done(name, f"{folder.name}.html", time.monotonic() - start)
+    except UserError as exc:
+        log(f"{name} failed: {exc}")
+        summary["experiments"][name] = {"status": "failed", "error": str(exc)}
+        tracker.failed(name, str(exc))
+
+
+def stage_estimates(profile: str) -> dict:
+    """(experiment, stage) → seconds it took in this machine's last suite run of the same profile."""
+    path = RUNS / "run_summary.json"
+    try:
+        last = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        return {}
+    if last.get("profile") != profile:
+        return {}
+    return {
+        (name, stage): timing["seconds"]
+        for name, entry in last.get("experiments", {}).items()
+        for stage, timing in (entry.get("seconds") or {}).items()
+    }
+
+
+def finished_by_interrupted_run(names: list[str], profile: str) -> dict[str, str]:
+    """experiment → page, for those an interrupted run of this same suite finished (their results still there)."""
+    status = progress.read_status(RUNS)
+    if not status or status.get("profile") != profile or status.get("order") != names:
+        return {}
+    entries = status.get("experiments", {})
+    if all(entries.get(name, {}).get("state") in ("done", "failed") for name in names):
+        return {}  # that run ended: this one runs everything again
+    return {
+        name: entries[name]["page"]
+        for name in names
+        if entries.get(name, {}).get("state") == "done"
+        and (RUNS / entries[name]["page"][: -len(".html")] / "metrics.json").exists()
+    }

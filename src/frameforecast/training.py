@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError
@@ -40,6 +41,30 @@ def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
                 self.model.stop_training = True
 
     return _TimeBudget()
+
+
+def ProgressReport(tracker, resumed_from: int, time_budget: float | None):  # noqa: N802 - a Keras callback class
+    """Reports epochs and steps to the suite's progress tracker (the live site's status and ETA)."""
+    import keras
+
+    class _ProgressReport(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.epoch = resumed_from
+            tracker.fit_begin(self.params["epochs"], self.params.get("steps"), resumed_from, time_budget)
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            tracker.batch_end(self.epoch, batch)
+
+        def on_epoch_end(self, epoch, logs=None):
+            tracker.epoch_end(epoch)
+
+        def on_train_end(self, logs=None):
+            tracker.fit_end()
+
+    return _ProgressReport()
 
 
 @dataclass
@@ -170,6 +195,9 @@ def fit(
             str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True, save_weights_only=True
         ),
     ] + [cb for cb in (tensorboard, early, budget) if cb is not None]
+    tracker = progress.active()
+    if tracker is not None:
+        callbacks.append(ProgressReport(tracker, resumed_from, time_budget))
 
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2

@@ -1,7 +1,9 @@
 """Build the static site from runs/*/ only: index, one page per experiment, methodology, reference, related work.
 
-Everything is rendered into a temporary folder and swapped in whole, so a failed build leaves the
-previous site untouched. Jinja2 autoescapes every string (column names from user CSVs included).
+Everything is rendered into a temporary folder first, so a failed build leaves the previous site untouched;
+then each file is renamed into place (the index last), so a reader of a site that is being rebuilt while it
+is served gets either the old or the new version of every file, never half of one and never a 404 for a
+page that exists in both. Jinja2 autoescapes every string (column names from user CSVs included).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
+from frameforecast.atomic import atomic_path
 from frameforecast.errors import UserError
 from frameforecast.report import summaries, tables
 
 ASSET_SUFFIXES = (".gif", ".png")
+STATIC_FILES = ("style.css", "live.js")
+STATUS_FILE = "suite_status.json"  # written by the suite (frameforecast.progress) into runs/
 
 
 def _env() -> Environment:
@@ -100,39 +105,68 @@ def build(runs: Path, out: Path, reference: list | None = None) -> Path:
     collected = collect_runs(runs)  # raises before anything is written
     predictions = collect_predictions(runs)
     summary = _read(runs / "run_summary.json") if (runs / "run_summary.json").exists() else None
+    status = _read(runs / STATUS_FILE) if (runs / STATUS_FILE).exists() else None
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _render_all(collected, predictions, summary, reference, tmp)
-        _swap(tmp, out)
+        _render_all(collected, predictions, summary, status, reference, tmp)
+        _move_into(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
-def _swap(new: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(new, out)
-    keep = old / ".gitkeep" if old else None
-    if keep and keep.exists():
-        shutil.copy2(keep, out / ".gitkeep")
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
+def publish_status(runs: Path, out: Path) -> None:
+    """Copy the suite's progress (runs/suite_status.json) to the site, where the index polls it."""
+    source = Path(runs) / STATUS_FILE
+    if Path(out).is_dir() and source.exists():
+        with atomic_path(Path(out) / "status.json") as tmp:
+            shutil.copyfile(source, tmp)
+
+
+def _publish_order(path: Path) -> tuple:
+    """Assets first, then pages, then the index, then status.json: whatever a file links to is there before it."""
+    name = path.name
+    return (name == "status.json", name == "index.html", path.suffix == ".html", str(path))
+
+
+def _move_into(new: Path, out: Path) -> None:
+    """Rename every file of the freshly rendered `new` into `out` (each rename is atomic), then remove what the
+    new site no longer has."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = sorted((p for p in new.rglob("*") if p.is_file()), key=_publish_order)
+    fresh = set()
+    for path in files:
+        relative = path.relative_to(new)
+        fresh.add(relative)
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, out / relative)
+    for path in sorted(out.rglob("*"), reverse=True):
+        relative = path.relative_to(out)
+        if path.is_file() and relative not in fresh and relative.name != ".gitkeep":
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def _render_all(
-    collected: dict, predictions: list[dict], summary: dict | None, reference: list | None, site: Path
+    collected: dict,
+    predictions: list[dict],
+    summary: dict | None,
+    status: dict | None,
+    reference: list | None,
+    site: Path,
 ) -> None:
     from importlib import resources
 
     env = _env()
     cards = summaries.cards(collected)
     common = {"generated": time.strftime("%Y-%m-%d %H:%M %Z"), "summary": summary, "nav": summaries.NAV}
-    static = resources.files("frameforecast.report") / "static" / "style.css"
-    (site / "style.css").write_text(static.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in STATIC_FILES:
+        static = resources.files("frameforecast.report") / "static" / name
+        (site / name).write_text(static.read_text(encoding="utf-8"), encoding="utf-8")
+    if status is not None:
+        (site / "status.json").write_text(json.dumps(status, indent=1), encoding="utf-8")
     for card in cards:
         if card["run"] is None:
             continue
@@ -152,7 +186,8 @@ def _render_all(
         for name in prediction["files"]:
             shutil.copy2(prediction["folder"] / name, target / name)
     (site / "index.html").write_text(
-        env.get_template("index.html").render(cards=cards, predictions=predictions, root="", **common), encoding="utf-8"
+        env.get_template("index.html").render(cards=cards, predictions=predictions, status=status, root="", **common),
+        encoding="utf-8",
     )
     from frameforecast.report import docs
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics
+from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.stages import read_json
 from frameforecast.stages.lookback_data import load_series, modes, prepare
@@ -36,6 +36,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     from frameforecast.models.series import build_lookback
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
+    progress.plan_fits(sum(1 if name == "faithful" else mode["seeds"] for name, mode in modes(cfg).items()))
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)
         common = dict(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics
+from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.datasets import time_axis
 from frameforecast.memory import peak_rss_mb
@@ -28,6 +28,7 @@ from frameforecast.training import fit, load_model
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     start, info = time.monotonic(), {"modes": {}, "config": cfg}
+    progress.plan_fits(len(modes(cfg)) * cfg["seeds"])
     for mode_name in modes(cfg):
         d = prepare(cfg, mode_name, log)  # before Keras is imported: a bad CSV stops with one line
         from frameforecast.models.series import build_seq2seq_attention

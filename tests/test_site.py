@@ -9,16 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import free_port, working_directory
+from conftest import free_port, needs_browser, working_directory
 
 from frameforecast import cli
 from frameforecast.report import server
-
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-needs_browser = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="Debian chromium + chromium-driver are not installed (scripts/test.sh installs them)",
-)
 
 
 class Links(HTMLParser):
@@ -42,32 +36,6 @@ def served_site(smoke_suite):
     yield f"http://127.0.0.1:{httpd.server_address[1]}", smoke_suite / "site"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1600",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def pages(site: Path) -> list[str]:

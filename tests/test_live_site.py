@@ -1,0 +1,185 @@
+"""The live site: suite order, progress and ETA, resuming a stopped suite, the server under load during
+rebuilds, and a browser watching a smoke run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import free_port, needs_browser, working_directory
+
+from frameforecast import experiments, pipeline, progress
+from frameforecast.report import server, site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_suite_runs_every_bundled_experiment_fastest_first():
+    assert sorted(experiments.SUITE) == sorted(n for n, e in experiments.EXPERIMENTS.items() if not e.needs_input)
+    assert experiments.SUITE.index("mnist-composite") > experiments.SUITE.index("mnist-predict")  # it warm-starts
+    records = [json.loads(p.read_text()) for p in sorted((ROOT / "runs/bench").glob("*.json"))]
+    measured = [r["suite"]["experiment_seconds"] for r in records if r.get("suite", {}).get("experiment_seconds")]
+    seconds = measured[-1]  # the newest quick-suite measurement on this machine
+    independent = [n for n in experiments.SUITE if n != "mnist-composite"]
+    assert [seconds[n] for n in independent] == sorted(seconds[n] for n in independent)
+
+
+def test_progress_lines_status_and_eta(tmp_path, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    lines = []
+    tracker = progress.SuiteProgress(["a", "b"], "quick", tmp_path, log=lines.append, estimates={("a", "train"): 40})
+    with tracker:
+        now[0] = 172.0
+        tracker.stage("a", "train")
+        assert lines[-1] == "[1/2] a · train · 1:12 elapsed · ~0:40 left"
+        tracker.plan_fits(2)
+        tracker.fit_begin(epochs=4, steps=10, resumed_from=0, time_budget=None)
+        for epoch in range(2):
+            for batch in range(10):
+                now[0] += 0.5
+                tracker.batch_end(epoch, batch)
+            tracker.epoch_end(epoch)
+        # 20 steps in 10 s: 20 steps left in this model and 40 in the next one, at 0.5 s each
+        status = json.loads((tmp_path / progress.STATUS_FILE).read_text())["experiments"]
+        assert status["a"]["eta_seconds"] == pytest.approx(30.0)
+        assert status["a"]["text"] == "running · train · model 1 of 2 · epoch 2 of 4 · 0:10 elapsed · ~0:30 left"
+        assert status["b"] == {"state": "queued", "text": "queued"}
+        tracker.fit_end()
+        tracker.fit_begin(epochs=4, steps=10, resumed_from=3, time_budget=3.0)  # a resumed model with a budget
+        now[0] += 2.0
+        tracker.batch_end(3, 0)  # 9 steps left at (10 + 2) / 21 s, but only 1 s of the budget
+        assert tracker.experiments["a"]["eta_seconds"] == pytest.approx(1.0)
+        tracker.done("a", "a.html", 12.0)
+        tracker.stage("b", "evaluate")
+        assert lines[-1].startswith("[2/2] b · evaluate · ")
+        tracker.stopped()
+    status = json.loads((tmp_path / progress.STATUS_FILE).read_text())
+    assert status["finished"] and status["experiments"]["a"]["state"] == "done"
+    assert status["experiments"]["a"]["text"] == "done in 0:12 · resumed from epoch 4"
+    assert status["experiments"]["b"]["state"] == "stopped"
+    assert progress.active() is None
+
+
+def test_a_stopped_suite_keeps_its_finished_experiments(tmp_path):
+    names = ["signals-1", "signals-2"]
+    with working_directory(tmp_path):
+        (tmp_path / "runs/signals-1").mkdir(parents=True)
+        (tmp_path / "runs/signals-1/metrics.json").write_text("{}")
+        with progress.SuiteProgress(names, "smoke", Path("runs"), log=lambda line: None) as tracker:
+            tracker.stage("signals-1", "train")
+            tracker.done("signals-1", "signals-1.html", 3.0)
+            tracker.stage("signals-2", "train")
+            tracker.stopped()
+        assert pipeline.finished_by_interrupted_run(names, "smoke") == {"signals-1": "signals-1.html"}
+        assert pipeline.finished_by_interrupted_run(names, "quick") == {}  # another profile runs everything
+        assert pipeline.finished_by_interrupted_run(["signals-1"], "smoke") == {}  # another suite too
+        (tmp_path / "runs/signals-1/metrics.json").unlink()
+        assert pipeline.finished_by_interrupted_run(names, "smoke") == {}  # its results are gone
+
+
+class Complete:
+    """Counts responses and remembers any that is not a 200 with a complete body."""
+
+    def __init__(self):
+        self.count, self.bad, self.lock = 0, [], threading.Lock()
+
+    def fetch(self, url: str) -> None:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                body, status = response.read(), response.status
+                length = int(response.headers["Content-Length"])
+            ok = (
+                status == 200
+                and len(body) == length
+                and (not url.endswith(".html") or body.rstrip().endswith(b"</html>"))
+            )
+        except Exception as exc:  # a refused connection or a 404 is exactly what this test looks for
+            ok, status = False, repr(exc)
+        with self.lock:
+            self.count += 1
+            if not ok:
+                self.bad.append((url, status))
+
+
+def test_the_server_answers_every_request_completely_while_the_site_is_rebuilt(smoke_suite, tmp_path):
+    out = tmp_path / "site"
+    site.build(smoke_suite / "runs", out)
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".css"))
+    httpd = server.make_server(out, "127.0.0.1", free_port())
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    rebuilding, responses, start = threading.Event(), Complete(), threading.Barrier(201)
+
+    def client(k: int) -> None:
+        start.wait()
+        page = before[k % len(before)]
+        responses.fetch(base + page)
+        while rebuilding.is_set():  # keep asking while the rebuilds last
+            responses.fetch(base + before[(k + responses.count) % len(before)])
+
+    clients = [threading.Thread(target=client, args=(k,)) for k in range(200)]
+    for thread in clients:
+        thread.start()
+    rebuilding.set()
+    start.wait()
+    for _ in range(3):
+        site.build(smoke_suite / "runs", out)
+    rebuilding.clear()
+    for thread in clients:
+        thread.join(timeout=120)
+    httpd.shutdown()
+    httpd.server_close()
+    assert responses.count >= 200 and not any(t.is_alive() for t in clients)
+    assert responses.bad == []
+
+
+@needs_browser
+def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
+    command = [sys.executable, "-m", "frameforecast", "run", "signals-1", "mnist-predict", "--profile", "smoke"]
+    run = subprocess.Popen(
+        [*command, "--serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=(tmp_path / "console.txt").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        index = f"http://127.0.0.1:{port}/index.html"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (tmp_path / "site/index.html").exists():
+            time.sleep(0.1)
+        browser.get(index)
+        status = (By.CSS_SELECTOR, '[data-experiment="mnist-predict"]')
+        WebDriverWait(browser, 120, poll_frequency=0.2).until(
+            lambda d: d.find_element(*status).text.startswith("running")
+        )
+        seen_running = browser.find_element(*status).text
+        WebDriverWait(browser, 180, poll_frequency=0.5).until(
+            lambda d: d.find_element(*status).text.startswith("done")
+        )  # no reload by the test: the page follows the run by itself
+        browser.find_element(By.CSS_SELECTOR, "#mnist-predict h2 a").click()
+        WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("/mnist-predict.html"))
+        assert "Moving MNIST" in browser.find_element(By.TAG_NAME, "h1").text
+        assert re.match(r"running · (train|evaluate|render)", seen_running)
+    finally:
+        run.send_signal(signal.SIGINT)  # Ctrl+C stops the server it keeps running after the suite
+        code = run.wait(timeout=60)
+    console = (tmp_path / "console.txt").read_text()
+    assert code == 0, console[-3000:]
+    assert re.search(r"^\[2/2\] mnist-predict · train · \d+:\d\d elapsed", console, re.M), console[-3000:]
+    assert "Traceback" not in console

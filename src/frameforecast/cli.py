@@ -122,11 +122,7 @@ def build_parser() -> Parser:
     p.add_argument("experiments", nargs="*", help="experiments to run (default: every one with bundled data)")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     options.add_strategy(p)
-    p.add_argument(
-        "--restart",
-        action="store_true",
-        help="discard backups and start training over; after an interrupted run, run every experiment again",
-    )
+    p.add_argument("--restart", action="store_true", help="discard backups and kept results; start over")
     p.add_argument(
         "--serve",
         action="store_true",

@@ -15,6 +15,7 @@ from frameforecast.settings import (
     PROFILES,
     PUBLISHED_PREDICT,
     SERIES_SMOKE,
+    SUITE_ORDER,
     VIDEO_PAPER,
     VIDEO_QUICK_PREDICT,
     VIDEO_SMOKE,
@@ -285,21 +286,7 @@ _add(
     )
 )
 
-# The suite: every experiment with bundled data, fastest first (minutes per experiment measured by
-# scripts/bench.py), so the live site shows a first result within a minute; mnist-composite warm-starts from
-# mnist-predict, so it comes after it.
-SUITE = [
-    "signals-1",
-    "signals-2",
-    "signals-3",
-    "frame-forecast-original",
-    "airline-lookback",
-    "milk-lookback",
-    "usercount-seq2seq",
-    "mnist-reconstruct",
-    "mnist-predict",
-    "mnist-composite",
-]
+SUITE = list(SUITE_ORDER)
 
 
 def get(name: str) -> Experiment:

@@ -183,3 +183,19 @@ VIDEO_QUICK_PREDICT = dict(
     filters=80, kernel_grid=8, epochs=5, steps_per_epoch=130, batch_size=16, learning_rate=4e-3, time_budget=440
 )
 VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None, patience=20)
+
+# The suite: every experiment with bundled data, fastest first (minutes per experiment measured by
+# scripts/bench.py), so the live site shows a first result within a minute; mnist-composite warm-starts from
+# mnist-predict, so it comes after it.
+SUITE_ORDER = (
+    "signals-1",
+    "signals-2",
+    "signals-3",
+    "frame-forecast-original",
+    "airline-lookback",
+    "milk-lookback",
+    "usercount-seq2seq",
+    "mnist-reconstruct",
+    "mnist-predict",
+    "mnist-composite",
+)

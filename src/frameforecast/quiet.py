@@ -2,7 +2,8 @@
 
 They are written straight to file descriptor 2 before Python can filter them, so the first import of
 keras or tensorflow runs with fd 2 pointed at a temporary file: shown if the import fails, dropped if not.
-FRAMEFORECAST_VERBOSE=1 (the --verbose flag) leaves everything on the console.
+TensorFlow's Python logger is set to errors only. FRAMEFORECAST_VERBOSE=1 (the --verbose flag) leaves
+everything on the console.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def _import_tensorflow_silently() -> None:
             import tensorflow as tf
 
             tf.config.list_physical_devices()  # the CUDA probe logs here, once
+            # its Python logger's advice (e.g. "triggered tf.function retracing" when the seeds' models are
+            # evaluated one after another) is for TensorFlow developers, not for a user of the suite
+            tf.get_logger().setLevel("ERROR")
         except BaseException:
             os.dup2(saved, 2)
             sink.seek(0)

@@ -80,7 +80,7 @@ class SuiteProgress:
         if self.current != name:
             entry.update(started=now, resumed_from_epoch=0)
         self.current = name
-        entry.update(state="running", stage=stage, stage_started=now, epoch=None, epochs=None, eta_seconds=None)
+        entry.update(state="running", stage=stage, epoch=None, epochs=None, eta_seconds=None)
         self._fit = {"fits_planned": 1, "fits_done": 0, "earlier_steps": 0, "fit_steps_done": 0, "train_seconds": 0.0}
         self._update_running()
         estimate = self.estimates.get((name, stage))
@@ -192,7 +192,7 @@ class SuiteProgress:
         now = time.monotonic()
         experiments = {}
         for name, entry in self.experiments.items():
-            shown = {k: v for k, v in entry.items() if k not in ("started", "stage_started")}
+            shown = {k: v for k, v in entry.items() if k != "started"}
             if entry.get("state") == "running":
                 shown["elapsed_seconds"] = now - entry["started"]
             experiments[name] = shown

@@ -128,3 +128,12 @@ def test_port_in_use(project, capsys):
         port = busy.getsockname()[1]
         line = run_cli(["serve", "--port", str(port)], capsys, project)
     assert f"port {port}" in line and "already in use" in line
+
+
+@pytest.mark.parametrize("command", ["evaluate", "render"])
+def test_a_stage_before_training_names_the_train_command(command, project, capsys):
+    line = run_cli([command, "mnist-predict", "--profile", "smoke"], capsys, project)
+    assert line == (
+        "frameforecast: error: runs/mnist-predict has no trained model; "
+        "run: frameforecast train mnist-predict --profile smoke"
+    )

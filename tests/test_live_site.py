@@ -186,3 +186,32 @@ def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browse
     assert code == 0, console[-3000:]
     assert re.search(r"^\[2/2\] mnist-predict · train · \d+:\d\d elapsed", console, re.M), console[-3000:]
     assert "Traceback" not in console
+
+
+def test_ctrl_c_as_soon_as_the_page_says_done_ends_the_served_run_at_once(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
+    command = [sys.executable, "-m", "frameforecast", "run", "signals-1", "--profile", "smoke"]
+    console = tmp_path / "console.txt"
+    run = subprocess.Popen(
+        [*command, "--serve", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        stdout=console.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline, state = time.monotonic() + 120, None
+        while state != "done" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                state = json.loads((tmp_path / "site/status.json").read_text())["experiments"]["signals-1"]["state"]
+            except (OSError, ValueError):
+                continue
+        run.send_signal(signal.SIGINT)  # the reader saw "done" and pressed Ctrl+C at once
+        started = time.monotonic()
+        code = run.wait(timeout=30)
+    finally:
+        run.kill()
+    assert (code, state) == (0, "done"), console.read_text()[-3000:]
+    assert time.monotonic() - started < 10
+    assert "interrupted" not in console.read_text()

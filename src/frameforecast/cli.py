@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from frameforecast import families, options
 from frameforecast.errors import UserError
-from frameforecast.options import column_list, non_negative_int, positive_int
+from frameforecast.options import non_negative_int, positive_int
 
 EPILOG_EXAMPLES = {
     "data": "examples:\n  frameforecast data list\n  frameforecast data show milk\n"
@@ -44,14 +45,8 @@ def _experiment_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     p.add_argument("--run-dir", help="write/read this folder instead of runs/<experiment>/")
     data = p.add_argument_group("your data (it names the run folder of a run on your data)")
-    data.add_argument("--csv", help="your CSV file (series experiments)")
-    data.add_argument("--url", help="a CSV to download (cached) instead of --csv")
-    data.add_argument("--column", help="the value column of --csv (look-back)")
-    data.add_argument("--columns", type=column_list, help="comma-separated value columns (seq2seq, signals-4)")
-    data.add_argument("--time-column", help="the time column of --csv (optional)")
-    data.add_argument("--season", type=positive_int, help="season length in rows (12 monthly, 24 hourly)")
-    data.add_argument("--fill", action="store_true", help="interpolate missing values instead of failing")
-    data.add_argument("--data", help="your clips (video): the folder or .npy train video --data was given")
+    for option, spec in options.DATA.items():  # the same options as `train`; a flag absent is None there too
+        data.add_argument(options.flag(option), **spec)
 
 
 def _evaluate_options(p: argparse.ArgumentParser) -> None:
@@ -262,12 +257,13 @@ def cmd_run(args) -> int:
             on_site=live.start if live else None,
         )
         failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
-        print(
-            f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
-            f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
-        )
-        if live:
-            live.wait()
+        with contextlib.suppress(KeyboardInterrupt):  # the suite is complete: Ctrl+C only stops the server
+            print(
+                f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
+                f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
+            )
+            if live:
+                live.wait()
         return 1 if failed else 0
     finally:
         if live:

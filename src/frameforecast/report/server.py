@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import socket
@@ -49,10 +48,9 @@ class LiveServer:
         print(f"live site at http://{self.bind}:{self.server.server_address[1]}/ (Ctrl+C stops)", flush=True)
 
     def wait(self) -> None:
-        """Keep serving the finished site until Ctrl+C."""
+        """Keep serving the finished site until Ctrl+C (KeyboardInterrupt)."""
         print(f"serving {self.directory}/ at http://{self.bind}:{self.server.server_address[1]}/  (Ctrl+C to stop)")
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+        threading.Event().wait()
 
     def stop(self) -> None:
         self._ready.close()

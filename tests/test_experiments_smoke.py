@@ -48,7 +48,23 @@ def test_composite_warm_starts_from_the_suites_mnist_predict_and_says_so(smoke_s
     info = json.loads((smoke_suite / "runs" / "mnist-composite" / "train_info.json").read_text())
     assert info["warm_start"]["from"] == "mnist-predict/model.keras"
     assert "predictor_lstm" in info["warm_start"]["layers"]
-    assert "warm-started from mnist-predict/model.keras" in (smoke_suite / "site" / "mnist-composite.html").read_text()
+    page = (smoke_suite / "site" / "mnist-composite.html").read_text()
+    assert "warm-started from mnist-predict/model.keras" in page
+    assert info["warm_start"]["frozen"] and "kept fixed (predictor_lstm" in page
+
+
+def test_composite_keeps_its_warm_started_layers_fixed_and_trains_the_new_ones(smoke_suite):
+    import numpy as np
+
+    from frameforecast.training import load_model
+
+    predict, composite = (
+        load_model(smoke_suite / "runs" / n / "model.keras") for n in ("mnist-predict", "mnist-composite")
+    )
+    for layer in ("predictor_lstm", "predictor_kernels"):
+        for ours, theirs in zip(composite.get_layer(layer).get_weights(), predict.get_layer(layer).get_weights()):
+            np.testing.assert_array_equal(ours, theirs)
+    assert composite.get_layer("reconstruction_draw").trainable and not composite.get_layer("predictor_lstm").trainable
 
 
 @pytest.mark.parametrize("name", SERIES)

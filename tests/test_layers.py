@@ -166,3 +166,12 @@ def test_next_frame_forecaster_refuses_what_it_cannot_be(options):
     cfg = experiments.get("mnist-predict").config("smoke", options)
     with pytest.raises(UserError, match="needs --forecaster encoder-decoder"):
         video.build("predict", cfg)
+
+
+def test_keeping_warm_started_layers_fixed_needs_a_model_to_start_from():
+    from frameforecast.stages.video_data import model_config
+
+    cfg = dict(experiments.get("mnist-composite").config("smoke"), warm_start=None)
+    with pytest.raises(UserError, match="no warm_start model is named"):
+        model_config(cfg)
+    assert model_config(experiments.get("mnist-composite").config("smoke"))["freeze_warm_start"]

@@ -47,6 +47,7 @@ class VideoConfig:
     time_budget: float | None
     patience: int | None
     warm_start: str | None
+    freeze_warm_start: bool  # the warm-started layers stay as copied; only the new ones train
     train_sequences: int | None  # the original's fixed training set
     validation_split: float | None
     mixed_precision: bool

@@ -130,7 +130,12 @@ def machine() -> str:
         ),
         None,
     )
-    return f"{cpu}, {os.cpu_count()} cores" + (f", {vector}" if vector else "")
+    capped = os.environ.get("ONEDNN_MAX_CPU_ISA")  # oneDNN's kernels use at most this ISA (e.g. AVX2)
+    return (
+        f"{cpu}, {os.cpu_count()} cores"
+        + (f", {vector}" if vector else "")
+        + (f" (oneDNN capped at {capped} by ONEDNN_MAX_CPU_ISA)" if capped else "")
+    )
 
 
 def run_suite(

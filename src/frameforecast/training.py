@@ -280,10 +280,11 @@ def save_model(model, path: Path) -> None:
 
 
 def load_model(path: Path):
+    """A trained model, for inference or to copy weights from: without its optimizer (compile=False)."""
     import keras
 
     import frameforecast.models.layers  # noqa: F401  (registers the custom layers)
 
     if not Path(path).exists():
         raise UserError(f"{path} does not exist; train first: frameforecast train <experiment>")
-    return keras.saving.load_model(path, safe_mode=True)
+    return keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -27,7 +27,8 @@ __all__ = ["train", "evaluate", "render", "split_frames", "example_spec", "gener
 # ---------------------------------------------------------------- train
 def warm_start(model, cfg: dict, run_dir: Path, log=print) -> dict | None:
     """Copy the weights of every same-named, same-shaped layer from a trained run of cfg["warm_start"]
-    (a sibling folder of run_dir). None, and training from scratch, when there is no such run."""
+    (a sibling folder of run_dir), and with cfg["freeze_warm_start"] keep them fixed. None, and every layer
+    trained from scratch, when there is no such run."""
     if not cfg.get("warm_start"):
         return None
     source = run_dir.parent / cfg["warm_start"] / "model.keras"
@@ -42,9 +43,11 @@ def warm_start(model, cfg: dict, run_dir: Path, log=print) -> dict | None:
             continue
         if layer.weights and [w.shape for w in layer.weights] == [w.shape for w in other.weights]:
             layer.set_weights(other.get_weights())
+            layer.trainable = not cfg["freeze_warm_start"]
             copied.append(layer.name)
-    log(f"warm start: {len(copied)} layers from {cfg['warm_start']}/model.keras")
-    return {"from": f"{cfg['warm_start']}/model.keras", "layers": copied} if copied else None
+    frozen = cfg["freeze_warm_start"] and bool(copied)
+    log(f"warm start: {len(copied)} layers from {cfg['warm_start']}/model.keras" + (", kept fixed" if frozen else ""))
+    return {"from": f"{cfg['warm_start']}/model.keras", "layers": copied, "frozen": frozen} if copied else None
 
 
 def training_source(cfg: dict, log=print):

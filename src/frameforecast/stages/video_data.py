@@ -70,6 +70,8 @@ def model_config(cfg: dict) -> dict:
             f"--kernel-grid {cfg['kernel_grid']} does not divide the patch size {cfg['patch']}; "
             "pass a --kernel-grid that divides --patch"
         )
+    if cfg["freeze_warm_start"] and not cfg["warm_start"]:
+        raise UserError("freeze_warm_start keeps warm-started layers fixed, but no warm_start model is named")
     return cfg
 
 

@@ -232,6 +232,16 @@ def table(record: dict) -> str:
     return "\n".join(rows)
 
 
+def machine_note(machine: str) -> str:
+    """The time budgets belong to the 2-core AVX2 CPU: a record from an AVX-512 machine says its times don't carry."""
+    if "AVX-512" not in machine:
+        return ""
+    return (
+        " The time budgets are set for the 2-core AVX2 CPU without AVX-512; this machine is faster (even with"
+        " oneDNN capped at AVX2), so its time verdicts are indicative only."
+    )
+
+
 def update_readme(records: list[dict]) -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
@@ -241,7 +251,7 @@ def update_readme(records: list[dict]) -> None:
     for r in records:
         blocks.append(
             f"Measured {r['date']} on {r['machine']}; profile `{r['profile']}`; "
-            f"`{r['command']}` → `{r['file']}`.\n\n{table(r)}"
+            f"`{r['command']}` → `{r['file']}`.{machine_note(r['machine'])}\n\n{table(r)}"
         )
     body = "\n\n".join(blocks)
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)

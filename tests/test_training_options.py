@@ -16,6 +16,7 @@ import pytest
 from conftest import working_directory, write_monthly_csv, write_price_csv
 
 from frameforecast import cli, experiments
+from frameforecast.training import load_model
 
 LR = 0.0123
 
@@ -33,12 +34,7 @@ class Run:
         return self.json(f"{where}model_summary.json")["layers"]
 
     def optimizer(self, where: str = ""):
-        """The optimizer saved with the model (load_model leaves it out: it loads for inference)."""
-        import keras
-
-        import frameforecast.models.layers  # noqa: F401  (registers the custom layers)
-
-        return keras.saving.load_model(self.folder / where / "model.keras", safe_mode=True).optimizer
+        return load_model(self.folder / where / "model.keras", with_optimizer=True).optimizer
 
     def learning_rate(self, where: str = "") -> float:
         rate = self.optimizer(where).get_config()["learning_rate"]

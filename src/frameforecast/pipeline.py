@@ -186,9 +186,9 @@ def run_suite(
         if on_site is not None:
             on_site()
         data_start = time.monotonic()
-        prepare_data([n for n in names if n not in kept], profile, log=log)
-        summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
         to_run = [name for name in names if name not in kept]
+        prepare_data(to_run, profile, log=log)
+        summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
         try:
             for name in to_run:
                 _suite_experiment(name, profile, summary, tracker, restart=restart, strategy=strategy, log=log)

@@ -279,12 +279,12 @@ def save_model(model, path: Path) -> None:
         model.save(tmp)
 
 
-def load_model(path: Path):
-    """A trained model, for inference or to copy weights from: without its optimizer (compile=False)."""
+def load_model(path: Path, with_optimizer: bool = False):
+    """A trained model, for inference or to copy weights from; its saved optimizer only when asked."""
     import keras
 
     import frameforecast.models.layers  # noqa: F401  (registers the custom layers)
 
     if not Path(path).exists():
         raise UserError(f"{path} does not exist; train first: frameforecast train <experiment>")
-    return keras.saving.load_model(path, safe_mode=True, compile=False)
+    return keras.saving.load_model(path, safe_mode=True, compile=with_optimizer)

@@ -262,7 +262,7 @@ def cmd_run(args) -> int:
                 f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
                 f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
             )
-            if live:
+            if live and not summary["ctrl_c_at_the_end"]:
                 live.wait()
         return 1 if failed else 0
     finally:

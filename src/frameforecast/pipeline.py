@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import re
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -202,13 +205,29 @@ def run_suite(
             rebuild()
             raise
         tracker.finish()
-        site_start = time.monotonic()
-        rebuild()  # publishes the last experiment's "done" with the suite's end: nothing but this summary follows
-    summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_rss_mb()}
-    summary["seconds"] = time.time() - started
-    summary["peak_memory_mb"] = peak_rss_mb()
-    write_json(RUNS / "run_summary.json", summary)
+        with ctrl_c_deferred() as pressed:  # every experiment is done: a Ctrl+C now only ends the serving
+            site_start = time.monotonic()
+            rebuild()  # publishes the last experiment's "done" with the suite's end
+            summary["site"] = {"seconds": time.monotonic() - site_start, "peak_memory_mb": peak_rss_mb()}
+            summary["seconds"] = time.time() - started
+            summary["peak_memory_mb"] = peak_rss_mb()
+            write_json(RUNS / "run_summary.json", summary)
+    summary["ctrl_c_at_the_end"] = bool(pressed)
     return summary
+
+
+@contextlib.contextmanager
+def ctrl_c_deferred():
+    """Inside the block a Ctrl+C (SIGINT) is recorded in the yielded list instead of raised (main thread only)."""
+    pressed: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _suite_experiment(name: str, profile: str, summary: dict, tracker, *, restart: bool, strategy: str, log) -> None:

@@ -24,9 +24,9 @@ def train_for(
     until `budget` seconds have passed. Returns the seconds spent and the steps taken."""
     import keras
 
+    from frameforecast.callbacks import TimeBudget
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.stages import video as stage
-    from frameforecast.training import TimeBudget
 
     train, _, _ = mm.load_digits(cfg["digits"])
     to_example = to_example or (lambda videos: stage.split_frames(videos, cfg))

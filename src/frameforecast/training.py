@@ -12,6 +12,7 @@ from pathlib import Path
 
 from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
+from frameforecast.callbacks import Backup, ProgressReport, TimeBudget
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError
 
@@ -24,47 +25,6 @@ def seed_everything(seed: int) -> None:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-
-
-def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
-    """A callback that stops training once `seconds` have passed (checked after every batch)."""
-    import keras
-
-    class _TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.monotonic()
-            self.exhausted = False
-
-        def on_train_batch_end(self, batch, logs=None):
-            if time.monotonic() - self.start > seconds:
-                self.exhausted = True
-                self.model.stop_training = True
-
-    return _TimeBudget()
-
-
-def ProgressReport(tracker, resumed_from: int, time_budget: float | None):  # noqa: N802 - a Keras callback class
-    """Reports epochs and steps to the suite's progress tracker (the live site's status and ETA)."""
-    import keras
-
-    class _ProgressReport(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.epoch = resumed_from
-            tracker.fit_begin(self.params["epochs"], self.params.get("steps"), resumed_from, time_budget)
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            tracker.batch_end(self.epoch, batch)
-
-        def on_epoch_end(self, epoch, logs=None):
-            tracker.epoch_end(epoch)
-
-        def on_train_end(self, logs=None):
-            tracker.fit_end()
-
-    return _ProgressReport()
 
 
 @dataclass
@@ -86,6 +46,18 @@ def backup_epoch(backup_dir: Path) -> int:
         return int(json.loads(meta.read_text())["epoch"])
     except (ValueError, KeyError, json.JSONDecodeError):
         return 0
+
+
+def keep_history_rows(history_path: Path, epochs: int) -> None:
+    """Cut history.csv back to the epochs a resumed run starts after (it may log epochs past the last
+    backup); no epochs: remove it."""
+    if epochs == 0:
+        history_path.unlink()
+        return
+    lines = history_path.read_text().splitlines(keepends=True)
+    if len(lines) > epochs + 1:
+        with atomic_path(history_path, suffix=".csv") as tmp:
+            Path(tmp).write_text("".join(lines[: epochs + 1]))
 
 
 def make_optimizer(name: str, learning_rate: float, schedule: str, total_steps: int, clipnorm: float | None = None):
@@ -144,8 +116,8 @@ def fit(
     if restart:
         shutil.rmtree(backup_dir, ignore_errors=True)
     resumed_from = backup_epoch(backup_dir)
-    if resumed_from == 0 and history_path.exists():
-        history_path.unlink()
+    if history_path.exists():
+        keep_history_rows(history_path, resumed_from)
     run_dir.mkdir(parents=True, exist_ok=True)
     if resumed_from:
         log(f"resuming from epoch {resumed_from + 1} (backup in {backup_dir}); --restart starts over")
@@ -189,7 +161,8 @@ def fit(
         else None
     )  # its summary writer is TensorFlow's
     callbacks = [
-        keras.callbacks.BackupAndRestore(str(backup_dir), double_checkpoint=True),
+        # workers must agree on the epoch they resume from: every epoch; alone, at a bounded cost in time
+        Backup(backup_dir, every_epoch=strategy == "multiworker"),
         keras.callbacks.CSVLogger(str(history_path), append=True),
         keras.callbacks.ModelCheckpoint(
             str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True, save_weights_only=True

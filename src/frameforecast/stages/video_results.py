@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +50,15 @@ def _outputs(cfg: dict) -> list[str]:
     )
 
 
+def _walks_back(cfg: dict, out: str) -> bool:
+    """Reconstruction targets run backwards in time (Srivastava's reversed order), except the original's."""
+    return out == "reconstruction" and cfg["task"] != "original"
+
+
+def _add_baseline(accumulator: metrics.VideoAccumulator, baseline, inputs, target, reverse: bool) -> None:
+    accumulator.add(baseline(inputs, target.shape[1], reverse=reverse), target)
+
+
 def evaluate(
     cfg: dict,
     run_dir: Path,
@@ -69,25 +80,32 @@ def evaluate(
         }
         for out in outputs
     }
-    kept = None
+    kept, pending = None, []
     start = time.monotonic()
-    for videos in data.batches(batch_size):
-        inputs, targets = split_frames(videos, cfg)
-        preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
-        if not isinstance(preds, dict):
-            preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
-        for out in outputs:
-            acc[out]["model"].add(preds[out], targets[out])
-            frames_out, reverse = targets[out].shape[1], out == "reconstruction" and cfg["task"] != "original"
-            for name, baseline in baselines.VIDEO_BASELINES.items():
-                acc[out][name].add(baseline(inputs, frames_out, reverse=reverse), targets[out])
-        if kept is None:
-            count = cfg["gif_count"]
-            kept = {
-                "inputs": inputs[:count, ..., 0],
-                **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},
-                **{f"{o}_pred": np.asarray(preds[o][:count, ..., 0], np.float32) for o in outputs},
-            }
+    # Scoring (SSIM, BCE, the baselines) runs on a thread pool while the model predicts the next batch; each
+    # accumulator gets its batches in order (a batch's jobs finish before the next batch's are submitted).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for videos in data.batches(batch_size):
+            inputs, targets = split_frames(videos, cfg)
+            preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
+            if not isinstance(preds, dict):
+                preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
+            for job in pending:
+                job.result()
+            pending = [pool.submit(acc[out]["model"].add, preds[out], targets[out]) for out in outputs] + [
+                pool.submit(_add_baseline, acc[out][name], baseline, inputs, targets[out], _walks_back(cfg, out))
+                for out in outputs
+                for name, baseline in baselines.VIDEO_BASELINES.items()
+            ]
+            if kept is None:
+                count = cfg["gif_count"]
+                kept = {
+                    "inputs": inputs[:count, ..., 0],
+                    **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},
+                    **{f"{o}_pred": np.asarray(preds[o][:count, ..., 0], np.float32) for o in outputs},
+                }
+        for job in pending:
+            job.result()
     seconds = time.monotonic() - start
     results = {out: {name: a.result() for name, a in table.items()} for out, table in acc.items()}
     report = {

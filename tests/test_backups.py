@@ -1,0 +1,63 @@
+"""Backups during a fit: every epoch for workers that must agree, at a bounded cost in time otherwise, and a
+resumed run's history cut back to the epoch it resumes after."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from frameforecast import callbacks
+from frameforecast.training import fit, keep_history_rows
+
+
+def tiny_model():
+    import keras
+
+    inputs = keras.Input((3,))
+    return keras.Model(inputs, keras.layers.Dense(1)(inputs))
+
+
+def backed_up_epochs(backup_dir, every_epoch: bool, epochs: int = 40) -> list[int]:
+    """The epoch the backup would resume from after each of `epochs` instant epochs."""
+    backup = callbacks.Backup(backup_dir, every_epoch)
+    backup.set_model(tiny_model())
+    backup.on_train_begin()
+    seen = []
+    for epoch in range(epochs):
+        backup.on_epoch_end(epoch)
+        seen.append(json.loads((backup_dir / "training_metadata.json").read_text())["epoch"])
+    return seen
+
+
+def test_a_fit_alone_skips_backups_that_would_cost_more_than_their_share_of_its_time(tmp_path):
+    seen = backed_up_epochs(tmp_path / "backup", every_epoch=False)
+    assert seen[0] == 1  # the first epoch is always backed up
+    assert len(set(seen)) < 40 / 2, seen
+    assert seen == sorted(seen)
+
+
+def test_workers_back_up_every_epoch(tmp_path):
+    assert backed_up_epochs(tmp_path / "backup", every_epoch=True) == list(range(1, 41))
+
+
+def test_a_fit_with_sparse_backups_logs_every_epoch_once(tmp_path):
+    rng = np.random.default_rng(0)
+    fit(
+        tiny_model, tmp_path, epochs=30, loss="mse", learning_rate=1e-2, seed=0, x=rng.random((8, 3)),
+        y=rng.random((8, 1)), batch_size=8, log=lambda _: None, verbose=0,
+    )  # fmt: skip
+    epochs = [line.split(",")[0] for line in (tmp_path / "history.csv").read_text().splitlines()[1:]]
+    assert epochs == [str(e) for e in range(30)]
+    assert not (tmp_path / "backup").exists()  # a finished fit leaves no backup behind
+
+
+@pytest.mark.parametrize(
+    "epochs,expected", [(0, None), (2, "epoch,loss\n0,1\n1,2\n"), (5, "epoch,loss\n0,1\n1,2\n2,3\n")]
+)
+def test_a_resumed_history_keeps_only_the_epochs_before_its_backup(tmp_path, epochs, expected):
+    path = tmp_path / "history.csv"
+    path.write_text("epoch,loss\n0,1\n1,2\n2,3\n")
+    keep_history_rows(path, epochs)
+    assert (path.read_text() if path.exists() else None) == expected

@@ -119,7 +119,8 @@ class VideoAccumulator:
         self.abs += np.abs(err).sum()
         clipped = np.clip(pred, 0, 1)
         self.bce += _bce_terms(clipped, true).sum()
-        self.bce_floor += _bce_terms(true, true).sum()
+        soft = true[(true > 0) & (true < 1)]  # a 0 or 1 target pixel adds exactly 0 to the floor
+        self.bce_floor += _bce_terms(soft, soft).sum()
         mse_clipped = np.mean((clipped - true) ** 2, axis=(2, 3))
         self.psnr += (-10 * np.log10(np.maximum(mse_clipped, 1e-10))).sum()
         ssim_frames = ssim_per_frame(clipped, true)

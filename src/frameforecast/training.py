@@ -48,6 +48,25 @@ def backup_epoch(backup_dir: Path) -> int:
         return 0
 
 
+def trained_outputs(model) -> list[str] | None:
+    """The outputs of a dict-output model that some trainable weight can change; None when that is every one."""
+    import keras
+
+    if not isinstance(model.output, dict) or not model.trainable_weights:
+        return None
+    names = [name for name, out in model.output.items() if keras.Model(model.inputs, out).trainable_weights]
+    return names if len(names) < len(model.output) else None
+
+
+def _only(value, names: list[str]):
+    """A per-output dict (outputs, losses, loss weights, targets) cut down to `names`; anything else as is."""
+    return {name: value[name] for name in names} if isinstance(value, dict) else value
+
+
+def _only_batches(dataset: Callable, names: list[str]) -> Callable:
+    return lambda *args: dataset(*args).map(lambda x, y: (x, _only(y, names)))
+
+
 def keep_history_rows(history_path: Path, epochs: int) -> None:
     """Cut history.csv back to the epochs a resumed run starts after (it may log epochs past the last
     backup); no epochs: remove it."""
@@ -142,11 +161,20 @@ def fit(
             "loss_weights": loss_weights,
             "steps_per_execution": steps_per_execution,
         }
+        trained, view = trained_outputs(model), model
+        if trained is not None:  # the other outputs' losses are constant: no trainable weight changes them
+            log(f"training {', '.join(trained)} only: the layers of the other outputs are kept fixed")
+            view = keras.Model(model.inputs, _only(model.output, trained), name=model.name)
+            compile_args.update(loss=_only(loss, trained), loss_weights=_only(loss_weights, trained))
+            y, dataset = _only(y, trained), dataset and _only_batches(dataset, trained)
+            validation_data = validation_data and (validation_data[0], _only(validation_data[1], trained))
         if strategy == "multiworker":
-            trainee = for_multiworker_fit(model, **compile_args)
+            trainee = for_multiworker_fit(view, **compile_args)
         else:
-            model.compile(**compile_args)
-            trainee = model
+            model.compile(**compile_args)  # the whole model is saved, with the optimizer that trained it
+            if view is not model:
+                view.compile(**compile_args)
+            trainee = view
 
     monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
     budget = TimeBudget(time_budget) if time_budget else None

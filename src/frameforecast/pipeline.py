@@ -15,7 +15,7 @@ from pathlib import Path
 from frameforecast import experiments, families, progress
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
-from frameforecast.memory import peak_rss_mb
+from frameforecast.memory import peak_rss_mb, release_unused
 
 RUNS = Path("runs")
 
@@ -195,6 +195,7 @@ def run_suite(
         try:
             for name in to_run:
                 _suite_experiment(name, profile, summary, tracker, restart=restart, strategy=strategy, log=log)
+                release_unused()
                 summary["seconds"] = time.time() - started
                 summary["peak_memory_mb"] = peak_rss_mb()
                 write_json(RUNS / "run_summary.json", summary)

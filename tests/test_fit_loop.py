@@ -1,5 +1,6 @@
-"""Backups during a fit: every epoch for workers that must agree, at a bounded cost in time otherwise, and a
-resumed run's history cut back to the epoch it resumes after."""
+"""The fit loop: backups (every epoch for workers that must agree, at a bounded cost in time otherwise), a
+resumed run's history cut back to the epoch it resumes after, and outputs that no trainable weight can change
+left out of training."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from frameforecast import callbacks
-from frameforecast.training import fit, keep_history_rows
+from frameforecast.training import fit, keep_history_rows, trained_outputs
 
 
 def tiny_model():
@@ -61,3 +62,37 @@ def test_a_resumed_history_keeps_only_the_epochs_before_its_backup(tmp_path, epo
     path.write_text("epoch,loss\n0,1\n1,2\n2,3\n")
     keep_history_rows(path, epochs)
     assert (path.read_text() if path.exists() else None) == expected
+
+
+def two_outputs(frozen: bool):
+    import keras
+
+    inputs = keras.Input((3,))
+    fixed = keras.layers.Dense(1, name="fixed")
+    model = keras.Model(inputs, {"free": keras.layers.Dense(1, name="free")(inputs), "fixed": fixed(inputs)})
+    fixed.trainable = not frozen
+    return model
+
+
+def test_outputs_of_fixed_layers_are_not_trained_and_the_whole_model_is_saved(tmp_path):
+    import keras
+
+    from frameforecast.training import load_model
+
+    assert trained_outputs(two_outputs(frozen=False)) is None
+    assert trained_outputs(two_outputs(frozen=True)) == ["free"]
+    rng = np.random.default_rng(0)
+    x, y = rng.random((8, 3)), {"free": rng.random((8, 1)), "fixed": rng.random((8, 1))}
+    logged = []
+    result = fit(
+        lambda: two_outputs(frozen=True), tmp_path, epochs=3, loss={"free": "mse", "fixed": "mse"},
+        learning_rate=1e-2, seed=0, x=x, y=y, batch_size=8, log=logged.append, verbose=0,
+    )  # fmt: skip
+    assert any("training free only" in line for line in logged)
+    assert "fixed_loss" not in result.history  # constant: the fixed output is not trained
+    saved = load_model(tmp_path / "model.keras")
+    assert set(saved.output) == {"free", "fixed"}
+    keras.utils.set_random_seed(0)  # fit's seed: the same initial weights
+    untouched = two_outputs(frozen=True)
+    assert np.array_equal(saved.get_layer("fixed").get_weights()[0], untouched.get_layer("fixed").get_weights()[0])
+    assert not np.array_equal(saved.get_layer("free").get_weights()[0], untouched.get_layer("free").get_weights()[0])

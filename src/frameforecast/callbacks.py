@@ -61,13 +61,12 @@ def Backup(backup_dir: Path, every_epoch: bool):  # noqa: N802 - used like a Ker
             super().on_train_begin(logs)
             self.last_backup, self.backup_seconds = time.monotonic(), 0.0
 
-        def on_epoch_end(self, epoch, logs=None):
-            self._current_epoch, self._last_batch_seen = epoch + 1, 0
-            since = time.monotonic() - self.last_backup
-            if every_epoch or since * BACKUP_TIME_SHARE >= self.backup_seconds:
-                began = time.monotonic()
-                self._save_model()
-                self.last_backup = time.monotonic()
-                self.backup_seconds = self.last_backup - began
+        def _save_model(self):  # BackupAndRestore's one writer, called at each epoch's end
+            if not every_epoch and (time.monotonic() - self.last_backup) * BACKUP_TIME_SHARE < self.backup_seconds:
+                return
+            began = time.monotonic()
+            super()._save_model()
+            self.last_backup = time.monotonic()
+            self.backup_seconds = self.last_backup - began
 
     return _Backup(str(backup_dir), double_checkpoint=True)

@@ -27,6 +27,7 @@ class VideoConfig:
     in_frames: int
     out_frames: int
     patch: int
+    patch_embedding: int | None  # channels a 1 × 1 convolution maps each patch to before the next-frame ConvLSTM
     filters: int
     kernel: int
     cell: str  # conv | fc

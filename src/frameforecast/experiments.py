@@ -37,8 +37,9 @@ _add(
         "video",
         "Moving MNIST: 10 frames in → 10 future frames",
         "frame-forecast; Shi et al. 2015",
-        "One ConvLSTM on 8 × 8 patches moves each frame into the next with predicted local kernels (dynamic "
-        "filters): teacher-forced over the 10 observed frames (scored too), then rolled out 10 frames.",
+        "One ConvLSTM on 8 × 8 patches (in the quick profile each embedded in 16 channels first) moves each frame "
+        "into the next with predicted local kernels (dynamic filters): teacher-forced over the 10 observed frames "
+        "(scored too), then rolled out 10 frames.",
         {"task": "predict", "forecaster": "next-frame", "patch": 8, "kernel": 3},
         {"smoke": VIDEO_SMOKE, "quick": VIDEO_QUICK_PREDICT, "paper": dict(VIDEO_PAPER, filters=128, kernel_grid=4)},
         PUBLISHED_PREDICT,
@@ -61,10 +62,11 @@ _add(
             "loss": "binary_crossentropy",
             "learning_rate": 3e-3,
         },
-        # 500 fixed steps (screened: 250 → 99.3, 400 → 89.3 MSE/frame on 300 sequences); the budget is a guard
+        # 400 fixed steps (screened on 500 sequences: 400 → 89.0, 500 → 84.9 MSE/frame against the bar's 91.0;
+        # the suite's budget needs the minute); the time budget is a guard
         {
             "smoke": VIDEO_SMOKE,
-            "quick": dict(epochs=10, steps_per_epoch=50, time_budget=360, test_size=500),
+            "quick": dict(epochs=8, steps_per_epoch=50, time_budget=300, test_size=500),
             "paper": VIDEO_PAPER,
         },
         options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "out_frames")),

@@ -101,7 +101,11 @@ def _next_frame_forecaster(frames, cfg):
     grid = canvas // patch
     cell = _convlstm(cfg, "predictor_lstm")
     to_patches = SpaceToDepth(patch, name="predictor_patches")
-    as_step = layers.Reshape((1, grid, grid, patch * patch), name="predictor_as_step")
+    width = cfg.get("patch_embedding") or patch * patch
+    # a learned 1 × 1 embedding narrows what the ConvLSTM's input convolution reads (the kernels still see
+    # the raw patches); None: the raw patches
+    embed = layers.Conv2D(width, 1, name="predictor_embed") if cfg.get("patch_embedding") else (lambda x: x)
+    as_step = layers.Reshape((1, grid, grid, width), name="predictor_as_step")
     features = layers.Concatenate(axis=-1, name="predictor_features")
     move = _kernel_mover(cfg, "predictor")
     as_frame = layers.Reshape((1, canvas, canvas, 1), name="predictor_as_frame")
@@ -112,7 +116,7 @@ def _next_frame_forecaster(frames, cfg):
                 TimeSlice(t, t + 1, name=f"frame_{t}")(frames)
             )
         patches = to_patches(current)
-        _, h, c = cell(as_step(patches), initial_state=state)
+        _, h, c = cell(as_step(embed(patches)), initial_state=state)
         state = [h, c]
         encoded = state if t == n_in - 1 else encoded
         current = move(current, features([h, patches]))

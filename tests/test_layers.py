@@ -36,6 +36,7 @@ def _prediction(model, x):
         {"kernel_grid": 2},
         {"patch_embedding": 4},
         {"forecaster": "encoder-decoder"},
+        {"forecaster": "encoder-decoder", "patch_embedding": 4},
         {"forecaster": "encoder-decoder", "cell": "fc"},
         {"forecaster": "encoder-decoder", "head": "generative"},
     ],
@@ -49,8 +50,9 @@ def test_forecaster_options_build_save_and_load(tmp_path, options):
     out = _prediction(again, x)
     assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
     np.testing.assert_allclose(out, _prediction(model, x), atol=1e-5)
-    if options.get("patch_embedding"):  # the ConvLSTM's input convolution reads the embedding, not the patch
-        assert again.get_layer("predictor_lstm").cell.kernel.shape[-2] == options["patch_embedding"]
+    if options.get("patch_embedding"):  # the ConvLSTMs' input convolutions read the embedding, not the patches
+        lstms = [layer for layer in again.layers if type(layer).__name__ == "ConvLSTM2D"]
+        assert lstms and all(layer.cell.kernel.shape[-2] == options["patch_embedding"] for layer in lstms)
 
 
 def test_next_frame_forecaster_one_step_outputs_see_only_the_past():

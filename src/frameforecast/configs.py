@@ -27,7 +27,7 @@ class VideoConfig:
     in_frames: int
     out_frames: int
     patch: int
-    patch_embedding: int | None  # channels a 1 × 1 convolution maps each patch to before the next-frame ConvLSTM
+    patch_embedding: int | None  # 1 × 1 conv width for the patches the input frames feed a ConvLSTM (None: raw)
     filters: int
     kernel: int
     cell: str  # conv | fc

@@ -43,8 +43,20 @@ def _convlstm(cfg, name: str, return_sequences: bool = False):
     )
 
 
+def _embedding(cfg, name: str, channels: int):
+    """(layer, width): the learned 1 × 1 convolution that narrows the patches a ConvLSTM's input convolution
+    reads to cfg["patch_embedding"] channels (kernels predicted from the patches still see them raw), or
+    (identity, channels) without one."""
+    if not cfg.get("patch_embedding"):
+        return (lambda x: x), channels
+    return layers.Conv2D(cfg["patch_embedding"], 1, name=f"{name}_embed"), cfg["patch_embedding"]
+
+
 def _conv_encoder(frames, cfg):
     patches = SpaceToDepth(cfg["patch"], name="patches")(frames)
+    embed, _ = _embedding(cfg, "encoder", cfg["patch"] ** 2)
+    if cfg.get("patch_embedding"):
+        patches = layers.TimeDistributed(embed, name="encoder_embedded")(patches)
     _, h, c = _convlstm(cfg, "encoder")(patches)
     return h, c
 
@@ -73,7 +85,8 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     cell = _convlstm(cfg, f"{name}_lstm")
     to_patches = SpaceToDepth(patch, name=f"{name}_patches")
     pair = layers.Concatenate(axis=-1, name=f"{name}_pair")
-    as_step = layers.Reshape((1, grid, grid, 2 * patch * patch), name=f"{name}_as_step")
+    embed, width = _embedding(cfg, name, 2 * patch * patch)
+    as_step = layers.Reshape((1, grid, grid, width), name=f"{name}_as_step")
     features = layers.Concatenate(axis=-1, name=f"{name}_features")
     move = _kernel_mover(cfg, name)
     as_frame = layers.Reshape((1, canvas, canvas, 1), name=f"{name}_as_frame")
@@ -83,7 +96,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     previous, outputs = last_input, []
     for _ in range(steps):
         patches = to_patches(pair([previous, last_input]))
-        _, h, c = cell(as_step(patches), initial_state=[h, c])
+        _, h, c = cell(as_step(embed(patches)), initial_state=[h, c])
         previous = move(previous, features([h, patches]))
         outputs.append(as_frame(previous))
     return layers.Concatenate(axis=1, name=name)(outputs)
@@ -101,10 +114,7 @@ def _next_frame_forecaster(frames, cfg):
     grid = canvas // patch
     cell = _convlstm(cfg, "predictor_lstm")
     to_patches = SpaceToDepth(patch, name="predictor_patches")
-    width = cfg.get("patch_embedding") or patch * patch
-    # a learned 1 × 1 embedding narrows what the ConvLSTM's input convolution reads (the kernels still see
-    # the raw patches); None: the raw patches
-    embed = layers.Conv2D(width, 1, name="predictor_embed") if cfg.get("patch_embedding") else (lambda x: x)
+    embed, width = _embedding(cfg, "predictor", patch * patch)
     as_step = layers.Reshape((1, grid, grid, width), name="predictor_as_step")
     features = layers.Concatenate(axis=-1, name="predictor_features")
     move = _kernel_mover(cfg, "predictor")

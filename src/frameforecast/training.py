@@ -155,25 +155,25 @@ def fit(
             model = build_model()
         finally:
             keras.mixed_precision.set_global_policy(policy)
-        compile_args = {
+        whole_args = {
             "optimizer": make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
             "loss": loss,
             "loss_weights": loss_weights,
             "steps_per_execution": steps_per_execution,
         }
-        if strategy != "multiworker":
-            model.compile(**compile_args)  # the whole model is saved, with the optimizer that trained it
-        trained, trainee = trained_outputs(model), model
+        trained, trainee, trainee_args = trained_outputs(model), model, whole_args
         if trained is not None:  # the other outputs' losses are constant: no trainable weight changes them
             log(f"training {', '.join(trained)} only: the layers of the other outputs are kept fixed")
             trainee = keras.Model(model.inputs, _only(model.output, trained), name=model.name)
-            compile_args.update(loss=_only(loss, trained), loss_weights=_only(loss_weights, trained))
+            trainee_args = {**whole_args, "loss": _only(loss, trained), "loss_weights": _only(loss_weights, trained)}
             y, dataset = _only(y, trained), dataset and _only_batches(dataset, trained)
             validation_data = validation_data and (validation_data[0], _only(validation_data[1], trained))
-            if strategy != "multiworker":
-                trainee.compile(**compile_args)
         if strategy == "multiworker":
-            trainee = for_multiworker_fit(trainee, **compile_args)
+            trainee = for_multiworker_fit(trainee, **trainee_args)
+        else:
+            model.compile(**whole_args)  # the whole model is saved, with the optimizer that trained it
+            if trainee is not model:
+                trainee.compile(**trainee_args)
 
     monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
     budget = TimeBudget(time_budget) if time_budget else None

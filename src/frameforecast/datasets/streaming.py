@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+# Batches are made by numpy under the GIL, so more parallel calls than cores gain nothing. A fixed count with
+# tf.data's autotuning off: its model thread, once started, made the iterator's deletion at the end of a fit
+# wait for up to a minute (seen as 0–57 s between the last epoch and fit's return).
+PARALLEL_BATCHES = 2
+
 
 def batch_seed(base_seed: int, index: int) -> np.random.Generator:
     """The generator for global batch `index`: the same batch whether a run was resumed or not."""
@@ -36,8 +41,10 @@ def indexed_batches(make_batch, example_spec, batch_size: int, start_batch: int,
             array.set_shape((batch_size,) + tuple(shape))
         return _rebuild(example_spec, list(arrays))
 
-    dataset = tf.data.Dataset.range(start_batch, start_batch + num_batches)
-    return dataset.map(wrapped, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(2)
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    dataset = tf.data.Dataset.range(start_batch, start_batch + num_batches).with_options(options)
+    return dataset.map(wrapped, num_parallel_calls=PARALLEL_BATCHES, deterministic=True).prefetch(2)
 
 
 def _IndexedPyDataset(make_batch, example_spec, start_batch: int, num_batches: int):  # noqa: N802 - a class factory

@@ -6,13 +6,10 @@ import errno
 import functools
 import socket
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from frameforecast.errors import UserError
-
-WAKE_SECONDS = 0.2  # how soon a Ctrl+C stops `run --serve` once the suite is done
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -53,10 +50,7 @@ class LiveServer:
     def wait(self) -> None:
         """Keep serving the finished site until Ctrl+C (KeyboardInterrupt)."""
         print(f"serving {self.directory}/ at http://{self.bind}:{self.server.server_address[1]}/  (Ctrl+C to stop)")
-        # A signal can land on any of TensorFlow's threads; Python runs its handler (KeyboardInterrupt) only
-        # when the main thread wakes up, so it wakes up often instead of blocking for good.
-        while True:
-            time.sleep(WAKE_SECONDS)
+        threading.Event().wait()
 
     def stop(self) -> None:
         self._ready.close()

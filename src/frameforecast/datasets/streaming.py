@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 # Batches are made by numpy under the GIL, so more parallel calls than cores gain nothing. A fixed count with
-# tf.data's autotuning off: its model thread, once started, made the iterator's deletion at the end of a fit
-# wait for up to a minute (seen as 0–57 s between the last epoch and fit's return).
+# tf.data's autotuning off: with it, the iterator's deletion at the end of a fit waited for a pool thread
+# (most likely autotuning's model thread) for up to a minute (0–57 s between the last epoch and fit's return).
 PARALLEL_BATCHES = 2
 
 

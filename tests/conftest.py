@@ -6,6 +6,7 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
 import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -58,6 +59,12 @@ def working_directory(path: Path):
         yield path
     finally:
         os.chdir(old)
+
+
+def default_sigint() -> None:
+    """preexec_fn for a child that is sent SIGINT: a background job or a CI runner may have started this
+    test run with SIGINT ignored, and a child inherits that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import free_port, needs_browser, working_directory
+from conftest import default_sigint, free_port, needs_browser, working_directory
 
 from frameforecast import experiments, pipeline, progress
 from frameforecast.report import server, site
@@ -160,6 +160,7 @@ def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browse
         env=env,
         stdout=(tmp_path / "console.txt").open("w"),
         stderr=subprocess.STDOUT,
+        preexec_fn=default_sigint,
     )
     try:
         index = f"http://127.0.0.1:{port}/index.html"
@@ -188,7 +189,13 @@ def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browse
     assert "Traceback" not in console
 
 
-def test_ctrl_c_as_soon_as_the_page_says_done_ends_the_served_run_at_once(tmp_path):
+def ignored_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("started_with", [default_sigint, ignored_sigint], ids=["sigint-default", "sigint-ignored"])
+def test_ctrl_c_as_soon_as_the_page_says_done_ends_the_served_run_at_once(tmp_path, started_with):
+    """A served run takes SIGINT back even when its parent started it with SIGINT ignored (a background job)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
     command = [sys.executable, "-m", "frameforecast", "run", "signals-1", "--profile", "smoke"]
     console = tmp_path / "console.txt"
@@ -198,6 +205,7 @@ def test_ctrl_c_as_soon_as_the_page_says_done_ends_the_served_run_at_once(tmp_pa
         env=env,
         stdout=console.open("w"),
         stderr=subprocess.STDOUT,
+        preexec_fn=started_with,
     )
     try:
         deadline, state = time.monotonic() + 120, None

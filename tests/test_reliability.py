@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-import pytest
 from conftest import free_port
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
@@ -31,38 +31,74 @@ def weights(path: Path):
     return [w for w in keras.saving.load_model(path, safe_mode=True).get_weights()]
 
 
-def kill_after_first_backup(args, cwd: Path, run_dir: Path):
-    proc = subprocess.Popen(train_cmd(args), cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    meta = run_dir / "backup" / "training_metadata.json"
+def backup_folders(run_dir: Path) -> list[Path]:
+    return sorted((run_dir / "backup").glob("epoch-*"))
+
+
+def kill_at(point: str, args, cwd: Path, run_dir: Path) -> None:
+    """Start training, SIGKILL it at `point` (see kill_points.py; `between-epochs`: once a backup is complete)."""
+    markers = cwd / "markers"
+    shutil.rmtree(markers, ignore_errors=True)
+    markers.mkdir()
+    command = [sys.executable, str(Path(__file__).with_name("kill_points.py")), str(markers), "train", *args]
+    proc = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    while not meta.exists():
-        assert proc.poll() is None, "training finished before it could be killed"
-        assert time.monotonic() < deadline, "no backup appeared"
-        time.sleep(0.02)
+    reached = (lambda: backup_folders(run_dir)) if point == "between-epochs" else (markers / point).exists
+    while not reached():
+        assert proc.poll() is None, f"training finished before it reached {point}"
+        assert time.monotonic() < deadline, f"training did not reach {point}"
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (run_dir / "model.keras").exists()
 
 
-@pytest.mark.parametrize(
-    "experiment,extra",
-    [("mnist-predict", ["--epochs", "3", "--steps-per-epoch", "12"]), ("signals-1", ["--iterations", "300"])],
-)
-def test_killed_training_resumes_and_matches_an_uninterrupted_run(tmp_path, experiment, extra):
-    common = [experiment, "--profile", "smoke", *extra]
-    kill_after_first_backup([*common, "--run-dir", "killed"], tmp_path, tmp_path / "killed")
-    resumed = subprocess.run(
-        train_cmd([*common, "--run-dir", "killed"]), cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=600
-    )
-    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+def trained(args, cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run(train_cmd(args), cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    return done
+
+
+def same_weights(a: Path, b: Path) -> bool:
+    return all(np.allclose(x, y, atol=1e-6) for x, y in zip(weights(a), weights(b), strict=True))
+
+
+SIGNALS_RUN = ["signals-1", "--profile", "smoke", "--iterations", "300"]
+
+
+def test_a_kill_at_any_instant_resumes_and_matches_an_uninterrupted_run(tmp_path):
+    """SIGKILL before the first backup, half-way through writing one, after its weights but before its state,
+    between epochs and during the final save: the same command then ends with exit 0 and no traceback, and
+    the model equals an uninterrupted run's."""
+    trained([*SIGNALS_RUN, "--run-dir", "whole"], tmp_path)
+    for point in ("fit", "backup-weights", "backup-written", "between-epochs", "final-save"):
+        run_dir = tmp_path / point
+        kill_at(point, [*SIGNALS_RUN, "--run-dir", point], tmp_path, run_dir)
+        resumed = trained([*SIGNALS_RUN, "--run-dir", point], tmp_path)
+        if point in ("between-epochs", "final-save"):
+            assert "resuming from epoch" in resumed.stdout, point
+        assert same_weights(run_dir / "model.keras", tmp_path / "whole" / "model.keras"), point
+        assert not (run_dir / "backup").exists()
+
+
+def test_a_damaged_backup_is_named_and_the_one_before_it_is_used(tmp_path):
+    kill_at("between-epochs", [*SIGNALS_RUN, "--run-dir", "killed"], tmp_path, tmp_path / "killed")
+    newest = backup_folders(tmp_path / "killed")[-1]
+    (newest / "weights.weights.h5").write_bytes(b"not an HDF5 file")
+    resumed = trained([*SIGNALS_RUN, "--run-dir", "killed"], tmp_path)
+    assert f"backup {newest.relative_to(tmp_path)} cannot be read (a damaged file)" in resumed.stdout
+    trained([*SIGNALS_RUN, "--run-dir", "whole"], tmp_path)
+    assert same_weights(tmp_path / "killed" / "model.keras", tmp_path / "whole" / "model.keras")
+
+
+def test_killed_video_training_resumes_and_matches_an_uninterrupted_run(tmp_path):
+    common = ["mnist-predict", "--profile", "smoke", "--epochs", "3", "--steps-per-epoch", "12"]
+    kill_at("between-epochs", [*common, "--run-dir", "killed"], tmp_path, tmp_path / "killed")
+    resumed = trained([*common, "--run-dir", "killed"], tmp_path)
     assert "resuming from epoch 2" in resumed.stdout
-    whole = subprocess.run(
-        train_cmd([*common, "--run-dir", "whole"]), cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=600
-    )
-    assert whole.returncode == 0, whole.stderr
+    whole = trained([*common, "--run-dir", "whole"], tmp_path)
     assert "resuming" not in whole.stdout
-    for a, b in zip(weights(tmp_path / "killed" / "model.keras"), weights(tmp_path / "whole" / "model.keras")):
-        assert np.allclose(a, b, atol=1e-6)
+    assert same_weights(tmp_path / "killed" / "model.keras", tmp_path / "whole" / "model.keras")
 
 
 DISTRIBUTED = """

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 # Backups of a fit that runs alone take at most about this share of its time (a tiny series model's epoch
 # takes less time than writing its weights); an interrupted run loses at most the epochs since the last one.
 BACKUP_TIME_SHARE = 0.1
+WEIGHTS = "weights.weights.h5"
 
 
 def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
@@ -51,22 +56,85 @@ def ProgressReport(tracker, resumed_from: int, time_budget: float | None):  # no
     return _ProgressReport()
 
 
-def Backup(backup_dir: Path, every_epoch: bool):  # noqa: N802 - used like a Keras callback class
-    """keras.callbacks.BackupAndRestore (double checkpoint) that, unless every_epoch, skips an epoch's
-    backup while the time since the last one is short against what writing one costs (BACKUP_TIME_SHARE)."""
+BACKUP_PREFIX = "epoch-"
+BACKUPS_KEPT = 2
+
+
+def backups(backup_dir: Path) -> list[tuple[int, Path]]:
+    """The complete backups in `backup_dir`, newest first: (epochs done, folder).
+
+    A backup is a folder `epoch-N` holding the weights (with the optimizer's state) and `state.json`. It is
+    written under a temporary name and renamed when complete, so a kill at any instant leaves either the
+    whole folder or a temporary one that is ignored (and removed by the next backup).
+    """
+    found = []
+    for folder in Path(backup_dir).glob(f"{BACKUP_PREFIX}*"):
+        try:
+            state = json.loads((folder / "state.json").read_text())
+            found.append((int(state["epoch"]), folder))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(found, reverse=True)
+
+
+def usable_backup(backup_dir: Path, log=print) -> tuple[int, Path] | None:
+    """The newest backup whose weights file opens as HDF5: (epochs done, folder), or None. A damaged one is
+    named in one line and removed, and the one before it is used."""
+    import h5py
+
+    for epoch, folder in backups(backup_dir):
+        try:
+            with h5py.File(folder / WEIGHTS, "r") as weights:
+                if len(weights.keys()):
+                    return epoch, folder
+        except OSError:
+            pass
+        log(f"backup {folder} cannot be read (a damaged file); using the one before it")
+        shutil.rmtree(folder, ignore_errors=True)
+    return None
+
+
+def Backup(backup_dir: Path, resume: tuple[int, Path] | None, every_epoch: bool):  # noqa: N802 - a callback class
+    """keras.callbacks.BackupAndRestore with atomic backups (see `backups`), restoring `resume` (the backup
+    `usable_backup` chose), that, unless every_epoch, skips an epoch's backup while the time since the last
+    one is short against what writing one costs (BACKUP_TIME_SHARE)."""
     import keras
+
+    backup_dir = Path(backup_dir)
 
     class _Backup(keras.callbacks.BackupAndRestore):
         def on_train_begin(self, logs=None):
-            super().on_train_begin(logs)
+            self._load_model()
             self.last_backup, self.backup_seconds = time.monotonic(), 0.0
+
+        def _load_model(self):
+            if resume is None:
+                return
+            if self.model.optimizer is not None and not self.model.optimizer.built:
+                self.model.optimizer.build(self.model.trainable_variables)
+            epoch, folder = resume
+            self.model.load_weights(folder / WEIGHTS)
+            self.model._initial_epoch = epoch
 
         def _save_model(self):  # BackupAndRestore's one writer, called at each epoch's end
             if not every_epoch and (time.monotonic() - self.last_backup) * BACKUP_TIME_SHARE < self.backup_seconds:
                 return
             began = time.monotonic()
-            super()._save_model()
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            final = backup_dir / f"{BACKUP_PREFIX}{self._current_epoch:05d}"
+            tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=backup_dir))
+            self.model.save_weights(tmp / WEIGHTS, overwrite=True)
+            (tmp / "state.json").write_text(json.dumps({"epoch": self._current_epoch}))
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(tmp, final)
+            for stale in [p for p in backup_dir.iterdir() if p.name.startswith(".")]:
+                shutil.rmtree(stale, ignore_errors=True)  # an earlier run's unfinished backup
+            for _, old in backups(backup_dir)[BACKUPS_KEPT:]:
+                shutil.rmtree(old, ignore_errors=True)
             self.last_backup = time.monotonic()
             self.backup_seconds = self.last_backup - began
 
-    return _Backup(str(backup_dir), double_checkpoint=True)
+        def on_train_end(self, logs=None):
+            pass  # the fit loop removes the backups once the trained model is saved
+
+    return _Backup(str(backup_dir), double_checkpoint=False, delete_checkpoint=False)

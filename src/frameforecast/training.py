@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
-from frameforecast.callbacks import Backup, ProgressReport, TimeBudget
+from frameforecast.callbacks import Backup, ProgressReport, TimeBudget, usable_backup
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError
 
@@ -35,17 +34,6 @@ class FitResult:
     seconds: float
     global_batch: int  # the batch size training used: per replica × replicas
     stopped_by: str  # "epochs" | "early-stopping" | "time-budget"
-
-
-def backup_epoch(backup_dir: Path) -> int:
-    """The epoch a BackupAndRestore backup will resume from (0 if there is none)."""
-    meta = backup_dir / "training_metadata.json"
-    if not meta.exists():
-        return 0
-    try:
-        return int(json.loads(meta.read_text())["epoch"])
-    except (ValueError, KeyError, json.JSONDecodeError):
-        return 0
 
 
 def trained_outputs(model) -> list[str] | None:
@@ -134,7 +122,8 @@ def fit(
     history_path = run_dir / "history.csv"
     if restart:
         shutil.rmtree(backup_dir, ignore_errors=True)
-    resumed_from = backup_epoch(backup_dir)
+    backup = usable_backup(backup_dir, log)
+    resumed_from = backup[0] if backup else 0
     if history_path.exists():
         keep_history_rows(history_path, resumed_from)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -188,12 +177,10 @@ def fit(
         else None
     )  # its summary writer is TensorFlow's
     callbacks = [
-        # workers must agree on the epoch they resume from: every epoch; alone, at a bounded cost in time
-        Backup(backup_dir, every_epoch=strategy == "multiworker"),
+        # an epoch's history row is written before its backup, so a resumed history.csv is never short
         keras.callbacks.CSVLogger(str(history_path), append=True),
-        keras.callbacks.ModelCheckpoint(
-            str(run_dir / "best.weights.h5"), monitor=monitor, save_best_only=True, save_weights_only=True
-        ),
+        # workers must agree on the epoch they resume from: every epoch; alone, at a bounded cost in time
+        Backup(backup_dir, backup, every_epoch=strategy == "multiworker"),
     ] + [cb for cb in (tensorboard, early, budget) if cb is not None]
     tracker = progress.active()
     if tracker is not None:
@@ -238,6 +225,7 @@ def fit(
     if is_chief(strategy):
         save_model(model, run_dir / "model.keras")
         write_json(run_dir / "model_summary.json", model_summary(model))
+    shutil.rmtree(backup_dir, ignore_errors=True)  # only now: a kill before the save resumes from it
     return FitResult(model, history.history, resumed_from, seconds, global_batch, stopped_by)
 
 

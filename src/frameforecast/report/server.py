@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import signal
 import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,17 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 class SiteServer(ThreadingHTTPServer):
     request_queue_size = 256  # the listen backlog: a burst of connections waits instead of being refused
+
+
+def stop_on_ctrl_c() -> None:
+    """Make SIGINT raise KeyboardInterrupt even when this process was started with it ignored.
+
+    A background job (`cmd &`, nohup) or a CI runner starts its children with SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler. A server runs until it is stopped, so it takes Ctrl+C (or
+    `kill -INT PID`) back however it was started.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
@@ -40,6 +52,7 @@ class LiveServer:
         self.directory, self.bind, self.port = Path(directory), bind, port
         self.server: ThreadingHTTPServer | None = None
         self._ready = check_port(bind, port)  # a busy port is one line before anything runs
+        stop_on_ctrl_c()
 
     def start(self) -> None:
         self._ready.close()
@@ -79,6 +92,7 @@ def _port_error(exc: OSError, bind: str, port: int) -> UserError:
 
 def serve(directory: Path, bind: str = "127.0.0.1", port: int = 8000) -> None:
     server = make_server(directory, bind, port)
+    stop_on_ctrl_c()
     print(f"serving {directory}/ at http://{bind}:{port}/  (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()

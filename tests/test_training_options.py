@@ -252,13 +252,15 @@ def test_signals_training_options(tmp_path, name):
         *series_data(name, tmp_path),
         folder="run",
     )
-    info = run.json("train_info.json")
+    tuned = run.json("train_info.json")["modes"]["tuned"]
     checks = {
-        "iterations": lambda: run.steps() == 20,
-        "batch_size": lambda: info["global_batch_size"] == 7,
-        "learning_rate": lambda: math.isclose(run.learning_rate(), LR, rel_tol=1e-6),
-        "units": lambda: "5" in sizes(run.layers(), "units"),
-        "seed": lambda: info["config"]["seed"] == 3,
+        "iterations": lambda: run.steps("tuned") == 20,
+        "batch_size": lambda: tuned["global_batch_size"] == 7,
+        "learning_rate": lambda: math.isclose(run.learning_rate("tuned"), LR, rel_tol=1e-6),
+        "units": lambda: "5" in sizes(run.layers("tuned/"), "units"),
+        "seed": lambda: run.json("train_info.json")["config"]["seed"] == 3,
     }
+    faithful = run.json("train_info.json")["modes"]["faithful"]["settings"]
+    assert faithful["learning_rate"] != LR and faithful["units"] == 12  # the original's settings stay
     for option in experiments.get(name).training_options:
         assert checks[option](), f"{name}: {option} did not change the run"

@@ -11,6 +11,7 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass
+from typing import Literal
 
 from frameforecast.errors import UserError
 
@@ -125,17 +126,26 @@ class Seq2seqConfig(SeriesData):
 
 
 @dataclass(frozen=True)
-class SignalsConfig(SeriesData):
-    version: int
-    columns: list | tuple | None
-    cell: str
+class SignalsMode:
+    cell: Literal["gru", "lstm"]
     units: int
     layers: int
-    optimizer: str
+    optimizer: Literal["adam", "rmsprop", "sgd"]
     learning_rate: float
+    lr_schedule: Literal["constant", "cosine"]
+    clipnorm: float | None
     l2: float
     batch_size: int
     iterations: int
+
+
+@dataclass(frozen=True)
+class SignalsConfig(SeriesData):
+    version: int
+    columns: list | tuple | None
+    modes: tuple
+    faithful: SignalsMode
+    tuned: SignalsMode
     test_size: int
     n_in: int | None
     n_out: int | None
@@ -147,6 +157,8 @@ class SignalsConfig(SeriesData):
 def _matches(value, hint) -> bool:
     if hint is typing.Any:
         return True
+    if typing.get_origin(hint) is Literal:
+        return value in typing.get_args(hint)
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         return any(_matches(value, arg) for arg in typing.get_args(hint))
@@ -179,6 +191,9 @@ def build(cls, settings: dict, where: str):
         value, hint = settings[name], hints[name]
         if dataclasses.is_dataclass(hint) and isinstance(value, dict):
             value = build(hint, value, f"{where}, {name} mode")
+        if typing.get_origin(hint) is Literal and not _matches(value, hint):
+            choices = ", ".join(repr(c) for c in typing.get_args(hint))
+            raise UserError(f"{where}: {name} = {value!r} is not one of the choices: {choices}")
         if not _matches(value, hint):
             raise UserError(f"{where}: {name} = {value!r} should be {getattr(hint, '__name__', hint)}")
         values[name] = value

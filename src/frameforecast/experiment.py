@@ -10,7 +10,8 @@ from frameforecast.errors import UserError
 from frameforecast.settings import FAMILY_DEFAULTS, MODE_KEYS, PROFILES
 
 # ------------------------------------------------------------------ command-line training options
-# option → the setting it changes. The series families tune their corrected mode; the faithful mode keeps the
+# option → the setting it changes. The series families tune their corrected (signals: tuned) mode; the faithful
+# mode keeps the
 # original's settings (it is a reproduction), except --split, which is the original's own choice.
 VIDEO_TARGETS = {
     name: name
@@ -56,10 +57,10 @@ OPTION_TARGETS = {
         "split": "faithful.split",
     },
     "signals": {
-        "iterations": "iterations",
-        "batch_size": "batch_size",
-        "learning_rate": "learning_rate",
-        "units": "units",
+        "iterations": "tuned.iterations",
+        "batch_size": "tuned.batch_size",
+        "learning_rate": "tuned.learning_rate",
+        "units": "tuned.units",
         "seed": "seed",
     },
 }

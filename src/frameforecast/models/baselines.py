@@ -140,3 +140,43 @@ def series_baselines(train: np.ndarray, season: int | None, seasonal: bool = Tru
 def forecast_at(method, y: np.ndarray, origins, horizon: int, season: int | None) -> np.ndarray:
     """Forecasts (len(origins), horizon) of one baseline from each origin."""
     return np.stack([method(y, origin=o, horizon=horizon, season=season) for o in origins])
+
+
+# ---------------------------------------------------------------- signal windows (batch, steps, features)
+AR_ORDER = 4  # a sum of two sinusoids obeys a linear recurrence of order 4
+
+
+class LinearWindowMap:
+    """The least-squares linear map (with intercept) from a whole input window to the whole output window,
+    fit on training windows: the strongest linear alternative to a seq2seq model."""
+
+    def __init__(self, x_train: np.ndarray, y_train: np.ndarray):
+        self.out_shape = y_train.shape[1:]
+        design = self._design(x_train)
+        self.coef, *_ = np.linalg.lstsq(design, y_train.reshape(len(y_train), -1), rcond=None)
+
+    @staticmethod
+    def _design(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([x.reshape(len(x), -1), np.ones((len(x), 1))], axis=1)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return (self._design(x) @ self.coef).reshape(len(x), *self.out_shape)
+
+
+def ar_extrapolation(x: np.ndarray, horizon: int, order: int = AR_ORDER) -> np.ndarray:
+    """Per window and feature: a least-squares AR(order) fit on the input window alone, rolled forward
+    `horizon` steps. Exact on noise-free sums of `order` / 2 sinusoids."""
+    batch, steps, features = x.shape
+    if steps <= order:
+        raise ValueError(f"an AR({order}) fit needs more than {order} input steps, got {steps}")
+    series = np.moveaxis(x, 2, 1).reshape(batch * features, steps)  # one row per window and feature
+    lags = np.stack([series[:, order - k - 1 : steps - k - 1] for k in range(order)], axis=2)  # (rows, n, order)
+    targets = series[:, order:]
+    coef = np.stack([np.linalg.lstsq(a, b, rcond=None)[0] for a, b in zip(lags, targets, strict=True)])
+    history = list(series[:, -order:].T)  # oldest first
+    out = []
+    for _ in range(horizon):
+        nxt = sum(coef[:, k] * history[-1 - k] for k in range(order))
+        out.append(nxt)
+        history.append(nxt)
+    return np.moveaxis(np.stack(out, axis=1).reshape(batch, features, horizon), 1, 2)

@@ -112,31 +112,28 @@ def residual_histogram(path: Path, residuals: np.ndarray, title: str) -> None:
     _save(fig, path)
 
 
-def signal_windows(path: Path, past: np.ndarray, future: np.ndarray, pred: np.ndarray, title: str) -> None:
-    """The original's style: past (input), true future, prediction, for a few test windows."""
-    count = len(past)
-    fig, axes = plt.subplots(count, 1, figsize=(8, 2 * count), squeeze=False)
-    n_in = past.shape[1]
-    for i, ax in enumerate(axes[:, 0]):
-        for f in range(past.shape[2]):
-            ax.plot(range(n_in), past[i, :, f], "o--b", ms=3, lw=1, label="past (input)" if f == 0 else None)
-            ax.plot(
-                range(n_in, n_in + future.shape[1]),
-                future[i, :, f],
-                "x--g",
-                ms=3,
-                lw=1,
-                label="true future" if f == 0 else None,
-            )
-            ax.plot(
-                range(n_in, n_in + pred.shape[1]),
-                pred[i, :, f],
-                "o--y",
-                ms=3,
-                lw=1.5,
-                label="prediction" if f == 0 else None,
-            )
-        ax.grid(alpha=0.3)
+def signal_windows(
+    path: Path, past: np.ndarray, future: np.ndarray, pred: np.ndarray, title: str, baselines: dict | None = None
+) -> None:
+    """The original's style: past (input), true future, the model's prediction and each baseline's (dashed),
+    for a few test windows; one panel per window and feature."""
+    baselines = baselines or {}
+    count, n_in, features = past.shape
+    fig, axes = plt.subplots(count, features, figsize=(5 + 3 * features, 2.1 * count), squeeze=False)
+    ahead = range(n_in, n_in + future.shape[1])
+    for i in range(count):
+        for f in range(features):
+            ax = axes[i, f]
+            ax.plot(range(n_in), past[i, :, f], "o-", color="#1f77b4", ms=3, lw=1, label="past (input)")
+            ax.plot(ahead, future[i, :, f], "x-", color="#2ca02c", ms=4, lw=1.2, label="true future")
+            for k, (name, forecast) in enumerate(baselines.items()):
+                ax.plot(ahead, forecast[i, :, f], "--", color=f"C{k + 3}", lw=0.9, alpha=0.8, label=name)
+            ax.plot(ahead, pred[i, :, f], "o-", color=COLORS["model"], ms=3, lw=1.8, label="model")
+            ax.grid(alpha=0.3)
+            ax.set_ylabel(f"value (window {i + 1})" if features == 1 else f"feature {f + 1}, window {i + 1}")
+    for ax in axes[-1]:
+        ax.set_xlabel("time step (input, then forecast)")
     axes[0, 0].set_title(title)
-    axes[0, 0].legend(fontsize=8, loc="upper left")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="upper right", ncol=2)
     _save(fig, path)

@@ -57,17 +57,38 @@ class Seq2seq:
         return {"tables": _seq2seq_tables(metrics)}
 
 
+def signals_verdict(res: dict, baselines: dict, constant_spread: float) -> tuple[bool, str]:
+    """Green only when the model is not constant and beats every baseline on every metric shown; otherwise
+    what it loses to, and by how much."""
+    if res["spread"] < constant_spread:
+        return False, (
+            f"constant output: its forecasts vary {res['spread']:.1%} as much as the truth across windows "
+            f"(a failed model, whatever its RMSE)"
+        )
+    losses = []
+    for key, label in SIGNAL_COLUMNS:
+        best, value = best_of(baselines, key)
+        if value is not None and res[key] is not None and res[key] >= value:
+            losses.append(
+                f"{label.split()[0]} {fmt(res[key])} against {best}'s {fmt(value)} (+{fmt(res[key] - value)})"
+            )
+    return not losses, ("loses on " + "; ".join(losses)) if losses else "beats every baseline on every metric"
+
+
 class Signals:
     @staticmethod
     def headline(metrics: dict) -> dict:
-        best = min(metrics["baselines"], key=lambda n: metrics["baselines"][n]["rmse"])
+        res = metrics["modes"]["tuned"]
+        best, value = best_of(metrics["baselines"], "rmse")
+        beats, note = signals_verdict(res, metrics["baselines"], metrics["constant_spread"])
         return {
-            "label": "test RMSE",
-            "model": metrics["model"]["rmse"],
+            "label": "test RMSE, tuned GRU",
+            "model": res["rmse"],
             "baseline": best,
-            "baseline_value": metrics["baselines"][best]["rmse"],
-            "beats": metrics["model"]["rmse"] < metrics["baselines"][best]["rmse"],
-            "extra": f"{metrics['test_windows']} test windows",
+            "baseline_value": value,
+            "beats": beats,
+            "verdict_note": note,
+            "extra": f"{metrics['test_windows']} test windows; faithful GRU {fmt(metrics['modes']['faithful']['rmse'])}",
         }
 
     @staticmethod
@@ -142,12 +163,34 @@ def _seq2seq_tables(metrics: dict) -> list[dict]:
     ]
 
 
+def _settings_changed(metrics: dict) -> str:
+    faithful, tuned = metrics["modes"]["faithful"]["settings"], metrics["modes"]["tuned"]["settings"]
+    changed = [f"{k} {faithful[k]} → {tuned[k]}" for k in faithful if faithful[k] != tuned.get(k)]
+    return "tuned against faithful: " + (", ".join(changed) if changed else "no setting changed")
+
+
 def _signals_table(metrics: dict) -> dict:
-    rows = [row("seq2seq", "model", metrics["model"], SIGNAL_COLUMNS)]
+    rows = []
+    for name, res in metrics["modes"].items():
+        beats, note = signals_verdict(res, metrics["baselines"], metrics["constant_spread"])
+        other = (
+            f"; RMSE {fmt(res['rmse_other_seed'])} on windows of test seed {metrics['other_test_seed']}"
+            if res.get("rmse_other_seed") is not None
+            else ""
+        )
+        rows.append(
+            row(
+                f"seq2seq GRU, {name}" + (" (the original's settings)" if name == "faithful" else ""),
+                "model" if beats else "model loses",
+                res,
+                SIGNAL_COLUMNS,
+                f"{note}; spread across windows {res['spread']:.2f}{other}",
+            )
+        )
     rows += [row(name, "baseline", s, SIGNAL_COLUMNS) for name, s in metrics["baselines"].items()]
     return {
         "title": f"{metrics['test_windows']} test windows, {metrics['n_in']} → {metrics['n_out']} steps",
-        "caption": f"data: {metrics['data']}; MASE scale: {metrics['mase_scale']}",
+        "caption": f"data: {metrics['data']}; MASE scale: {metrics['mase_scale']}; {_settings_changed(metrics)}",
         "columns": [c for _, c in SIGNAL_COLUMNS],
         "rows": rows,
         "flags": [],

@@ -58,7 +58,13 @@ def published_note(metrics: dict, published: dict) -> str:
 
 
 def _thumbnail(assets: list[str]) -> str | None:
-    for prefix in ("prediction-0.gif", "reconstruction-0.gif", "corrected-forecast.png", "forecast.png", "windows.png"):
+    for prefix in (
+        "prediction-0.gif",
+        "reconstruction-0.gif",
+        "corrected-forecast.png",
+        "forecast.png",
+        "windows-tuned.png",
+    ):
         if prefix in assets:
             return prefix
     return assets[0] if assets else None

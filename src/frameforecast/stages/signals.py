@@ -8,15 +8,21 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import write_json
+from frameforecast.configs import SignalsMode
 from frameforecast.datasets.signals import GENERATORS
 from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.datasets.windows import require_length
 from frameforecast.errors import UserError
+from frameforecast.models.baselines import AR_ORDER
 from frameforecast.stages import read_json
 from frameforecast.stages.series_common import load_configured
 from frameforecast.training import fit, load_model
 
-TEST_SEED = 4242
+TEST_SEED = 20261201  # never used in training or in choosing the tuned settings (validation: seed 4242)
+OTHER_TEST_SEED = 777  # a second test set, to check that the scores hold on windows of another seed
+CONSTANT_SPREAD = 0.05  # a forecast that varies less than this across windows (see `spread`) is constant
+LINEAR_MAP_WINDOWS = 20_000  # generated training windows the linear least-squares baseline is fit on
+LINEAR_MAP_STREAM = 2**31 - 1  # their batch index in the training stream: one that training never reaches
 SCALE_SAMPLE = 1000  # training-stream windows that define the MASE scale of generated signals
 EPOCHS = 10  # iterations are reported as EPOCHS epochs of iterations / EPOCHS steps (one backup per epoch)
 
@@ -48,15 +54,15 @@ class PriceWindows:
         self.test_starts = np.arange(self.split - self.n_in, len(series) - window + 1, self.n_out)
 
     def batch(self, size: int, rng: np.random.Generator):
-        starts = rng.choice(self.train_starts, size)
+        return self.windows(rng.choice(self.train_starts, size))
+
+    def windows(self, starts) -> tuple[np.ndarray, np.ndarray]:
         x = np.stack([self.scaled[s : s + self.n_in] for s in starts])
         y = np.stack([self.scaled[s + self.n_in : s + self.n_in + self.n_out] for s in starts])
         return x, y
 
     def test(self):
-        x = np.stack([self.scaled[s : s + self.n_in] for s in self.test_starts])
-        y = np.stack([self.scaled[s + self.n_in : s + self.n_in + self.n_out] for s in self.test_starts])
-        return x, y
+        return self.windows(self.test_starts)
 
     def to_units(self, values):
         return values * self.std + self.mean
@@ -79,6 +85,14 @@ def _generator_scale(generator, cfg: dict) -> tuple[float | None, str]:
     )
 
 
+def training_windows(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The training windows the linear map baseline is fit on: all of signals-4's, or generated ones."""
+    if cfg["version"] == 4:
+        prices = PriceWindows(cfg)
+        return prices.windows(prices.train_starts)
+    return GENERATORS[cfg["version"]](LINEAR_MAP_WINDOWS, batch_seed(cfg["seed"], LINEAR_MAP_STREAM))
+
+
 def source(cfg: dict):
     """(make_batch(size, rng) -> (x, y), test (x, y), to_units, description, (MASE scale, its description))."""
     if cfg["version"] == 4:
@@ -95,62 +109,105 @@ def source(cfg: dict):
     )
 
 
-def _steps(cfg: dict) -> int:
-    return max(1, int(np.ceil(cfg["iterations"] / EPOCHS)))
+def _steps(mode) -> int:
+    return max(1, int(np.ceil(mode.iterations / EPOCHS)))
 
 
 def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+    """Trains each mode (faithful, tuned) into run_dir/<mode>/."""
     make_batch, (x_test, y_test), _, described, _ = source(cfg)  # before Keras: a bad CSV stops with one line
+    from frameforecast import progress
     from frameforecast.models.series import build_signal_seq2seq
 
     n_in, n_out, f_in, f_out = x_test.shape[1], y_test.shape[1], x_test.shape[2], y_test.shape[2]
+    info = {"data": described, "config": cfg, "modes": {}}
+    progress.plan_fits(len(cfg["modes"]))
+    for name in cfg["modes"]:
+        mode = SignalsMode(**cfg[name])
 
-    def dataset(start, count, global_batch):
-        make = lambda index: make_batch(global_batch, batch_seed(cfg["seed"], index))  # noqa: E731
-        return indexed_batches(make, ((n_in, f_in), (n_out, f_out)), global_batch, start, count)
+        def dataset(start, count, global_batch):
+            make = lambda index: make_batch(global_batch, batch_seed(cfg["seed"], index))  # noqa: E731
+            return indexed_batches(make, ((n_in, f_in), (n_out, f_out)), global_batch, start, count)
 
-    result = fit(
-        lambda: build_signal_seq2seq(n_in, n_out, f_in, f_out, cfg["cell"], cfg["units"], cfg["layers"], cfg["l2"]),
-        run_dir,
-        dataset=dataset,
-        steps_per_epoch=_steps(cfg),
-        epochs=EPOCHS,
-        loss="mse",
-        optimizer=cfg["optimizer"],
-        learning_rate=cfg["learning_rate"],
-        batch_size=cfg["batch_size"],
-        seed=cfg["seed"],
-        strategy=strategy,
-        restart=restart,
-        log=log,
-    )
-    info = {
-        "seconds": result.seconds,
-        "resumed_from_epoch": result.resumed_from_epoch,
-        "data": described,
-        "iterations": EPOCHS * _steps(cfg),
-        "global_batch_size": result.global_batch,
-        "config": cfg,
-    }
+        result = fit(
+            lambda mode=mode: build_signal_seq2seq(
+                n_in, n_out, f_in, f_out, mode.cell, mode.units, mode.layers, mode.l2
+            ),
+            run_dir / name,
+            dataset=dataset,
+            steps_per_epoch=_steps(mode),
+            epochs=EPOCHS,
+            loss="mse",
+            optimizer=mode.optimizer,
+            learning_rate=mode.learning_rate,
+            lr_schedule=mode.lr_schedule,
+            clipnorm=mode.clipnorm,
+            batch_size=mode.batch_size,
+            seed=cfg["seed"],
+            strategy=strategy,
+            restart=restart,
+            log=log,
+        )
+        info["modes"][name] = {
+            "seconds": result.seconds,
+            "resumed_from_epoch": result.resumed_from_epoch,
+            "iterations": EPOCHS * _steps(mode),
+            "global_batch_size": result.global_batch,
+            "settings": cfg[name],
+        }
+        log(f"trained {cfg['experiment']} ({name}) in {result.seconds:.0f} s ({EPOCHS * _steps(mode)} iterations)")
+    info["seconds"] = sum(m["seconds"] for m in info["modes"].values())
     write_json(run_dir / "train_info.json", info)
-    log(f"trained {cfg['experiment']} in {result.seconds:.0f} s ({info['iterations']} iterations)")
     return info
+
+
+def spread(pred: np.ndarray, truth: np.ndarray) -> float:
+    """How much a forecast varies across windows, against the truth: mean over steps and features of the
+    standard deviation over windows, divided by the truth's. Below CONSTANT_SPREAD it is a constant output."""
+    truth_sd = float(np.mean(np.std(truth, axis=0)))
+    return float(np.mean(np.std(pred, axis=0))) / truth_sd if truth_sd else 0.0
+
+
+def _baselines(cfg: dict, x: np.ndarray, y: np.ndarray, train_windows, to_units) -> dict:
+    """Every baseline's forecast of the test windows, in units (the zero predictor is the training mean for
+    standardised prices)."""
+    from frameforecast.models.baselines import LinearWindowMap, ar_extrapolation
+
+    x_u, horizon = to_units(x), y.shape[1]
+    steps = np.arange(1, horizon + 1)[None, :, None]
+    forecasts = {
+        "zero" if cfg["version"] != 4 else "training mean": to_units(np.zeros_like(y)),
+        "persistence": np.repeat(x_u[:, -1:], horizon, axis=1),
+        "input mean": np.repeat(x_u.mean(axis=1, keepdims=True), horizon, axis=1),
+        "drift": x_u[:, -1:] + steps * (x_u[:, -1:] - x_u[:, :1]) / max(x.shape[1] - 1, 1),
+        "linear least-squares map": to_units(LinearWindowMap(*train_windows).predict(x)),
+        f"per-window AR({AR_ORDER}) extrapolation": to_units(ar_extrapolation(x, horizon)),
+    }
+    return forecasts
 
 
 def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     _, (x, y), to_units, described, (scale, scale_described) = source(cfg)
-    model = load_model(run_dir / "model.keras")
-    pred = to_units(model.predict(x, verbose=0))
-    x_u, y_u = to_units(x), to_units(y)
+    y_u = to_units(y)
 
     def scores(forecast):
         error = metrics.mae(forecast, y_u)
         return {"rmse": metrics.rmse(forecast, y_u), "mae": error, "mase": error / scale if scale else None}
 
-    persistence = np.repeat(x_u[:, -1:], y.shape[1], axis=1)
-    input_mean = np.repeat(x_u.mean(axis=1, keepdims=True), y.shape[1], axis=1)
-    steps = np.arange(1, y.shape[1] + 1)[None, :, None]
-    drift = x_u[:, -1:] + steps * (x_u[:, -1:] - x_u[:, :1]) / max(x.shape[1] - 1, 1)
+    baseline_forecasts = _baselines(cfg, x, y, training_windows(cfg), to_units)
+    modes = {}
+    for name in cfg["modes"]:
+        pred = to_units(load_model(run_dir / name / "model.keras").predict(x, verbose=0))
+        modes[name] = {
+            **scores(pred),
+            "spread": spread(pred, y_u),
+            "settings": cfg[name],
+            "prediction": pred[: cfg["plot_windows"]].tolist(),
+        }
+        if cfg["version"] != 4:
+            x_other, y_other = GENERATORS[cfg["version"]](cfg["test_size"], np.random.default_rng(OTHER_TEST_SEED))
+            other = load_model(run_dir / name / "model.keras").predict(x_other, verbose=0)
+            modes[name]["rmse_other_seed"] = metrics.rmse(other, y_other)
     report = {
         "experiment": cfg["experiment"],
         "family": "signals",
@@ -159,19 +216,23 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         "test_windows": len(x),
         "n_in": int(x.shape[1]),
         "n_out": int(y.shape[1]),
-        "model": scores(pred),
-        "baselines": {"persistence": scores(persistence), "input mean": scores(input_mean), "drift": scores(drift)},
+        "modes": modes,
+        "baselines": {name: scores(f) for name, f in baseline_forecasts.items()},
+        "constant_spread": CONSTANT_SPREAD,
+        "other_test_seed": OTHER_TEST_SEED if cfg["version"] != 4 else None,
         "mase_scale": scale_described if scale else f"{scale_described} is 0: MASE is shown as —",
         "plot_windows": {
-            "past": x_u[: cfg["plot_windows"]].tolist(),
+            "past": to_units(x[: cfg["plot_windows"]]).tolist(),
             "future": y_u[: cfg["plot_windows"]].tolist(),
-            "prediction": pred[: cfg["plot_windows"]].tolist(),
+            "baselines": {n: f[: cfg["plot_windows"]].tolist() for n, f in baseline_forecasts.items()},
         },
     }
     write_json(run_dir / "metrics.json", report)
+    best, best_value = metrics.best_of(report["baselines"], "rmse")
     log(
-        f"{cfg['experiment']}: test RMSE {report['model']['rmse']:.3f} (persistence "
-        f"{report['baselines']['persistence']['rmse']:.3f}, input mean {report['baselines']['input mean']['rmse']:.3f})"
+        f"{cfg['experiment']}: test RMSE "
+        + ", ".join(f"{name} {res['rmse']:.3f}" for name, res in modes.items())
+        + f" (best baseline {best} {best_value:.3f})"
     )
     return report
 
@@ -181,16 +242,19 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
 
     report = read_json(run_dir / "metrics.json")
     w = report["plot_windows"]
-    plots.signal_windows(
-        run_dir / "windows.png",
-        np.array(w["past"]),
-        np.array(w["future"]),
-        np.array(w["prediction"]),
-        f"{cfg['experiment']}: test windows",
-    )
-    written = ["windows.png"]
-    if (run_dir / "history.csv").exists():
-        plots.training_curves(run_dir / "history.csv", run_dir / "training.png")
-        written.append("training.png")
+    written = []
+    for name, res in report["modes"].items():
+        plots.signal_windows(
+            run_dir / f"windows-{name}.png",
+            np.array(w["past"]),
+            np.array(w["future"]),
+            np.array(res["prediction"]),
+            f"{cfg['experiment']}, {name} GRU: test windows (baselines dashed)",
+            {n: np.array(f) for n, f in w["baselines"].items()},
+        )
+        written.append(f"windows-{name}.png")
+        if (run_dir / name / "history.csv").exists():
+            plots.training_curves(run_dir / name / "history.csv", run_dir / f"training-{name}.png")
+            written.append(f"training-{name}.png")
     log(f"rendered {len(written)} plots into {run_dir}")
     return written

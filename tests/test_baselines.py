@@ -57,8 +57,13 @@ def test_holt_winters_uses_no_value_after_the_origin():
 
 
 def test_series_baselines_skip_seasonal_when_too_short():
-    assert set(baselines.series_baselines(np.arange(10.0), 12)) == {"persistence", "drift"}
-    assert "Holt-Winters" in baselines.series_baselines(np.arange(40.0) % 12 + np.arange(40.0), 12)
+    kept, refused = baselines.series_baselines(np.arange(10.0), 12)
+    assert set(kept) == {"persistence", "drift"}
+    assert refused["Holt-Winters"] == "the training part has 10 points; it needs 25 with season 12"
+    assert set(refused) == {"seasonal naive", "seasonal naive + last change", "Holt-Winters"}
+    kept, refused = baselines.series_baselines(np.arange(20.0), 12)
+    assert "seasonal naive + last change" in kept and set(refused) == {"Holt-Winters"}
+    assert "Holt-Winters" in baselines.series_baselines(np.arange(40.0) % 12 + np.arange(40.0), 12)[0]
 
 
 def test_seasonal_baselines_refuse_origins_without_a_season_of_history():

@@ -14,9 +14,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_bad_input import run_cli
 
 from frameforecast import cli
+from frameforecast.errors import UserError
 
 ROWS = 72  # six years of months: enough for the corrected look-back mode with season 12
 
@@ -126,6 +129,54 @@ CSV_CASES = {
     "no-time-no-season": (csv_text(), ["--no-time"], "error:pass --season"),
     "unknown-column": (csv_text(), ["--column", "price"], "error:no column 'price'"),
     "missing-file": (None, [], "error:file not found"),
+    "thousands-separators": (csv_text(trend_season() * 30, fmt='"{:,.0f}"'), [], "ok:uses thousands separators"),
+    "thousands-and-decimals-semicolon": (
+        csv_text(trend_season() * 30, sep=";", fmt="{:,.2f}"),
+        [],
+        "ok:uses thousands separators",
+    ),
+    "thousands-beside-decimal-comma": (
+        csv_text(
+            [f'"{v:,.0f}"' if i % 2 else f'"{v:.1f}"'.replace(".", ",") for i, v in enumerate(trend_season() * 30)]
+        ),
+        [],
+        "error:non-numeric value",
+    ),
+    "day-first-dates": (
+        csv_text(times=list(pd.date_range("2000-01-31", periods=ROWS, freq="ME").strftime("%d.%m.%Y"))),
+        [],
+        "ok:read the dates of 'month' as day-first",
+    ),
+    "month-first-dates": (
+        csv_text(times=list(pd.date_range("2000-01-31", periods=ROWS, freq="ME").strftime("%m/%d/%Y"))),
+        [],
+        "ok:read the dates of 'month' as month-first",
+    ),
+    "ambiguous-dates": (
+        csv_text(times=list(pd.date_range("2000-01-01", periods=ROWS, freq="MS").strftime("%d.%m.%Y"))),
+        [],
+        "error:pass --date-order day-first or --date-order month-first",
+    ),
+    "ambiguous-dates-with-order": (
+        csv_text(times=list(pd.date_range("2000-01-01", periods=ROWS, freq="MS").strftime("%d.%m.%Y"))),
+        ["--date-order", "day-first"],
+        "ok:season 12 (inferred from monthly",
+    ),
+    "dates-in-both-orders": (
+        csv_text(
+            times=["01.31.2000"] + list(pd.date_range("2000-02-29", periods=ROWS - 1, freq="ME").strftime("%d.%m.%Y"))
+        ),
+        [],
+        "error:write every date in one order",
+    ),
+    "utf16": (csv_text().encode("utf-16"), [], "ok:read as UTF-16"),
+    "utf16-without-bom": (csv_text().encode("utf-16-le"), [], "error:an encoding problem"),
+    "too-short": (
+        csv_text(trend_season()[:20]),
+        [],
+        "error:20 rows is too few for look_back 13 with season 12; at least 45",
+    ),
+    "shortest-allowed": (csv_text(trend_season()[:45]), [], "ok:"),
 }
 
 
@@ -257,6 +308,7 @@ NPY_CASES = {
     ),
     "pickled-object-array": (_pickled, "not a readable .npy"),
     "not-there": (lambda p: None, "does not exist"),
+    "zero-sized": (lambda p: np.save(p, np.zeros((20, 0, 64, 64), np.uint8)), "expected (20, N, 64, 64) uint8"),
 }
 
 
@@ -341,3 +393,62 @@ def test_a_csv_error_in_a_fresh_process_prints_exactly_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "appears more than once" in done.stderr and not (tmp_path / "runs").exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1e7, 1e7, allow_nan=False).map(lambda v: round(v, 2)), min_size=3, max_size=30))
+def test_thousands_separators_read_as_the_numbers_they_write(values):
+    from frameforecast.datasets.series import _numeric
+
+    cells = pd.Series([f"{v:,.2f}" for v in values])
+    for sep in (",", ";"):
+        parsed, how = _numeric(cells, "sales", "prices.csv", sep)
+        assert np.allclose(parsed, values, rtol=0, atol=1e-9)
+        assert how in (None, "thousands separators")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2030-01-01").date()))
+def test_numeric_dates_are_never_silently_swapped(start):
+    from frameforecast.datasets import time_axis
+
+    days = pd.date_range(start, periods=40, freq="D")
+    for fmt, order in (("%d.%m.%Y", "day-first"), ("%m/%d/%Y", "month-first")):
+        text = pd.Series(days.strftime(fmt))
+        try:
+            parsed, _ = time_axis.parse(text, "date", "x.csv")
+        except UserError as exc:  # every day and month of the window is 12 or less: the order must be given
+            assert "--date-order" in str(exc)
+            parsed, _ = time_axis.parse(text, "date", "x.csv", order=order)
+        assert (parsed == days).all()
+
+
+def test_weekly_data_too_short_for_holt_winters_lists_it_with_its_reason(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    weeks = list(pd.date_range("2015-01-04", periods=120, freq="W").strftime("%Y-%m-%d"))
+    (tmp_path / "weekly.csv").write_text(csv_text(trend_season(120), weeks))
+    args = ["lookback", "--profile", "smoke", "--csv", "weekly.csv", "--column", "sales", "--time-column", "month"]
+    assert cli.main(["train", *args, *TRAINING]) == 0
+    assert cli.main(["evaluate", *args]) == 0
+    (metrics_path,) = tmp_path.glob("runs/*/metrics.json")
+    result = json.loads(metrics_path.read_text())["modes"]["corrected"]
+    assert result["refused_baselines"] == {
+        "Holt-Winters": "the training part has 96 points; it needs 105 with season 52"
+    }
+    assert result["shrinkage"]["toward"] in result["baselines"]
+
+
+def test_two_non_ascii_columns_of_one_file_get_their_own_run_folders(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    rows = [f"{m},{v:.3f},{2 * v:.3f}" for m, v in zip(months(), trend_season())]
+    (tmp_path / "shop.csv").write_text("month,销售,收入\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    for column in ("销售", "收入"):
+        args = ["lookback", "--profile", "smoke", "--csv", "shop.csv", "--column", column, "--time-column", "month"]
+        assert cli.main(["train", *args, *TRAINING]) == 0
+        assert cli.main(["evaluate", *args]) == 0
+    folders = sorted(p.parent.name for p in tmp_path.glob("runs/*/metrics.json"))
+    assert len(folders) == 2, folders
+    assert {json.loads((tmp_path / "runs" / f / "metrics.json").read_text())["series"]["column"] for f in folders} == {
+        "销售",
+        "收入",
+    }

@@ -68,6 +68,7 @@ class SeriesData:
     csv: str | None
     url: str | None
     time_column: str | None
+    date_order: Literal["auto", "day-first", "month-first"]  # numeric dates such as 01.02.2015
     season: int | None
     fill: bool
 

@@ -65,9 +65,9 @@ OPTION_TARGETS = {
     },
 }
 DATA_OPTIONS = {
-    "lookback": ("csv", "url", "column", "time_column", "season", "fill"),
-    "seq2seq": ("csv", "url", "columns", "time_column", "season", "fill"),
-    "signals": ("csv", "url", "columns", "time_column", "fill"),
+    "lookback": ("csv", "url", "column", "time_column", "date_order", "season", "fill"),
+    "seq2seq": ("csv", "url", "columns", "time_column", "date_order", "season", "fill"),
+    "signals": ("csv", "url", "columns", "time_column", "date_order", "fill"),
     "video": ("data",),
 }
 

@@ -76,6 +76,10 @@ DATA = {
     "column": dict(help="the value column"),
     "columns": dict(type=column_list, help="comma-separated value columns"),
     "time_column": dict(help="the time column (optional; gives the season)"),
+    "date_order": dict(
+        choices=["auto", "day-first", "month-first"],
+        help="how to read numeric dates such as 01.02.2015 (default: auto, from a value above 12)",
+    ),
     "season": dict(type=positive_int, help="season length in rows (12 monthly, 24 hourly)"),
     "fill": dict(FLAG, help="interpolate missing values instead of failing"),
     "data": dict(

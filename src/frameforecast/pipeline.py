@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import platform
 import re
@@ -21,7 +22,12 @@ RUNS = Path("runs")
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    """A folder name: lower-case ASCII letters, digits and dashes. Text with other characters (a Chinese column
+    name) gets a short hash of itself too, so that two such names never share a folder."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    if not text.isascii():
+        slug = f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}".strip("-")
+    return slug
 
 
 def run_name(name: str, cfg: dict) -> str:

@@ -48,7 +48,7 @@ VIDEO = dict(
 VIDEO_SMOKE = dict(
     canvas=32, filters=8, fc_units=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8, gif_count=2
 )
-SERIES_DATA = dict(series=None, csv=None, url=None, time_column=None, season=None, fill=False)
+SERIES_DATA = dict(series=None, csv=None, url=None, time_column=None, date_order="auto", season=None, fill=False)
 LOOKBACK = dict(
     SERIES_DATA,
     series="milk",

@@ -196,7 +196,13 @@ def open_standard_file(path: str | Path) -> np.ndarray:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
     except Exception as exc:
         raise UserError(f"{path} is not a readable .npy file ({exc}); delete it and fetch it again") from exc
-    if array.dtype != np.uint8 or array.ndim != 4 or array.shape[0] != 20 or array.shape[2:] != (64, 64):
+    if (
+        array.dtype != np.uint8
+        or array.ndim != 4
+        or array.shape[0] != 20
+        or array.shape[2:] != (64, 64)
+        or array.shape[1] == 0
+    ):
         raise UserError(
             f"{path} has shape {array.shape} and dtype {array.dtype}; expected (20, N, 64, 64) uint8 "
             "(Srivastava's mnist_test_seq.npy); delete it and fetch it again"

@@ -119,7 +119,22 @@ def _text(path: Path) -> tuple[str, list[str]]:
         except (OSError, EOFError, zlib.error) as exc:
             raise UserError(f"{path.name}: a damaged gzip file ({exc}); download or compress it again") from exc
         notices.append(f"{path.name}: read as gzip-compressed CSV")
-    if b"\x00" in raw[:65536]:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte-order mark (Excel's "Unicode text")
+        try:
+            notices.append(f"{path.name}: read as UTF-16 text")
+            return raw.decode("utf-16"), notices
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"{path.name}: an encoding problem: it starts as UTF-16 text but is not valid UTF-16 "
+                f"({exc.reason} at byte {exc.start}); save it again as UTF-8 CSV"
+            ) from exc
+    head = raw[:65536]
+    if b"\x00" in head:
+        if head[1::2].count(0) > 0.4 * len(head[1::2]) or head[0::2].count(0) > 0.4 * len(head[0::2]):
+            raise UserError(
+                f"{path.name}: an encoding problem: it looks like UTF-16 text without a byte-order mark; "
+                "save it as UTF-8 CSV"
+            )
         raise UserError(f"{path.name}: looks like a binary file, not CSV text; export the data as a CSV file")
     try:
         return raw.decode("utf-8-sig"), notices
@@ -136,16 +151,31 @@ def _separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _numeric(raw: pd.Series, name: str, where: str) -> tuple[np.ndarray, bool]:
-    """Numbers of one column, NaN where missing or non-finite; True if it used decimal commas."""
+THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # 2,000 and 9,000.00
+DECIMAL_COMMA = r"[+-]?\d*,\d+"  # 2,5
+
+
+def _numeric(raw: pd.Series, name: str, where: str, sep: str = ",") -> tuple[np.ndarray, str | None]:
+    """Numbers of one column, NaN where missing or non-finite, and how commas in it were read (None: none).
+
+    A comma in a number is a thousands separator when the cells look like 2,000 or 9,000.00 and either the
+    file is comma-separated (its numbers were quoted, as spreadsheets write them) or a decimal point follows;
+    otherwise 2,5 is a decimal comma."""
     text = raw.astype(str).str.strip()
     blank = raw.isna().to_numpy() | (text == "").to_numpy() | text.str.lower().isin(["nan", "na", "null"]).to_numpy()
     numeric = pd.to_numeric(raw.where(~blank), errors="coerce")
-    comma = False
+    comma = None
     bad = numeric.isna().to_numpy() & ~blank
-    if bad.any() and text[bad].str.fullmatch(r"[+-]?\d*,\d+").all():
+    if bad.any() and text[bad].str.fullmatch(THOUSANDS).all() and (sep == "," or text[bad].str.contains(".").any()):
+        numeric = pd.to_numeric(text.where(~blank).str.replace(",", "", regex=False), errors="coerce")
+        comma, bad = "thousands separators", numeric.isna().to_numpy() & ~blank
+    elif (
+        bad.any()
+        and text[bad].str.fullmatch(DECIMAL_COMMA).all()
+        and not (sep == "," and text[bad].str.fullmatch(THOUSANDS).any())  # 2,000 beside 2,5: ambiguous
+    ):
         numeric = pd.to_numeric(text.where(~blank).str.replace(",", ".", regex=False), errors="coerce")
-        comma, bad = True, numeric.isna().to_numpy() & ~blank
+        comma, bad = "decimal commas; read them as decimal points", numeric.isna().to_numpy() & ~blank
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise UserError(
@@ -192,6 +222,7 @@ def load_csv(
     time_format: str | None = None,
     season: int | None = None,
     name: str | None = None,
+    date_order: str = "auto",
 ) -> Series:
     """Read numeric `columns` and an optional time column from a CSV; UserError on any bad input.
 
@@ -228,12 +259,13 @@ def load_csv(
         raise UserError(f"{where}: the file has a header but no data rows")
     values = np.empty((len(frame), len(columns)))
     for j, column in enumerate(columns):
-        values[:, j], comma = _numeric(frame[column], column, where)
+        values[:, j], comma = _numeric(frame[column], column, where, options["sep"])
         if comma:
-            notices.append(f"{where}: column {column!r} uses decimal commas; read them as decimal points")
+            notices.append(f"{where}: column {column!r} uses {comma}")
     times, frequency, inferred = None, None, None
     if time_column:
-        times = time_axis.parse(frame[time_column], time_column, where, time_format)
+        times, read_as = time_axis.parse(frame[time_column], time_column, where, time_format, date_order)
+        notices += read_as
         axis = time_axis.regularise(times, values, where, fill=fill)
         times, values, frequency, inferred = axis.times, axis.values, axis.frequency, axis.season
         notices += axis.notices
@@ -255,7 +287,13 @@ def load_csv(
 
 
 def load_url(
-    url: str, columns: list[str], time_column: str | None = None, *, fill: bool = False, season: int | None = None
+    url: str,
+    columns: list[str],
+    time_column: str | None = None,
+    *,
+    fill: bool = False,
+    season: int | None = None,
+    date_order: str = "auto",
 ) -> Series:
     """Download a CSV (cached) and read it like a local file."""
     from frameforecast.datasets.download import fetch
@@ -266,4 +304,4 @@ def load_url(
     if head.startswith((b"<!doctype html", b"<html")):
         path.unlink(missing_ok=True)  # keep no bad copy in the cache
         raise UserError(f"{url}: the server sent an HTML page, not a CSV; use the link to the raw CSV file")
-    return load_csv(path, columns, time_column, fill=fill, season=season, name=url)
+    return load_csv(path, columns, time_column, fill=fill, season=season, name=url, date_order=date_order)

@@ -41,12 +41,52 @@ class TimeAxis:
     notices: list[str]
 
 
-def parse(raw: pd.Series, column: str, where: str, time_format: str | None = None) -> pd.DatetimeIndex:
-    """Timestamps of a time column; UserError naming the first cell that is not a date/time."""
+NUMERIC_DATE = r"(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T].*)?"  # 31.01.2015, 01/31/15 09:00
+
+
+def date_order(text: pd.Series, column: str, where: str) -> str | None:
+    """ "day-first" or "month-first" for dates like 31.01.2015 or 01/31/2015, read from the values; None for
+    other formats (ISO 2015-01-31 among them). UserError when the values fit neither or both."""
+    parts = text.str.extract(f"^{NUMERIC_DATE}$")
+    if parts.isna().any(axis=None) or len(parts) == 0:
+        return None
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    if (first > 12).any() and (second > 12).any():
+        raise UserError(
+            f"{where}: time column {column!r} has dates with a day above 12 in the first place and others "
+            "in the second; write every date in one order (ISO 2015-01-31 is safest)"
+        )
+    if (first > 12).any():
+        return "day-first"
+    if (second > 12).any():
+        return "month-first"
+    return "ambiguous"
+
+
+def parse(
+    raw: pd.Series, column: str, where: str, time_format: str | None = None, order: str = "auto"
+) -> tuple[pd.DatetimeIndex, list[str]]:
+    """Timestamps of a time column and a notice on how numeric dates were read; UserError naming the first cell
+    that is not a date/time. Numeric dates (31.01.2015) are read in the day/month order the values show
+    (`order` "auto"), or the one given; when every day and month is 12 or less, the order must be given."""
     text = raw.astype(str).str.strip()
+    notices = []
+    found = date_order(text, column, where) if time_format is None else None
+    if found is not None and order == "auto":
+        if found == "ambiguous":
+            raise UserError(
+                f"{where}: time column {column!r} has dates like {text.iloc[0]!r} where day and month can be "
+                "swapped (no value above 12); pass --date-order day-first or --date-order month-first"
+            )
+        order = found
+        notices.append(f"{where}: read the dates of {column!r} as {found} (a value above 12 shows it)")
+    dayfirst = order == "day-first"
     with np.errstate(all="ignore"):
         try:
-            parsed = pd.to_datetime(text, format=time_format or "mixed", errors="coerce", utc=True)
+            if found is not None:
+                parsed = pd.to_datetime(text, dayfirst=dayfirst, format="mixed", errors="coerce", utc=True)
+            else:
+                parsed = pd.to_datetime(text, format=time_format or "mixed", errors="coerce", utc=True)
         except (ValueError, TypeError, OverflowError):
             parsed = pd.Series(pd.NaT, index=text.index)
     bad = parsed.isna().to_numpy()
@@ -54,10 +94,11 @@ def parse(raw: pd.Series, column: str, where: str, time_format: str | None = Non
         row = int(np.flatnonzero(bad)[0])
         raise UserError(
             f"{where}: time column {column!r} has {text.iloc[row]!r} at data row {row + 1} "
-            f"(line {row + 2}), which is not a date/time; fix that cell, or leave --time-column out "
-            "and pass --season"
+            f"(line {row + 2}), which is not a date/time"
+            + (f" in {order} order" if found is not None else "")
+            + "; fix that cell, or leave --time-column out and pass --season"
         )
-    return pd.DatetimeIndex(parsed).tz_localize(None)
+    return pd.DatetimeIndex(parsed).tz_localize(None), notices
 
 
 def _grid(times: pd.DatetimeIndex, step) -> pd.DatetimeIndex | None:

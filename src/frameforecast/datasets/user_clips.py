@@ -91,13 +91,14 @@ def load(path: str | Path, canvas: int, length: int, log=print) -> Clips:
             continue
         arrays.append(clip)
         names.append(name)
-    if short:
-        log(f"skipped {short} clips shorter than {length} frames (in + out)")
     if len(arrays) < MIN_CLIPS:
         raise UserError(
-            f"{path.name} has {len(arrays)} clips of at least {length} frames (in + out); training "
-            f"needs {MIN_CLIPS} or more, split by clip into training, validation and test"
+            f"{path.name} has {len(arrays)} clips of at least {length} frames (in + out)"
+            + (f" ({short} shorter ones left out)" if short else "")
+            + f"; training needs {MIN_CLIPS} or more, split by clip into training, validation and test"
         )
+    if short:  # said only once the clips are usable: a refusal is one line
+        log(f"skipped {short} clips shorter than {length} frames (in + out)")
     return Clips(arrays, names)
 
 

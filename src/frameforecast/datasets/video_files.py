@@ -56,6 +56,8 @@ def letterbox(frame: np.ndarray, canvas: int) -> np.ndarray:
     """A grayscale frame scaled to fit canvas × canvas with its aspect ratio kept, centred on black."""
     cv2 = opencv()
     h, w = frame.shape
+    if h == 0 or w == 0:
+        raise UserError(f"a frame of shape {frame.shape} is empty; every frame needs at least one pixel")
     scale = canvas / max(h, w)
     new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
@@ -109,6 +111,8 @@ def open_npy(path: Path, dims: tuple[int, ...], layout: str) -> np.ndarray:
         raise UserError(f"cannot read {path.name} as a .npy array ({exc}); save it with numpy.save") from None
     if array.ndim not in dims or array.dtype not in (np.uint8, np.uint16):
         raise UserError(f"{path.name} has shape {array.shape} and dtype {array.dtype}; expected {layout} uint8")
+    if 0 in array.shape:
+        raise UserError(f"{path.name} has shape {array.shape}, with an empty dimension; expected {layout} uint8 frames")
     return array
 
 

@@ -7,7 +7,17 @@ import numpy as np
 from frameforecast.errors import UserError
 
 
+def rows_for_training_part(training_rows: int, test_fraction: float) -> int:
+    """The fewest rows of a whole series whose training part (the first int(L · (1 − test_fraction)) rows)
+    has `training_rows`, with at least one test row."""
+    rows = max(int(np.ceil(training_rows / (1 - test_fraction))), training_rows + 1)
+    while int(rows * (1 - test_fraction)) < training_rows:
+        rows += 1
+    return rows
+
+
 def require_length(series_length: int, needed: int, what: str, source: str) -> None:
+    """`needed` is the length of the whole series (see rows_for_training_part), as the user counts rows."""
     if series_length < needed:
         raise UserError(
             f"{source}: {series_length} rows is too few for {what}; at least {needed} rows are needed "

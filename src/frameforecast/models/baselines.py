@@ -127,14 +127,23 @@ class HoltWinters:
         return np.asarray(fit.forecast(horizon), dtype=float)
 
 
-def series_baselines(train: np.ndarray, season: int | None, seasonal: bool = True) -> dict:
-    """The baselines every series table shows; seasonal ones only when the season fits in the training part."""
-    out = {"persistence": persistence, "drift": drift}
-    if season and seasonal and len(train) > 2 * season:
-        out["seasonal naive"] = seasonal_naive
-        out["seasonal naive + last change"] = seasonal_naive_last_change
-        out["Holt-Winters"] = HoltWinters(train, season)
-    return out
+def series_baselines(train: np.ndarray, season: int | None) -> tuple[dict, dict]:
+    """The baselines every series table shows, and those left out with the reason: the seasonal naive ones
+    need a season of history before the first forecast, Holt-Winters two whole seasons to fit on."""
+    out, refused = {"persistence": persistence, "drift": drift}, {}
+    if not season or season < 2:
+        return out, refused
+    n = len(train)
+    for name, method, needed in (
+        ("seasonal naive", seasonal_naive, season + 1),
+        ("seasonal naive + last change", seasonal_naive_last_change, season + 2),
+        ("Holt-Winters", None, 2 * season + 1),
+    ):
+        if n < needed:
+            refused[name] = f"the training part has {n} points; it needs {needed} with season {season}"
+        else:
+            out[name] = method or HoltWinters(train, season)
+    return out, refused
 
 
 def forecast_at(method, y: np.ndarray, origins, horizon: int, season: int | None) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from frameforecast.datasets import series as series_data
-from frameforecast.datasets.windows import lookback_windows, require_length
+from frameforecast.datasets.windows import lookback_windows, require_length, rows_for_training_part
 from frameforecast.stages.series_common import Scaler, load_configured
 
 
@@ -57,8 +57,8 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     seasonal = mode["features"] == "seasonal-difference" and m > 1
     offset = m + 1 if seasonal else 0
     require_length(
-        train_end,
-        offset + lb + 4,
+        len(y),
+        rows_for_training_part(offset + lb + 4, cfg["test_fraction"]),
         f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
         cfg.get("csv") or cfg.get("url") or cfg["series"],
     )

@@ -16,7 +16,7 @@ def load_configured(cfg: dict, columns: list[str], *, needs_season: bool = True,
     needs_season: the experiment's baselines, MASE and features use a seasonal lag, so a series whose
     season is neither given nor inferable from its timestamps is refused.
     """
-    options = dict(fill=cfg.get("fill", False), season=cfg.get("season"))
+    options = dict(fill=cfg["fill"], season=cfg["season"], date_order=cfg["date_order"])
     if cfg.get("csv"):
         series = series_data.load_csv(cfg["csv"], columns, cfg.get("time_column"), **options)
     elif cfg.get("url"):
@@ -62,8 +62,9 @@ def baseline_scores(
 ) -> tuple[dict, dict, dict]:
     """Scores, forecasts (len(origins), horizon) and refusals of every baseline, on exactly the model's test
     points. A baseline that cannot forecast from every origin honestly is left out, with the reason."""
-    scores, forecasts, refused = {}, {}, {}
-    for name, method in baselines.series_baselines(y[:train_end], season).items():
+    scores, forecasts = {}, {}
+    methods, refused = baselines.series_baselines(y[:train_end], season)
+    for name, method in methods.items():
         try:
             forecast = baselines.forecast_at(method, y, origins, horizon, season)
         except baselines.BaselineRefused as exc:

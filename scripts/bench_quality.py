@@ -62,6 +62,22 @@ def bench_quality() -> dict:
             "seeds": m["corrected"]["seeds"],
             "original": ORIGINAL_RMSE[name],
         }
+    for name in ("signals-1", "signals-2", "signals-3"):
+        m = load(name)
+        info = json.loads((runs / name / "train_info.json").read_text())
+        out[name] = {
+            **{
+                mode: {
+                    "rmse": r["rmse"],
+                    "rmse_other_seed": r["rmse_other_seed"],
+                    "spread": r["spread"],
+                    "constant": r["spread"] < m["constant_spread"],  # a failed model, whatever its RMSE
+                }
+                for mode, r in m["modes"].items()
+            },
+            "baselines_rmse": {b: r["rmse"] for b, r in m["baselines"].items()},
+            "train_seconds": info["seconds"],
+        }
     corrected = load("usercount-seq2seq")["modes"]["corrected"]
     users = load("usercount-seq2seq")
     out["usercount-seq2seq"] = {

@@ -101,13 +101,3 @@ def test_the_site_builds_from_runs_with_tensorflow_and_keras_blocked(smoke_suite
     assert "loaded: []" in done.stdout
     assert (out / "index.html").exists() and (out / "mnist-predict.html").exists()
     assert 'data-experiment="mnist-predict">' in (out / "methodology.html").read_text()
-
-
-def test_no_source_file_is_over_300_lines():
-    root = PACKAGE.parent.parent
-    long = {
-        str(p.relative_to(root)): n
-        for p in [*PACKAGE.rglob("*.py"), *(root / "scripts").glob("*.py")]
-        if (n := len(p.read_text().splitlines())) > 300
-    }
-    assert not long, f"split these: {long}"

@@ -94,7 +94,18 @@ def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
             headline["time"].startswith("2018-12-30 09:00") and headline["low"] <= headline["mean"] <= headline["high"]
         )
     else:
-        assert {"persistence", "input mean", "drift"} == set(metrics["baselines"])
+        assert set(metrics["baselines"]) == {
+            "zero",
+            "persistence",
+            "input mean",
+            "drift",
+            "linear least-squares map",
+            "per-window AR(4) extrapolation",
+        }
+        assert set(metrics["modes"]) == {"faithful", "tuned"}
+        for mode in metrics["modes"].values():
+            assert mode["spread"] >= 0 and mode["rmse_other_seed"] >= 0 and len(mode["prediction"]) >= 1
+        assert {"windows-faithful.png", "windows-tuned.png"} <= {p.name for p in run.glob("*.png")}
 
 
 def test_faithful_mode_flags_leak_and_dropped_point(smoke_suite):

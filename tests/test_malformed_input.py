@@ -433,7 +433,7 @@ def test_weekly_data_too_short_for_holt_winters_lists_it_with_its_reason(tmp_pat
     (metrics_path,) = tmp_path.glob("runs/*/metrics.json")
     result = json.loads(metrics_path.read_text())["modes"]["corrected"]
     assert result["refused_baselines"] == {
-        "Holt-Winters": "the training part has 96 points; it needs 105 with season 52"
+        "Holt-Winters": "the training part has 80 points; it needs 105 with season 52"
     }
     assert result["shrinkage"]["toward"] in result["baselines"]
 

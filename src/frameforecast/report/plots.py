@@ -135,5 +135,5 @@ def signal_windows(
         ax.set_xlabel("time step (input, then forecast)")
     axes[0, 0].set_title(title)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=7, loc="upper right", ncol=2)
+    fig.legend(handles, labels, fontsize=7, loc="upper center", ncol=4, bbox_to_anchor=(0.5, 0.0))
     _save(fig, path)

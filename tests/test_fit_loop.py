@@ -4,8 +4,6 @@ left out of training."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -22,13 +20,13 @@ def tiny_model():
 
 def backed_up_epochs(backup_dir, every_epoch: bool, epochs: int = 40) -> list[int]:
     """The epoch the backup would resume from after each of `epochs` instant epochs."""
-    backup = callbacks.Backup(backup_dir, every_epoch)
+    backup = callbacks.Backup(backup_dir, None, every_epoch)
     backup.set_model(tiny_model())
     backup.on_train_begin()
     seen = []
     for epoch in range(epochs):
         backup.on_epoch_end(epoch)
-        seen.append(json.loads((backup_dir / "training_metadata.json").read_text())["epoch"])
+        seen.append(callbacks.backups(backup_dir)[0][0])
     return seen
 
 

@@ -197,7 +197,8 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     baseline_forecasts = _baselines(cfg, x, y, training_windows(cfg), to_units)
     modes = {}
     for name in cfg["modes"]:
-        pred = to_units(load_model(run_dir / name / "model.keras").predict(x, verbose=0))
+        model = load_model(run_dir / name / "model.keras")
+        pred = to_units(model.predict(x, verbose=0))
         modes[name] = {
             **scores(pred),
             "spread": spread(pred, y_u),
@@ -206,7 +207,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         }
         if cfg["version"] != 4:
             x_other, y_other = GENERATORS[cfg["version"]](cfg["test_size"], np.random.default_rng(OTHER_TEST_SEED))
-            other = load_model(run_dir / name / "model.keras").predict(x_other, verbose=0)
+            other = model.predict(x_other, verbose=0)
             modes[name]["rmse_other_seed"] = metrics.rmse(other, y_other)
     report = {
         "experiment": cfg["experiment"],

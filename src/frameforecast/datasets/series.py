@@ -166,7 +166,11 @@ def _numeric(raw: pd.Series, name: str, where: str, sep: str = ",") -> tuple[np.
     numeric = pd.to_numeric(raw.where(~blank), errors="coerce")
     comma = None
     bad = numeric.isna().to_numpy() & ~blank
-    if bad.any() and text[bad].str.fullmatch(THOUSANDS).all() and (sep == "," or text[bad].str.contains(".").any()):
+    if (
+        bad.any()
+        and text[bad].str.fullmatch(THOUSANDS).all()
+        and (sep == "," or text[bad].str.contains(".", regex=False).any())
+    ):
         numeric = pd.to_numeric(text.where(~blank).str.replace(",", "", regex=False), errors="coerce")
         comma, bad = "thousands separators", numeric.isna().to_numpy() & ~blank
     elif (

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import free_port
 
+from frameforecast.callbacks import backups
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow", reason="tf.distribute")
@@ -103,13 +105,11 @@ def test_two_workers_train_like_one_process_with_the_same_global_batch(tmp_path)
 def test_a_killed_worker_resumes_from_its_backup_with_the_other(tmp_path):
     ports, extra = (free_port(), free_port()), " --epochs 4 --steps-per-epoch 25"
     workers = start_workers(tmp_path, ports, extra)
-    backup = tmp_path / "host2/runs/mnist-predict/backup/training_metadata.json"
+    backup_dir = tmp_path / "host2/runs/mnist-predict/backup"
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not (backup.exists() and workers[1].poll() is None):
+    while time.monotonic() < deadline and not backups(backup_dir) and workers[1].poll() is None:
         time.sleep(0.05)
-        if workers[1].poll() is not None:
-            break
-    assert backup.exists() and workers[1].poll() is None, console(tmp_path / "host2")[-3000:]
+    assert backups(backup_dir) and workers[1].poll() is None, console(tmp_path / "host2")[-3000:]
     os.killpg(workers[1].pid, signal.SIGKILL)  # after epoch 1: its backup exists, training goes on
     assert workers[1].wait() == -signal.SIGKILL
     time.sleep(2)

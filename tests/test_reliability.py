@@ -32,7 +32,12 @@ def weights(path: Path):
 
 
 def backup_folders(run_dir: Path) -> list[Path]:
-    return sorted((run_dir / "backup").glob("epoch-*"))
+    """Complete backups under run_dir, whether it trains one model or one per mode (run_dir/<mode>/)."""
+    return sorted(run_dir.glob("**/backup/epoch-*"))
+
+
+def models(run_dir: Path) -> list[Path]:
+    return sorted(run_dir.glob("**/model.keras"))
 
 
 def kill_at(point: str, args, cwd: Path, run_dir: Path) -> None:
@@ -50,7 +55,7 @@ def kill_at(point: str, args, cwd: Path, run_dir: Path) -> None:
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert not (run_dir / "model.keras").exists()
+    assert not models(run_dir), "killed before the first model is saved"
 
 
 def trained(args, cwd: Path) -> subprocess.CompletedProcess:
@@ -61,6 +66,13 @@ def trained(args, cwd: Path) -> subprocess.CompletedProcess:
 
 def same_weights(a: Path, b: Path) -> bool:
     return all(np.allclose(x, y, atol=1e-6) for x, y in zip(weights(a), weights(b), strict=True))
+
+
+def same_models(run_dir: Path, whole: Path) -> bool:
+    """Every model in run_dir (one per mode for the signals) equals the uninterrupted run's."""
+    ours, theirs = models(run_dir), models(whole)
+    assert [p.relative_to(run_dir) for p in ours] == [p.relative_to(whole) for p in theirs] != []
+    return all(same_weights(a, b) for a, b in zip(ours, theirs, strict=True))
 
 
 SIGNALS_RUN = ["signals-1", "--profile", "smoke", "--iterations", "300"]
@@ -77,8 +89,8 @@ def test_a_kill_at_any_instant_resumes_and_matches_an_uninterrupted_run(tmp_path
         resumed = trained([*SIGNALS_RUN, "--run-dir", point], tmp_path)
         if point in ("between-epochs", "final-save"):
             assert "resuming from epoch" in resumed.stdout, point
-        assert same_weights(run_dir / "model.keras", tmp_path / "whole" / "model.keras"), point
-        assert not (run_dir / "backup").exists()
+        assert same_models(run_dir, tmp_path / "whole"), point
+        assert not backup_folders(run_dir) and not list(run_dir.glob("**/backup"))
 
 
 def test_a_damaged_backup_is_named_and_the_one_before_it_is_used(tmp_path):
@@ -88,7 +100,7 @@ def test_a_damaged_backup_is_named_and_the_one_before_it_is_used(tmp_path):
     resumed = trained([*SIGNALS_RUN, "--run-dir", "killed"], tmp_path)
     assert f"backup {newest.relative_to(tmp_path)} cannot be read (a damaged file)" in resumed.stdout
     trained([*SIGNALS_RUN, "--run-dir", "whole"], tmp_path)
-    assert same_weights(tmp_path / "killed" / "model.keras", tmp_path / "whole" / "model.keras")
+    assert same_models(tmp_path / "killed", tmp_path / "whole")
 
 
 def test_killed_video_training_resumes_and_matches_an_uninterrupted_run(tmp_path):
@@ -98,7 +110,7 @@ def test_killed_video_training_resumes_and_matches_an_uninterrupted_run(tmp_path
     assert "resuming from epoch 2" in resumed.stdout
     whole = trained([*common, "--run-dir", "whole"], tmp_path)
     assert "resuming" not in whole.stdout
-    assert same_weights(tmp_path / "killed" / "model.keras", tmp_path / "whole" / "model.keras")
+    assert same_models(tmp_path / "killed", tmp_path / "whole")
 
 
 DISTRIBUTED = """

@@ -49,7 +49,7 @@ def test_a_constant_model_gets_no_green_mark_even_below_every_baseline():
     beats, note = signals_verdict({**flat, "spread": 0.9}, baselines, CONSTANT_SPREAD)
     assert beats
     beats, note = signals_verdict({**flat, "spread": 0.9, "mae": 0.65, "mase": 1.1}, baselines, CONSTANT_SPREAD)
-    assert not beats and "MAE 0.650 against zero's 0.600 (+0.050)" in note
+    assert not beats and "MAE 0.650 against zero's 0.600 (+0.050, 8.3% worse)" in note
 
 
 def test_the_tuned_gru_predicts_the_signal_not_a_constant(tmp_path, monkeypatch):

@@ -111,6 +111,8 @@ def open_npy(path: Path, dims: tuple[int, ...], layout: str) -> np.ndarray:
         raise UserError(f"cannot read {path.name} as a .npy array ({exc}); save it with numpy.save") from None
     if array.ndim not in dims or array.dtype not in (np.uint8, np.uint16):
         raise UserError(f"{path.name} has shape {array.shape} and dtype {array.dtype}; expected {layout} uint8")
+    if array.shape[0] == 0:
+        raise UserError(f"{path.name} has no frames (shape {array.shape}); expected {layout} uint8 frames")
     if 0 in array.shape:
         raise UserError(f"{path.name} has shape {array.shape}, with an empty dimension; expected {layout} uint8 frames")
     return array

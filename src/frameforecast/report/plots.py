@@ -20,7 +20,11 @@ COLORS = {
     "seasonal naive + last change": "#2ca02c",
     "drift": "#9467bd",
     "Holt-Winters": "#ff7f0e",
+    "AutoARIMA": "#17becf",
+    "AutoETS": "#8c564b",
+    "AutoTheta": "#e377c2",
 }
+PEER_STYLE = dict(lw=1.3, ls="-.")
 
 
 def _save(fig, path: Path) -> None:
@@ -69,14 +73,22 @@ def series_overview(
     forecasts: dict,
     title: str,
     ylabel: str,
+    peers=(),
 ) -> None:
-    """The whole series with the training part shaded, test forecasts of the model and baselines."""
+    """The whole series with the training part shaded, test forecasts of the model, the baselines and the
+    statistical peers (named in `peers`, drawn dash-dotted)."""
     x = np.arange(len(values)) if times is None else np.asarray(times)
     fig, ax = plt.subplots(figsize=(10, 3.8))
     ax.axvspan(x[0], x[train_end - 1], color="#e8eef7", label="training part")
     ax.plot(x, values, color="black", lw=1.4, label="truth")
     for name, forecast in forecasts.items():
-        style = dict(lw=2.2, color=COLORS["model"]) if name == "model" else dict(lw=1, ls="--", color=COLORS.get(name))
+        style = (
+            dict(lw=2.2, color=COLORS["model"])
+            if name == "model"
+            else dict(PEER_STYLE, color=COLORS[name])
+            if name in peers
+            else dict(lw=1, ls="--", color=COLORS.get(name))
+        )
         ax.plot(x[test_index], forecast, label=name, **style)
     ax.set(title=title, ylabel=ylabel)
     ax.grid(alpha=0.3)

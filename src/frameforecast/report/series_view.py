@@ -4,19 +4,28 @@ MASE scale, refused baselines and shrinkage under it, and the verdict on the hea
 from __future__ import annotations
 
 from frameforecast.metrics import best_of
-from frameforecast.report.tables import fmt, row
+from frameforecast.report.tables import fmt, row, verdict
 
 SERIES_COLUMNS = [("rmse", "RMSE ↓"), ("mae", "MAE ↓"), ("smape", "sMAPE % ↓"), ("mase", "MASE ↓")]
+PEER_NOTE = "season {season}; fit once on the training part, then updated with each observed point (refit=False)"
 SIGNAL_COLUMNS = [("rmse", "RMSE ↓"), ("mae", "MAE ↓"), ("mase", "MASE ↓")]
 
 
+def _alternatives(res: dict) -> dict:
+    """Every forecast the model is compared with: the baselines and the statistical peers."""
+    return {**res["baselines"], **res.get("peers", {})}
+
+
 def _modes_headline(metrics: dict, key: str, extra: str = "") -> dict:
-    """The verdict on the corrected mode (or the only one): its ensemble against the best baseline by `key`."""
+    """The verdict on the corrected mode (or the only one): its ensemble against the best baseline or peer on
+    every metric shown; `key` is the one the card leads with."""
     modes = metrics["modes"]
     mode = "corrected" if "corrected" in modes else next(iter(modes))
     res = modes[mode]
-    best, best_value = best_of(res["baselines"], key)
+    alternatives = _alternatives(res)
+    best, best_value = best_of(alternatives, key)
     model = res["ensemble"][key]
+    beats, note = verdict(res["ensemble"], alternatives, SERIES_COLUMNS)
     shrunk = (
         f", shrunk toward {res['shrinkage']['toward']} (λ {res['shrinkage']['lambda']:.2f})"
         if res.get("shrinkage")
@@ -27,7 +36,8 @@ def _modes_headline(metrics: dict, key: str, extra: str = "") -> dict:
         "model": model,
         "baseline": best,
         "baseline_value": best_value,
-        "beats": model is not None and best_value is not None and model <= best_value,
+        "beats": beats,
+        "verdict_note": note,
         "extra": f"per seed {fmt(res['model'][key])}; {metrics['series']['season_label']}{extra}",
     }
 
@@ -65,14 +75,7 @@ def signals_verdict(res: dict, baselines: dict, constant_spread: float) -> tuple
             f"constant output: its forecasts vary {res['spread']:.1%} as much as the truth across windows "
             f"(a failed model, whatever its RMSE)"
         )
-    losses = []
-    for key, label in SIGNAL_COLUMNS:
-        best, value = best_of(baselines, key)
-        if value is not None and res[key] is not None and res[key] >= value:
-            losses.append(
-                f"{label.split()[0]} {fmt(res[key])} against {best}'s {fmt(value)} (+{fmt(res[key] - value)})"
-            )
-    return not losses, ("loses on " + "; ".join(losses)) if losses else "beats every baseline on every metric"
+    return verdict(res, baselines, SIGNAL_COLUMNS)
 
 
 class Signals:
@@ -105,6 +108,7 @@ def _series_caption(metrics: dict, res: dict) -> str:
     if res.get("mase_note"):
         parts.append(res["mase_note"])
     parts += [f"{name} left out: {why}" for name, why in res.get("refused_baselines", {}).items()]
+    parts += [f"{name} left out: {why}" for name, why in res.get("refused_peers", {}).items()]
     if res.get("shrinkage"):
         sh = res["shrinkage"]
         parts.append(
@@ -115,15 +119,22 @@ def _series_caption(metrics: dict, res: dict) -> str:
 
 
 def _mode_table(title: str, label: str, res: dict, metrics: dict, extra_caption: str = "") -> dict:
+    beats, note = verdict(res["ensemble"], _alternatives(res), SERIES_COLUMNS)
     rows = [
         row(
             f"{label} ({res['seeds']}-seed ensemble)",
-            "model",
+            "model" if beats else "model loses",
             res["ensemble"],
             SERIES_COLUMNS,
-            "mean of the seeds' forecasts" + (", shrunk" if res.get("shrinkage") else ""),
+            "mean of the seeds' forecasts"
+            + (f", shrunk toward {res['shrinkage']['toward']}" if res.get("shrinkage") else "")
+            + f"; {note}",
         ),
         row(f"{label}, single seed", "model", res["model"], SERIES_COLUMNS, f"mean ± sd over {res['seeds']} seeds"),
+    ]
+    rows += [
+        row(f"{name} (statsforecast)", "peer", s, SERIES_COLUMNS, PEER_NOTE.format(season=metrics["series"]["season"]))
+        for name, s in res.get("peers", {}).items()
     ]
     rows += [row(name, "baseline", s, SERIES_COLUMNS) for name, s in res["baselines"].items()]
     caption = "; ".join(filter(None, [extra_caption, "; ".join(res["flags"]), _series_caption(metrics, res)]))

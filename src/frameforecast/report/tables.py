@@ -33,3 +33,40 @@ def cell(scores: dict, key: str) -> str:
 
 def row(label: str, kind: str, scores: dict, columns, note: str = "") -> dict:
     return {"label": label, "kind": kind, "cells": [cell(scores, k) for k, _ in columns], "note": note}
+
+
+def higher_is_better(label: str) -> bool:
+    """Column labels carry their direction: "SSIM ↑", "RMSE ↓"."""
+    return label.rstrip().endswith("↑")
+
+
+def _value(scores: dict, key: str) -> float | None:
+    """A metric as a number: an unbounded metric's None is +∞; any other None is unknown."""
+    if key in UNBOUNDED and key in scores and scores[key] is None:
+        return math.inf
+    return scores.get(key)
+
+
+def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
+    """Green only when the model beats the best alternative on every metric shown; otherwise, for each metric it
+    loses on, which alternative beats it and by how much. An unknown value ("—") is not compared; an unbounded
+    one (∞ cross-entropy) never wins."""
+    losses = []
+    for key, label in columns:
+        up = higher_is_better(label)
+        known = {n: v for n, v in ((n, _value(s, key)) for n, s in alternatives.items()) if v is not None}
+        ours = _value(model, key)
+        if not known or ours is None:
+            continue
+        best = (max if up else min)(known, key=known.get)
+        gap = known[best] - ours if up else ours - known[best]
+        if gap >= 0 or (math.isinf(ours) and ours == known[best]):
+            how = f"+{fmt(gap)}" if math.isfinite(gap) else "∞"
+            if known[best] and math.isfinite(gap):
+                how += f", {gap / abs(known[best]):.1%} worse"
+            losses.append(
+                f"{label.rstrip(' ↑↓')} {cell(model, key)} against {best}'s {cell(alternatives[best], key)} ({how})"
+            )
+    if losses:
+        return False, "loses on " + "; ".join(losses)
+    return True, "beats every alternative on every metric shown"

@@ -3,7 +3,7 @@ published numbers with where they were measured."""
 
 from __future__ import annotations
 
-from frameforecast.report.tables import fmt, row
+from frameforecast.report.tables import fmt, row, verdict
 
 VIDEO_COLUMNS = [
     ("mse_per_frame", "MSE / frame ↓"),
@@ -30,13 +30,14 @@ class Video:
             key, label, better = "mse_per_frame", "MSE per frame", min
         best = better(baselines, key=lambda n: baselines[n][key])
         model = res["model"][key]
-        beats = model > baselines[best][key] if better is max else model < baselines[best][key]
+        beats, note = verdict(res["model"], baselines, _columns(metrics))
         return {
             "label": f"{label} ({metrics['headline_output']}, {metrics['test_set']['name']} test set)",
             "model": model,
             "baseline": best,
             "baseline_value": baselines[best][key],
             "beats": beats,
+            "verdict_note": note,
             "extra": f"SSIM {fmt(res['model']['ssim'])}",
         }
 
@@ -45,14 +46,18 @@ class Video:
         return {"tables": _video_tables(metrics), "published": _published_video(card, metrics)}
 
 
+def _columns(metrics: dict) -> list:
+    extra = [("binary_accuracy", "binary pixel accuracy ↑")] if metrics["task"] == "original" else []
+    return VIDEO_COLUMNS + extra
+
+
 def _video_tables(metrics: dict) -> list[dict]:
     tables = []
-    columns = list(VIDEO_COLUMNS)
-    if metrics["task"] == "original":
-        columns.append(("binary_accuracy", "binary pixel accuracy ↑"))
+    columns = _columns(metrics)
     test = metrics["test_set"]
     for output, res in metrics["results"].items():
-        rows = [row("model", "model", res["model"], columns)]
+        beats, note = verdict(res["model"], {k: v for k, v in res.items() if k != "model"}, columns)
+        rows = [row("model", "model" if beats else "model loses", res["model"], columns, note)]
         rows += [row(name, "baseline", scores, columns) for name, scores in res.items() if name != "model"]
         caption = test["origin"]
         flow = res.get("optical flow", {}).get("mse_per_frame")

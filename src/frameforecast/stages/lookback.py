@@ -15,6 +15,7 @@ from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
     ensemble,
+    peer_scores,
     shrink,
     shrinkage,
     summarise_seeds,
@@ -142,17 +143,21 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         truth = y[idx]
         models = _load_seeds(run_dir, mode_name, mode)
         forecasts = _seed_forecasts(models, data, data["x_test"], idx)
-        headline, shrunk = _ensemble_forecast(models, data, y, forecasts)
-        per_seed = [metrics.series_scores(f, truth, y[:train_end], season) for f in forecasts]
         base_scores, base_forecasts, refused = baseline_scores(
             y, train_end, idx, 1, season, truth[:, None], y[:train_end]
         )
+        peer_scores_, peer_forecasts, peers_refused = peer_scores(y, idx, 1, season, truth[:, None], y[:train_end])
+        headline, shrunk = _ensemble_forecast(models, data, y, forecasts)
+        per_seed = [metrics.series_scores(f, truth, y[:train_end], season) for f in forecasts]
         report["modes"][mode_name] = {
             "ensemble": metrics.series_scores(headline, truth, y[:train_end], season),
             "shrinkage": shrunk,
             "model": summarise_seeds(per_seed),
             "baselines": base_scores,
             "refused_baselines": refused,
+            "peers": peer_scores_,
+            "refused_peers": peers_refused,
+            "peer_forecasts": {k: v[:, 0].tolist() for k, v in peer_forecasts.items()},
             "seeds": len(forecasts),
             "mase_note": metrics.mase_note(y[:train_end], season),
             "test_points": len(idx),
@@ -174,12 +179,12 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
             ),
         }
         rm, ens = report["modes"][mode_name]["model"]["rmse"], report["modes"][mode_name]["ensemble"]["rmse"]
-        name, value = best_baseline(base_scores)
+        name, value = best_baseline({**base_scores, **peer_scores_})
         log(
             f"{cfg['experiment']} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
             + (f", shrunk λ {shrunk['lambda']:.2f}" if shrunk else "")
             + f"), per seed {rm['mean']:.2f} ± "
-            f"{rm['sd']:.2f}; best baseline {name} {value:.2f}; {series.season_label}"
+            f"{rm['sd']:.2f}; best baseline or peer {name} {value:.2f}; {series.season_label}"
         )
     write_json(run_dir / "metrics.json", report)
     return report
@@ -196,11 +201,20 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
         forecasts = {
             "model": np.array(res["forecast_ensemble"]),
             **{k: np.array(v) for k, v in res["baseline_forecasts"].items()},
+            **{k: np.array(v) for k, v in res.get("peer_forecasts", {}).items()},
         }
         label = series.columns[0]
         title = f"{cfg['experiment']} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)"
         plots.series_overview(
-            run_dir / f"{mode_name}-forecast.png", series.times, y, res["train_end"], idx, forecasts, title, label
+            run_dir / f"{mode_name}-forecast.png",
+            series.times,
+            y,
+            res["train_end"],
+            idx,
+            forecasts,
+            title,
+            label,
+            peers=res.get("peers", {}),
         )
         plots.series_zoom(
             run_dir / f"{mode_name}-zoom.png",

@@ -19,6 +19,7 @@ from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
     ensemble,
+    peer_scores,
     shrink,
     shrinkage,
     summarise_seeds,
@@ -122,12 +123,16 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         }
         headline = shrink(headline, w.base(origins)[..., target], weight)
     base_scores, base_forecasts, refused = baseline_scores(y, d["split"], origins, n_out, season, truth, train)
+    peers, peer_forecasts, peers_refused = peer_scores(y, origins, n_out, season, truth, train)
     result = {
         "ensemble": metrics.series_scores(headline.ravel(), truth.ravel(), train, season),
         "shrinkage": shrunk,
         "model": summarise_seeds(per_seed),
         "baselines": base_scores,
         "refused_baselines": refused,
+        "peers": peers,
+        "refused_peers": peers_refused,
+        "peer_forecasts": {k: v.tolist() for k, v in peer_forecasts.items()},
         "seeds": cfg["seeds"],
         "split": d["mode"]["split"],
         "test_windows": int(len(origins)),
@@ -140,12 +145,12 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         "baseline_forecasts": {k: v.tolist() for k, v in base_forecasts.items()},
         "flags": [FAITHFUL_FLAGS[d["mode"]["split"]]] if d["mode"]["split"] in FAITHFUL_FLAGS else [],
     }
-    name, value = best_baseline(base_scores, "mase")
+    name, value = best_baseline({**base_scores, **peers}, "mase")
     ens = result["ensemble"]["mase"]
     log(
         f"{cfg['experiment']} {mode_name}: test MASE {fmt_or_dash(ens)} ({cfg['seeds']}-seed ensemble"
         + (f", shrunk λ {weight:.2f}" if shrunk else "")
-        + f"); best baseline {name} {fmt_or_dash(value)}"
+        + f"); best baseline or peer {name} {fmt_or_dash(value)}"
     )
     return result, np.array(futures), d
 
@@ -220,6 +225,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
     one_ahead = {
         "model": np.array(res["forecast_ensemble"])[:, 0],
         **{k: np.array(v)[:, 0] for k, v in res["baseline_forecasts"].items()},
+        **{k: np.array(v)[:, 0] for k, v in res.get("peer_forecasts", {}).items()},
     }
     label = report["series"]["target"]
     plots.series_overview(
@@ -231,6 +237,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
         one_ahead,
         f"{cfg['experiment']} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed ensemble)",
         label,
+        peers=res.get("peers", {}),
     )
     plots.series_zoom(
         run_dir / "zoom.png",

@@ -75,6 +75,23 @@ def baseline_scores(
     return scores, forecasts, refused
 
 
+def peer_scores(
+    y: np.ndarray, origins, horizon: int, season: int | None, truth: np.ndarray, scale_train: np.ndarray
+) -> tuple[dict, dict, dict]:
+    """Scores, forecasts (len(origins), horizon) and refusals of statsforecast's AutoARIMA, AutoETS and
+    AutoTheta on exactly the model's test points, each fit once on the data before the first origin and then
+    updated with each observed point (refit=False)."""
+    from frameforecast.models import peers
+
+    origins = np.asarray(origins)
+    rolled, refused = peers.rolling(y[: origins[-1] + horizon], int(origins[0]), horizon, season)
+    forecasts = {name: f[origins - origins[0]] for name, f in rolled.items()}
+    scores = {
+        name: metrics.series_scores(f.ravel(), truth.ravel(), scale_train, season or 1) for name, f in forecasts.items()
+    }
+    return scores, forecasts, refused
+
+
 def summarise_seeds(per_seed: list[dict]) -> dict:
     """mean and sd (ddof 1) of each metric over seeds, plus the per-seed values (None stays None: "—")."""
     out = {}

@@ -89,6 +89,7 @@ class LookbackConfig(SeriesData):
     column: str | None
     test_fraction: float
     val_fraction: float
+    holdout: int | None  # the multi-step hold-out's H (None: two seasons)
     seeds: int
     seed: int
     steps_per_execution: int

@@ -188,7 +188,7 @@ _add(
         "Airline passengers: look-back LSTM",
         "the classic Keras LSTM tutorial (Brownlee)",
         "Same protocol as milk-lookback on the monthly airline passenger totals.",
-        {"series": "airline"},
+        {"series": "airline", "holdout": 36},
         {"smoke": SERIES_SMOKE},
         (
             {

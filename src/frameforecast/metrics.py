@@ -168,6 +168,14 @@ def smape(pred, true) -> float:
     return float(np.mean(terms))
 
 
+def mape(pred, true) -> float | None:
+    """MAPE in percent, as sktime and Darts compute it: mean of 100·|F − A| / |A|; None ("—") when some A = 0."""
+    pred, true = np.asarray(pred, float), np.asarray(true, float)
+    if np.any(true == 0):
+        return None
+    return float(np.mean(100 * np.abs(pred - true) / np.abs(true)))
+
+
 def seasonal_naive_scale(train, season: int) -> float | None:
     """MASE's one denominator: in-sample MAE of the seasonal naive forecast y[t − m] on the training part.
 

@@ -55,6 +55,7 @@ LOOKBACK = dict(
     column=None,
     test_fraction=0.33,
     val_fraction=0.2,
+    holdout=None,  # H of the multi-step hold-out; None: two seasons (at most the test part)
     seeds=5,
     seed=0,
     steps_per_execution=16,

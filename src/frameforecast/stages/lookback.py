@@ -9,6 +9,7 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
+from frameforecast.models import baselines, peers
 from frameforecast.stages import read_json
 from frameforecast.stages.lookback_data import load_series, modes, prepare
 from frameforecast.stages.series_common import (
@@ -121,6 +122,53 @@ def _ensemble_forecast(models: list, data: dict, y: np.ndarray, per_seed: list):
     return shrink(forecast, data["base"](data["targets"]), weight), info
 
 
+def holdout_horizon(cfg: dict, season: int, test_points: int) -> int:
+    """H of the multi-step hold-out: the table's (36 for airline, as published), else two seasons, at most
+    the test part."""
+    return min(cfg["holdout"] or 2 * season, test_points)
+
+
+def _recursive(models: list, data: dict, y: np.ndarray, origin: int, horizon: int, lb: int, m: int, weight: float):
+    """The corrected ensemble forecast of y[origin : origin + horizon] from y[:origin] alone, each step fed back
+    as input (recursive): ŷ[t] = y[t − m] + d[t − 1] + λ · ê[t], with the one-step model's scalers and λ."""
+    import keras
+
+    known = np.asarray(y[:origin], float)
+    for _ in range(horizon):
+        change = known[m:] - known[:-m]
+        window = data["scaler"].transform(change[-lb:, None])[None, :, :]
+        outputs = [np.asarray(keras.ops.convert_to_numpy(model(window, training=False))).ravel()[0] for model in models]
+        correction = float(np.mean(data["target_scaler"].inverse(np.array(outputs)[:, None])))
+        known = np.append(known, known[-m] + change[-1] + weight * correction)
+    return known[origin:]
+
+
+def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, season: int, weight: float) -> dict:
+    """The last H points forecast at once from the end of the rest: the LSTM recursively, every peer and
+    baseline from the same origin; the LSTM was trained on the training part only (it sees less data)."""
+    horizon = holdout_horizon(cfg, season, len(data["targets"]))
+    origin = len(y) - horizon
+    truth, train = y[origin:], y[:origin]
+
+    def scores(forecast):
+        return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
+
+    forecasts = {"model": _recursive(models, data, y, origin, horizon, mode["look_back"], season, weight)}
+    rolled, refused = peers.rolling(y, origin, horizon, season)
+    peer_forecasts = {name: f[0] for name, f in rolled.items()}
+    methods, base_refused = baselines.series_baselines(train, season)
+    base_forecasts = {name: baselines.forecast_at(m, y, [origin], horizon, season)[0] for name, m in methods.items()}
+    return {
+        "horizon": horizon,
+        "origin": origin,
+        "model": scores(forecasts["model"]),
+        "peers": {name: scores(f) for name, f in peer_forecasts.items()},
+        "baselines": {name: scores(f) for name, f in base_forecasts.items()},
+        "refused": {**refused, **base_refused},
+        "forecasts": {k: v.tolist() for k, v in {**forecasts, **peer_forecasts, **base_forecasts}.items()},
+    }
+
+
 def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     y, series = load_series(cfg, log)
     season = series.season
@@ -158,6 +206,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
             "peers": peer_scores_,
             "refused_peers": peers_refused,
             "peer_forecasts": {k: v[:, 0].tolist() for k, v in peer_forecasts.items()},
+            "holdout": _holdout(cfg, mode, models, data, y, season, shrunk["lambda"]) if shrunk else None,
             "seeds": len(forecasts),
             "mase_note": metrics.mase_note(y[:train_end], season),
             "test_points": len(idx),
@@ -228,6 +277,20 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
             run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"], f"{mode_name}: residuals (ensemble)"
         )
         written += [f"{mode_name}-forecast.png", f"{mode_name}-zoom.png", f"{mode_name}-residuals.png"]
+        if res.get("holdout"):
+            h = res["holdout"]
+            plots.series_overview(
+                run_dir / f"{mode_name}-holdout.png",
+                series.times,
+                y,
+                h["origin"],
+                np.arange(h["origin"], len(y)),
+                {k: np.array(v) for k, v in h["forecasts"].items()},
+                f"{cfg['experiment']} · {mode_name}: the last {h['horizon']} points forecast at once",
+                label,
+                peers=h["peers"],
+            )
+            written.append(f"{mode_name}-holdout.png")
         history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
         if history.exists():
             plots.training_curves(history, run_dir / f"{mode_name}-training.png")

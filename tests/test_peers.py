@@ -1,0 +1,52 @@
+"""The statistical peers: statsforecast's own numbers on the same points, and no look-ahead."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from frameforecast import metrics
+from frameforecast.datasets import series as series_data
+from frameforecast.models import peers
+
+
+def _series(name: str) -> np.ndarray:
+    return series_data.load_builtin(name, None).column()
+
+
+def test_one_step_peers_equal_statsforecast_models_called_directly():
+    """refit=False: fit once on the training part, then each origin's forecast from the observed history."""
+    from statsforecast.models import AutoARIMA, AutoTheta
+
+    y = _series("airline")
+    first = 96
+    targets = np.arange(first, len(y))
+    ours, refused = peers.one_step(y, targets, 12)
+    assert not refused and set(ours) == set(peers.PEERS)
+    for name, model in (("AutoARIMA", AutoARIMA), ("AutoTheta", AutoTheta)):
+        fitted = model(season_length=12).fit(y[:first])
+        direct = np.array([fitted.forward(y=y[:t], h=1)["mean"][0] for t in targets[:: len(targets) // 6]])
+        assert np.allclose(ours[name][:: len(targets) // 6], direct, rtol=1e-6), name
+
+
+def test_published_airline_hold_out_and_milk_one_step_figures():
+    y = _series("airline")
+    forecasts, _ = peers.rolling(y, len(y) - 36, 36, 12)
+    assert metrics.mape(forecasts["AutoARIMA"][0], y[-36:]) == pytest.approx(4.15, abs=0.01)
+    milk = _series("milk")
+    one_step, _ = peers.one_step(milk, np.arange(112, len(milk)), 12)
+    assert metrics.rmse(one_step["AutoARIMA"], milk[112:]) == pytest.approx(8.29, abs=0.01)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**16), st.integers(30, 40), st.floats(-50, 50))
+def test_a_forecast_from_an_origin_ignores_every_value_after_it(seed, origin, shift):
+    y = np.cumsum(np.random.default_rng(seed).normal(size=48)) + 10
+    changed = y.copy()
+    changed[origin:] += shift
+    a, _ = peers.rolling(y, 24, 3, 4)
+    b, _ = peers.rolling(changed, 24, 3, 4)
+    for name in a:
+        assert np.allclose(a[name][: origin - 24 + 1], b[name][: origin - 24 + 1]), name

@@ -51,12 +51,21 @@ def bench_quality() -> dict:
         out[name]["warm_start"] = info.get("warm_start") is not None
     for name in ("milk-lookback", "airline-lookback"):
         m = load(name)["modes"]
-        best = min(m["corrected"]["baselines"].items(), key=lambda kv: kv[1]["rmse"])
+        alternatives = {**m["corrected"]["baselines"], **m["corrected"].get("peers", {})}
+        best = min(alternatives.items(), key=lambda kv: kv[1]["rmse"])
+        holdout = m["corrected"].get("holdout")
         out[name] = {
             "corrected_ensemble_rmse": m["corrected"]["ensemble"]["rmse"],
             "corrected_rmse": m["corrected"]["model"]["rmse"],
             "faithful_rmse": m["faithful"]["model"]["rmse"],
-            "best_baseline": {"name": best[0], "rmse": best[1]["rmse"]},
+            "best_baseline": {"name": best[0], "rmse": best[1]["rmse"]},  # baselines and peers
+            "peers_rmse": {p: r["rmse"] for p, r in m["corrected"].get("peers", {}).items()},
+            "holdout": holdout
+            and {
+                "horizon": holdout["horizon"],
+                "mape": holdout["model"]["mape"],
+                "alternatives_mape": {k: v["mape"] for k, v in {**holdout["baselines"], **holdout["peers"]}.items()},
+            },
             "shrinkage": m["corrected"]["shrinkage"],
             "faithful_persistence": m["faithful"]["baselines"]["persistence"]["rmse"],
             "seeds": m["corrected"]["seeds"],
@@ -84,6 +93,10 @@ def bench_quality() -> dict:
         "ensemble_mase": corrected["ensemble"]["mase"],
         "mase": corrected["model"]["mase"],
         "snaive_mase": corrected["baselines"]["seasonal naive"]["mase"],
+        "best_alternative": min(
+            ((k, v["mase"]) for k, v in {**corrected["baselines"], **corrected.get("peers", {})}.items()),
+            key=lambda kv: kv[1],
+        ),
         "faithful_ensemble_mase": users["modes"]["faithful"]["ensemble"]["mase"],
         "next_hours": users["next_hours"]["headline"],
     }

@@ -82,6 +82,14 @@ def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
             assert len(mode["forecast_ensemble"]) == mode["test_points"] and mode["ensemble"]["rmse"] >= 0
         assert 0 <= metrics["modes"]["corrected"]["shrinkage"]["lambda"] <= 1
         assert metrics["series"]["season_label"] == "season 12 (inferred from monthly timestamps)"
+        corrected = metrics["modes"]["corrected"]
+        assert set(corrected["peers"]) == {"AutoARIMA", "AutoETS", "AutoTheta"}
+        assert corrected["holdout"]["horizon"] == (36 if name == "airline-lookback" else 24)
+        backtest = corrected["backtest"]
+        assert backtest["horizon"] == 12 and backtest["count"] == corrected["test_points"] - 12 + 1
+        assert {"model", "AutoARIMA", "Holt-Winters"} <= set(backtest["rmse"])
+        assert 0 <= backtest["coverage"]["80"] <= backtest["coverage"]["95"] <= 1
+        assert (run / "forecast.csv").exists() and (run / "future.png").exists()
     elif metrics["family"] == "seq2seq":
         assert set(metrics["modes"]) == {"faithful", "corrected"} and metrics["headline_mode"] == "corrected"
         for mode in metrics["modes"].values():
@@ -125,6 +133,25 @@ def test_user_csv_lookback_and_signals_4(smoke_suite):
     assert load(smoke_suite, user[0])["series"]["column"] == "<script>alert(1)</script>"
     prices = load(smoke_suite, "signals-4")
     assert prices["n_in"] == 40 and prices["n_out"] == 40 and prices["test_windows"] >= 1
+
+
+def test_a_user_csv_gets_peers_and_a_forecast_with_intervals(smoke_suite):
+    import csv
+
+    from conftest import working_directory
+
+    from frameforecast import cli
+
+    user = next(p for p in (smoke_suite / "runs").iterdir() if p.name.startswith("lookback-shop"))
+    assert set(load(smoke_suite, user.name)["modes"]["corrected"]["peers"]) == {"AutoARIMA", "AutoETS", "AutoTheta"}
+    with working_directory(smoke_suite):
+        assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "3"]) == 0
+        assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "99"]) == 2
+    rows = list(csv.DictReader((user / "forecast.csv").open()))
+    assert [r["time"] for r in rows] == ["2008-01-01", "2008-02-01", "2008-03-01"]
+    for r in rows:
+        lo95, lo80, mean, hi80, hi95 = (float(r[k]) for k in ("lo95", "lo80", "forecast", "hi80", "hi95"))
+        assert lo95 <= lo80 <= mean <= hi80 <= hi95
 
 
 def test_every_suite_experiment_has_a_page(smoke_suite):

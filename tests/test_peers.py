@@ -50,3 +50,17 @@ def test_a_forecast_from_an_origin_ignores_every_value_after_it(seed, origin, sh
     b, _ = peers.rolling(changed, 24, 3, 4)
     for name in a:
         assert np.allclose(a[name][: origin - 24 + 1], b[name][: origin - 24 + 1]), name
+
+
+def test_conformal_widths_take_the_finite_sample_rank_and_leave_one_out_coverage_is_honest():
+    from frameforecast.stages.lookback_future import conformal_width, leave_one_out_coverage
+
+    residuals = np.arange(1, 20, dtype=float)[:, None]  # 19 origins, one step: |r| = 1 … 19
+    assert conformal_width(residuals, 80)[0] == 16  # ⌈20 · 0.8⌉ = 16th smallest
+    assert conformal_width(residuals, 95)[0] == 19  # ⌈20 · 0.95⌉ = 19th
+    assert np.isinf(conformal_width(residuals[:10], 95)[0])  # 10 origins cannot give a 95 % interval
+    assert conformal_width(-residuals, 80)[0] == 16  # the absolute error sets the width
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(400, 3))
+    for level in (80, 95):
+        assert abs(leave_one_out_coverage(noise, level) - level / 100) < 0.03

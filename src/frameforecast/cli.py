@@ -24,6 +24,8 @@ EPILOG_EXAMPLES = {
     "predict": "examples:\n  frameforecast predict mnist-predict --video street.mp4\n"
     "  frameforecast predict mnist-predict --video frames/ --start 40\n"
     "  frameforecast predict video-myclips --video new.gif   (a model from train video --data)",
+    "forecast": "examples:\n  frameforecast forecast airline-lookback --horizon 12\n"
+    "  frameforecast forecast lookback --csv sales.csv --column sales --horizon 6",
     "site": "example:\n  frameforecast site   (reads runs/*/, writes site/)",
     "run": "examples:\n  frameforecast run --profile quick\n  frameforecast run milk-lookback airline-lookback --profile smoke",
     "serve": "example:\n  frameforecast serve --port 8000   (then open http://127.0.0.1:8000)",
@@ -108,6 +110,16 @@ def build_parser() -> Parser:
         "--start", type=non_negative_int, help="use the input frames from this frame on (default: the last ones)"
     )
     p.add_argument("--run-dir", help="the trained model's folder (default: runs/<experiment>/)")
+
+    p = add(
+        "forecast",
+        "Forecast the steps after the last timestamp of a trained, evaluated look-back experiment, with 80 % and "
+        "95 % intervals calibrated on its backtest; writes forecast.csv and future.png.",
+    )
+    _experiment_options(p)
+    p.add_argument(
+        "--horizon", type=positive_int, help="steps ahead (default and most: the backtest's horizon, one season)"
+    )
 
     p = add("site", "Build the static results site from runs/*/ into site/.")
     p.add_argument("--runs", default="runs", help="folder of runs (default: runs)")
@@ -229,6 +241,21 @@ def cmd_predict(args) -> int:
     return 0
 
 
+def cmd_forecast(args) -> int:
+    from frameforecast import experiments
+
+    exp = experiments.get(args.experiment)
+    if exp.family != "lookback":
+        raise UserError(
+            f"forecast works on the look-back experiments (milk-lookback, airline-lookback, lookback --csv); "
+            f"{args.experiment} is a {exp.family} experiment"
+        )
+    exp, cfg, folder = _stage_config(args)
+    families.get(exp.family).stage_module().forecast(cfg, folder, args.horizon)
+    print("next: frameforecast site   (the experiment's page shows the forecast and links the CSV)")
+    return 0
+
+
 def cmd_site(args) -> int:
     from frameforecast.report import site
 
@@ -289,6 +316,7 @@ COMMANDS = {
     "evaluate": cmd_evaluate,
     "render": cmd_render,
     "predict": cmd_predict,
+    "forecast": cmd_forecast,
     "site": cmd_site,
     "run": cmd_run,
     "serve": cmd_serve,

@@ -149,3 +149,22 @@ def signal_windows(
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=7, loc="upper center", ncol=4, bbox_to_anchor=(0.5, 0.0))
     _save(fig, path)
+
+
+def future_with_intervals(path: Path, times, values: np.ndarray, future: dict, title: str, ylabel: str) -> None:
+    """The last part of the series, then the forecast with its 80 % and 95 % intervals."""
+    shown = min(len(values), 4 * len(future["forecast"]))
+    if times is None:
+        x = np.arange(len(values))[-shown:]
+        ahead = np.arange(len(values), len(values) + len(future["forecast"]))
+    else:
+        x, ahead = np.asarray(times)[-shown:], pd.to_datetime(future["times"])
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    ax.plot(x, values[-shown:], color="black", lw=1.4, label="observed")
+    ax.fill_between(ahead, future["lo95"], future["hi95"], color=COLORS["model"], alpha=0.15, label="95 % interval")
+    ax.fill_between(ahead, future["lo80"], future["hi80"], color=COLORS["model"], alpha=0.3, label="80 % interval")
+    ax.plot(ahead, future["forecast"], color=COLORS["model"], lw=2, label="forecast")
+    ax.set(title=title, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    _save(fig, path)

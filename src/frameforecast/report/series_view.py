@@ -49,7 +49,7 @@ class Lookback:
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
-        return {"tables": _lookback_tables(metrics)}
+        return {"tables": _lookback_tables(metrics), "future": _future(metrics)}
 
 
 class Seq2seq:
@@ -158,7 +158,52 @@ def _lookback_tables(metrics: dict) -> list[dict]:
         )
         for mode, res in metrics["modes"].items()
     ]
-    return one_step + [_holdout_table(metrics, m, r) for m, r in metrics["modes"].items() if r.get("holdout")]
+    multi = [_holdout_table(metrics, m, r) for m, r in metrics["modes"].items() if r.get("holdout")]
+    return one_step + multi + [_backtest_table(m, r) for m, r in metrics["modes"].items() if r.get("backtest")]
+
+
+BACKTEST_COLUMNS = [("rmse", "mean RMSE over origins ↓")]
+
+
+def _backtest_table(mode: str, res: dict) -> dict:
+    bt = res["backtest"]
+    scores = {name: {"rmse": v["mean"]} for name, v in bt["rmse"].items()}
+    beats, note = verdict(scores["model"], {k: v for k, v in scores.items() if k != "model"}, BACKTEST_COLUMNS)
+
+    def entry(name, kind, label, extra=""):
+        v = bt["rmse"][name]
+        return {"label": label, "kind": kind, "cells": [f"{fmt(v['mean'])} ± {fmt(v['sd'])}"], "note": extra}
+
+    rows = [entry("model", "model" if beats else "model loses", f"LSTM ({mode}, ensemble, recursive)", note)]
+    rows += [entry(n, "peer", f"{n} (statsforecast)") for n in bt["peers"]]
+    rows += [entry(n, "baseline", n) for n in bt["rmse"] if n != "model" and n not in bt["peers"]]
+    return {
+        "title": f"rolling-origin backtest: {bt['count']} origins (points {bt['origins'][0]}–{bt['origins'][1]}), "
+        f"{bt['horizon']} steps each",
+        "caption": f"RMSE over each origin's {bt['horizon']} steps, mean ± sd over origins; refit: {bt['refit']}"
+        + "".join(f"; {n} left out: {why}" for n, why in bt["refused"].items()),
+        "columns": ["mean RMSE over origins ↓ (± sd)"],
+        "rows": rows,
+        "flags": [],
+    }
+
+
+def _future(metrics: dict) -> dict | None:
+    res = metrics["modes"].get("corrected", {})
+    if not res.get("future"):
+        return None
+    f, bt = res["future"], res["backtest"]
+    rows = [
+        {k: f[k][i] if k != "time" else f["times"][i] for k in ("time", "forecast", "lo80", "hi80", "lo95", "hi95")}
+        for i in range(len(f["times"]))
+    ]
+    return {
+        "rows": rows,
+        "caption": f"The corrected ensemble, recursive, from the last point. Intervals: split-conformal, the "
+        f"quantile of the backtest's absolute errors at each step ({bt['count']} origins). Their coverage on the "
+        f"backtest, each origin calibrated on the others: {bt['coverage']['80']:.0%} of points inside the 80 % "
+        f"interval, {bt['coverage']['95']:.0%} inside the 95 % one.",
+    }
 
 
 HOLDOUT_COLUMNS = [("mape", "MAPE % ↓"), *SERIES_COLUMNS]

@@ -22,6 +22,7 @@ from frameforecast.errors import UserError
 from frameforecast.report import summaries, tables
 
 ASSET_SUFFIXES = (".gif", ".png")
+DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
 STATIC_FILES = ("style.css", "live.js")
 STATUS_FILE = "suite_status.json"  # written by the suite (frameforecast.progress) into runs/
 
@@ -73,6 +74,7 @@ def collect_runs(runs: Path) -> dict[str, dict]:
             "train_info": _read(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
             "model_summary": _model_summary(folder),
             "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES),
+            "downloads": sorted(p.name for p in folder.iterdir() if p.name in DOWNLOAD_NAMES),
         }
         found[folder.name] = run
     return found
@@ -173,7 +175,7 @@ def _render_all(
         run = collected[card["folder"]]
         target = site / card["folder"]
         target.mkdir()
-        for asset in run["assets"]:
+        for asset in run["assets"] + run["downloads"]:
             shutil.copy2(run["folder"] / asset, target / asset)
         page = summaries.page(card, run)
         (site / f"{card['folder']}.html").write_text(

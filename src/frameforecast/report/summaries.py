@@ -131,6 +131,7 @@ def page(card: dict, run: dict) -> dict:
     family = families.get(run["metrics"]["family"])
     return {
         "assets": run["assets"],
+        "downloads": run["downloads"],
         "train_info": run["train_info"],
         "metrics": run["metrics"],
         "config": run["config"],

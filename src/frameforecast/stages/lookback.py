@@ -9,7 +9,9 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
+from frameforecast.errors import UserError
 from frameforecast.models import baselines, peers
+from frameforecast.stages import lookback_future as future
 from frameforecast.stages import read_json
 from frameforecast.stages.lookback_data import load_series, modes, prepare
 from frameforecast.stages.series_common import (
@@ -128,21 +130,6 @@ def holdout_horizon(cfg: dict, season: int, test_points: int) -> int:
     return min(cfg["holdout"] or 2 * season, test_points)
 
 
-def _recursive(models: list, data: dict, y: np.ndarray, origin: int, horizon: int, lb: int, m: int, weight: float):
-    """The corrected ensemble forecast of y[origin : origin + horizon] from y[:origin] alone, each step fed back
-    as input (recursive): ŷ[t] = y[t − m] + d[t − 1] + λ · ê[t], with the one-step model's scalers and λ."""
-    import keras
-
-    known = np.asarray(y[:origin], float)
-    for _ in range(horizon):
-        change = known[m:] - known[:-m]
-        window = data["scaler"].transform(change[-lb:, None])[None, :, :]
-        outputs = [np.asarray(keras.ops.convert_to_numpy(model(window, training=False))).ravel()[0] for model in models]
-        correction = float(np.mean(data["target_scaler"].inverse(np.array(outputs)[:, None])))
-        known = np.append(known, known[-m] + change[-1] + weight * correction)
-    return known[origin:]
-
-
 def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, season: int, weight: float) -> dict:
     """The last H points forecast at once from the end of the rest: the LSTM recursively, every peer and
     baseline from the same origin; the LSTM was trained on the training part only (it sees less data)."""
@@ -153,7 +140,7 @@ def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, sea
     def scores(forecast):
         return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
 
-    forecasts = {"model": _recursive(models, data, y, origin, horizon, mode["look_back"], season, weight)}
+    forecasts = {"model": future.recursive(models, data, y, origin, horizon, mode["look_back"], season, weight)}
     rolled, refused = peers.rolling(y, origin, horizon, season)
     peer_forecasts = {name: f[0] for name, f in rolled.items()}
     methods, base_refused = baselines.series_baselines(train, season)
@@ -167,6 +154,15 @@ def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, sea
         "refused": {**refused, **base_refused},
         "forecasts": {k: v.tolist() for k, v in {**forecasts, **peer_forecasts, **base_forecasts}.items()},
     }
+
+
+def _multi_step(cfg: dict, mode: dict, models, data: dict, y, series, weight: float) -> dict:
+    """The corrected mode past one step: the hold-out, the rolling-origin backtest, the future with intervals."""
+    season = series.season
+    h = future.backtest_horizon(season, len(data["targets"]))
+    tested = future.backtest(models, data, y, season, mode, weight, h)
+    ahead = future.future(models, data, y, series, season, mode, weight, tested["widths"], h)
+    return {"holdout": _holdout(cfg, mode, models, data, y, season, weight), "backtest": tested, "future": ahead}
 
 
 def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
@@ -206,7 +202,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
             "peers": peer_scores_,
             "refused_peers": peers_refused,
             "peer_forecasts": {k: v[:, 0].tolist() for k, v in peer_forecasts.items()},
-            "holdout": _holdout(cfg, mode, models, data, y, season, shrunk["lambda"]) if shrunk else None,
+            **(_multi_step(cfg, mode, models, data, y, series, shrunk["lambda"]) if shrunk else {}),
             "seeds": len(forecasts),
             "mase_note": metrics.mase_note(y[:train_end], season),
             "test_points": len(idx),
@@ -235,8 +231,68 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
             + f"), per seed {rm['mean']:.2f} ± "
             f"{rm['sd']:.2f}; best baseline or peer {name} {value:.2f}; {series.season_label}"
         )
+        if "backtest" in report["modes"][mode_name]:
+            _log_multi_step(report["modes"][mode_name], log)
     write_json(run_dir / "metrics.json", report)
+    ahead = report["modes"].get("corrected", {}).get("future")
+    if ahead:
+        future.write_csv(run_dir / "forecast.csv", ahead)
     return report
+
+
+def _log_multi_step(res: dict, log) -> None:
+    h, bt, ahead = res["holdout"], res["backtest"], res["future"]
+    best_h = min({**h["peers"], **h["baselines"]}.items(), key=lambda kv: kv[1]["mape"] or float("inf"))
+    best_b = min((k for k in bt["rmse"] if k != "model"), key=lambda k: bt["rmse"][k]["mean"])
+    log(
+        f"  last {h['horizon']} at once: MAPE {h['model']['mape']:.2f} % (best other {best_h[0]} "
+        f"{best_h[1]['mape']:.2f} %); backtest {bt['count']} origins × {bt['horizon']} steps: RMSE "
+        f"{bt['rmse']['model']['mean']:.2f} ± {bt['rmse']['model']['sd']:.2f} (best other {best_b} "
+        f"{bt['rmse'][best_b]['mean']:.2f}); interval coverage 80 % → {bt['coverage']['80']:.0%}, 95 % → "
+        f"{bt['coverage']['95']:.0%}; next {len(ahead['times'])} steps in forecast.csv"
+    )
+
+
+def forecast(cfg: dict, run_dir: Path, horizon: int | None, log=print) -> dict:
+    """The next `horizon` steps after the last point (default: the backtest's horizon), with the intervals
+    evaluate calibrated; rewrites forecast.csv, future.png and the page's table (metrics.json)."""
+    from frameforecast.report import plots
+
+    path = run_dir / "metrics.json"
+    if not path.exists():
+        raise UserError(f"{run_dir} is not evaluated yet; run: frameforecast evaluate {cfg['experiment']}")
+    report = read_json(path)
+    res = report["modes"].get("corrected", {})
+    if not res.get("backtest"):
+        raise UserError(
+            f"{cfg['experiment']} has no multi-step forecaster (it needs the corrected mode with a season > 1)"
+        )
+    y, series = load_series(cfg, log)
+    mode = modes(cfg)["corrected"]
+    data = prepare(y, cfg, "corrected", mode, series.season)
+    models = _load_seeds(run_dir, "corrected", mode)
+    steps = horizon or res["backtest"]["horizon"]
+    ahead = future.future(
+        models, data, y, series, series.season, mode, res["shrinkage"]["lambda"], res["backtest"]["widths"], steps
+    )
+    res["future"] = ahead
+    future.write_csv(run_dir / "forecast.csv", ahead)
+    write_json(path, report)
+    plots.future_with_intervals(
+        run_dir / "future.png",
+        series.times,
+        y,
+        ahead,
+        f"{cfg['experiment']}: the next {steps} steps, with conformal 80 % and 95 % intervals",
+        series.columns[0],
+    )
+    cover = res["backtest"]["coverage"]
+    log(
+        f"next {steps} steps of {series.columns[0]} in {run_dir / 'forecast.csv'} (80 % and 95 % intervals; "
+        f"backtest coverage {cover['80']:.0%} and {cover['95']:.0%}); first: {ahead['times'][0]} "
+        f"{ahead['forecast'][0]:.4g} ({ahead['lo95'][0]:.4g} – {ahead['hi95'][0]:.4g})"
+    )
+    return ahead
 
 
 def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
@@ -291,6 +347,17 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
                 peers=h["peers"],
             )
             written.append(f"{mode_name}-holdout.png")
+        if res.get("future"):
+            steps = len(res["future"]["forecast"])
+            plots.future_with_intervals(
+                run_dir / "future.png",
+                series.times,
+                y,
+                res["future"],
+                f"{cfg['experiment']}: the next {steps} steps, with conformal 80 % and 95 % intervals",
+                label,
+            )
+            written.append("future.png")
         history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
         if history.exists():
             plots.training_curves(history, run_dir / f"{mode_name}-training.png")

@@ -137,3 +137,21 @@ def test_a_stage_before_training_names_the_train_command(command, project, capsy
         "frameforecast: error: runs/mnist-predict has no trained model; "
         "run: frameforecast train mnist-predict --profile smoke"
     )
+
+
+@pytest.mark.parametrize(
+    "name, overrides, expected",
+    [
+        ("signals-2", {"tuned.cell": "gruu"}, "tuned mode: cell = 'gruu' is not one of the choices: 'gru', 'lstm'"),
+        ("signals-2", {"tuned.lr_schedule": "cosin"}, "lr_schedule = 'cosin' is not one of the choices"),
+        ("signals-2", {"tuned.colour": 1}, "'colour' is not a setting of this experiment; its settings are cell"),
+        ("milk-lookback", {"date_order": "dayfirst"}, "date_order = 'dayfirst' is not one of the choices"),
+    ],
+)
+def test_a_misspelt_choice_or_an_unknown_setting_is_one_line_naming_the_choices(name, overrides, expected):
+    from frameforecast import experiments
+    from frameforecast.errors import UserError
+
+    with pytest.raises(UserError) as refused:
+        experiments.get(name).config("quick", overrides)
+    assert expected in str(refused.value) and "\n" not in str(refused.value)

@@ -1,6 +1,7 @@
 """Every experiment's smoke profile trains, evaluates and renders (one suite run per session)."""
 
 import json
+from html.parser import HTMLParser
 
 import pytest
 
@@ -167,3 +168,51 @@ def test_the_smoke_run_console_is_quiet(smoke_suite):
     noises = ("I0000", "W0000", "E0000", "cuInit", "absl::InitializeLog", "Warning:", "WARNING:", "warnings.warn")
     for noise in noises:
         assert noise not in console, noise
+
+
+class _Tables(HTMLParser):
+    """The cells of every metrics table of a page, as text, and the CSV link under each."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.links, self._cell = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "metrics" in (attrs.get("class") or "").split() and "published" not in attrs["class"]:
+            self.tables.append([])
+        elif tag == "tr" and self.tables and attrs.get("class") is not None:
+            self.tables[-1].append([])
+        elif tag == "td" and self.tables and self.tables[-1] and "muted" not in (attrs.get("class") or ""):
+            self._cell = ""
+        elif tag == "a" and (attrs.get("href") or "").endswith(".csv") and "table-" in attrs["href"]:
+            self.links.append(attrs["href"])
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.tables[-1][-1].append(self._cell.strip())
+            self._cell = None
+
+
+def test_every_table_downloads_as_csv_and_json_with_the_numbers_the_page_shows(smoke_suite):
+    import csv
+
+    site, checked = smoke_suite / "site", 0
+    for page in sorted(site.glob("*.html")):
+        parsed = _Tables()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        tables = [t for t in parsed.tables if t]
+        if not tables or page.name in ("methodology.html", "reference.html", "related.html", "index.html"):
+            continue
+        assert len(parsed.links) == len(tables), page.name
+        for shown, link in zip(tables, parsed.links, strict=True):
+            rows = list(csv.reader((site / link).open(encoding="utf-8")))
+            assert [r[2:-1] for r in rows[1:]] == shown, (page.name, link)
+            as_json = json.loads((site / link.replace(".csv", ".json")).read_text())
+            assert [list(r.values())[2:-1] for r in as_json["rows"]] == shown
+            checked += 1
+    assert checked >= 10

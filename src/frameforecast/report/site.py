@@ -58,6 +58,17 @@ def _model_summary(folder: Path) -> dict | None:
     return _read(path) if path else None
 
 
+def _run_files(folder: Path, target: Path) -> list[str]:
+    """metrics.json and every history.csv of a run, copied for download (a history named by its folder:
+    corrected-seed-0-history.csv)."""
+    names = []
+    for source in [folder / "metrics.json", *sorted(folder.glob("**/history.csv"))]:
+        name = "-".join(source.relative_to(folder).parts)
+        shutil.copy2(source, target / name)
+        names.append(name)
+    return names
+
+
 def collect_runs(runs: Path) -> dict[str, dict]:
     """run folder name → {metrics, config, train_info, assets}; only folders with a metrics.json."""
     found = {}
@@ -178,6 +189,12 @@ def _render_all(
         for asset in run["assets"] + run["downloads"]:
             shutil.copy2(run["folder"] / asset, target / asset)
         page = summaries.page(card, run)
+        page["files"] = _run_files(run["folder"], target)
+        for number, table in enumerate(page.get("tables", []), start=1):
+            stem = f"table-{number}"
+            (target / f"{stem}.csv").write_text(tables.as_csv(table), encoding="utf-8")
+            (target / f"{stem}.json").write_text(json.dumps(tables.as_json(table), indent=1), encoding="utf-8")
+            table["downloads"] = {kind: f"{card['folder']}/{stem}.{kind}" for kind in ("csv", "json")}
         (site / f"{card['folder']}.html").write_text(
             env.get_template(f"{page['template']}.html").render(card=card, page=page, root="", **common),
             encoding="utf-8",

@@ -70,3 +70,26 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
     if losses:
         return False, "loses on " + "; ".join(losses)
     return True, "beats every alternative on every metric shown"
+
+
+def as_csv(table: dict) -> str:
+    """A site table as CSV: one row per table row, the cells exactly as the page shows them."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "kind", *table["columns"], "note"])
+    for r in table["rows"]:
+        writer.writerow([r["label"], r["kind"], *r["cells"], r["note"]])
+    return out.getvalue()
+
+
+def as_json(table: dict) -> dict:
+    """A site table as JSON: its title, caption, columns and rows (cells as shown)."""
+    return {k: table[k] for k in ("title", "caption", "columns")} | {
+        "rows": [
+            {"row": r["label"], "kind": r["kind"], **dict(zip(table["columns"], r["cells"])), "note": r["note"]}
+            for r in table["rows"]
+        ]
+    }

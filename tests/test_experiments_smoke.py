@@ -175,15 +175,17 @@ class _Tables(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.tables, self.links, self._cell = [], [], None
+        self.tables, self.links, self._cell, self._inside = [], [], None, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "table" and "metrics" in (attrs.get("class") or "").split() and "published" not in attrs["class"]:
-            self.tables.append([])
-        elif tag == "tr" and self.tables and attrs.get("class") is not None:
+        if tag == "table":
+            self._inside = (attrs.get("class") or "").split() == ["metrics"]
+            if self._inside:
+                self.tables.append([])
+        elif tag == "tr" and self._inside and attrs.get("class") is not None:
             self.tables[-1].append([])
-        elif tag == "td" and self.tables and self.tables[-1] and "muted" not in (attrs.get("class") or ""):
+        elif tag == "td" and self._inside and self.tables[-1] and "muted" not in (attrs.get("class") or ""):
             self._cell = ""
         elif tag == "a" and (attrs.get("href") or "").endswith(".csv") and "table-" in attrs["href"]:
             self.links.append(attrs["href"])

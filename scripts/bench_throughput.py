@@ -82,7 +82,7 @@ def bench_standard_eval(smoke: bool) -> dict:
     """Evaluate mnist-predict (the trained quick model if there is one) on 10 000 standard-layout sequences."""
     scratch = Path(tempfile.mkdtemp(prefix="ff-bench-"))
     path = scratch / "mnist_test_seq.npy"
-    count = 200 if smoke else 10_000
+    count = 40 if smoke else 10_000
     write_standard_layout(path, count)
     trained = ROOT / "runs" / "mnist-predict" / "model.keras"
     used_trained = trained.exists() and json.loads((trained.parent / "config.json").read_text()).get("canvas") == 64

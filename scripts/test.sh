@@ -15,4 +15,5 @@ bootstrap_venv requirements.txt requirements-dev.txt
 echo "[lint] ruff check and ruff format --check (pyproject.toml [tool.ruff])"
 .venv/bin/ruff check --no-cache src scripts tests
 .venv/bin/ruff format --check --no-cache src scripts tests
-exec .venv/bin/python -m pytest "$@"
+# two workers (pytest-xdist): much of a test's time is single-threaded (process start, imports, graph tracing)
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

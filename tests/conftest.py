@@ -18,6 +18,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`--dist loadgroup`), tests that share an expensive fixture run on one worker, so it
+    is built once: every user of the session's smoke suite together, and a module's tests together when
+    they share a module-scoped fixture. The rest are spread one by one."""
+    for item in items:
+        scopes = {d[-1].scope for d in item._fixtureinfo.name2fixturedefs.values() if d}
+        if "smoke_suite" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("smoke_suite"))
+        elif "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 needs_browser = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),

@@ -26,7 +26,7 @@ def test_bench_throughput_smoke(tmp_path):
     thr = record["throughput"]
     assert thr["generator_seq_per_s"] > 0
     assert set(thr["models"]) == {"mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"}
-    assert thr["standard_eval"]["sequences"] == 200
+    assert thr["standard_eval"]["sequences"] == 40
     assert "Moving MNIST generator" in stdout
 
 

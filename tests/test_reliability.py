@@ -75,7 +75,7 @@ def same_models(run_dir: Path, whole: Path) -> bool:
     return all(same_weights(a, b) for a, b in zip(ours, theirs, strict=True))
 
 
-SIGNALS_RUN = ["signals-1", "--profile", "smoke", "--iterations", "300"]
+SIGNALS_RUN = ["signals-1", "--profile", "smoke", "--iterations", "60"]
 
 
 def test_a_kill_at_any_instant_resumes_and_matches_an_uninterrupted_run(tmp_path):
@@ -104,7 +104,7 @@ def test_a_damaged_backup_is_named_and_the_one_before_it_is_used(tmp_path):
 
 
 def test_killed_video_training_resumes_and_matches_an_uninterrupted_run(tmp_path):
-    common = ["mnist-predict", "--profile", "smoke", "--epochs", "3", "--steps-per-epoch", "12"]
+    common = ["mnist-predict", "--profile", "smoke", "--epochs", "3", "--steps-per-epoch", "4"]
     kill_at("between-epochs", [*common, "--run-dir", "killed"], tmp_path, tmp_path / "killed")
     resumed = trained([*common, "--run-dir", "killed"], tmp_path)
     assert "resuming from epoch 2" in resumed.stdout

@@ -17,8 +17,10 @@ from frameforecast import experiments, families, progress
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb, release_unused
+from frameforecast.settings import RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
 
 RUNS = Path("runs")
+MIN_TRAINING_SECONDS = 30  # a video model given less than this by the suite's deadline still trains this long
 
 
 def _slug(text: str) -> str:
@@ -166,7 +168,7 @@ def run_suite(
     from frameforecast.report import site
 
     names = names or experiments.SUITE
-    started = time.time()
+    started, started_monotonic = time.time(), time.monotonic()
     summary = {
         "profile": profile,
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
@@ -198,9 +200,10 @@ def run_suite(
         to_run = [name for name in names if name not in kept]
         prepare_data(to_run, profile, log=log)
         summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
+        plan = SuiteDeadline(profile, to_run, started_monotonic, stage_estimates(profile))
         try:
             for name in to_run:
-                _suite_experiment(name, profile, summary, tracker, restart=restart, strategy=strategy, log=log)
+                _suite_experiment(name, profile, summary, tracker, plan, restart=restart, strategy=strategy, log=log)
                 release_unused()
                 summary["seconds"] = time.time() - started
                 summary["peak_memory_mb"] = peak_rss_mb()
@@ -237,9 +240,49 @@ def ctrl_c_deferred():
         signal.signal(signal.SIGINT, previous)
 
 
-def _suite_experiment(name: str, profile: str, summary: dict, tracker, *, restart: bool, strategy: str, log) -> None:
+class SuiteDeadline:
+    """Keeps a profile's suite within SUITE_MINUTES: each video experiment trains for its own time budget or,
+    when less is left, for its share of what is left once every later stage's expected time is set aside."""
+
+    def __init__(self, profile: str, names: list[str], started: float, estimates: dict):
+        minutes = SUITE_MINUTES.get(profile)
+        self.minutes, self.names, self.estimates = minutes, names, estimates
+        self.deadline = None if minutes is None else started + 60 * minutes
+
+    def _budget(self, name: str, profile: str) -> float | None:
+        return experiments.get(name).config(profile).get("time_budget") if name in SUITE_SCALED else None
+
+    def _reserve(self, name: str, profile: str) -> float:
+        """Seconds `name` needs beyond a training budget: its other stages (a video one), or all of it."""
+        budget = self._budget(name, profile)
+        stages = ("evaluate", "render") if budget else ("train", "evaluate", "render")
+        known = [self.estimates.get((name, stage)) for stage in stages]
+        if all(k is not None for k in known):
+            return float(sum(known))
+        return float(RESERVE_SECONDS["video" if budget else "other"])
+
+    def apply(self, name: str, profile: str, cfg: dict, log) -> None:
+        own = self._budget(name, profile)
+        if self.deadline is None or not own:
+            return
+        later = self.names[self.names.index(name) :]
+        budgets = {n: self._budget(n, profile) for n in later}
+        pool = self.deadline - time.monotonic() - sum(self._reserve(n, profile) for n in later)
+        share = pool * own / sum(b for b in budgets.values() if b)
+        if share < own:
+            cfg["time_budget"] = max(float(MIN_TRAINING_SECONDS), share)
+            log(
+                f"{name}: training for {cfg['time_budget']:.0f} s instead of {own:.0f} s, so that the {profile} "
+                f"suite ends within {self.minutes:g} minutes on this machine"
+            )
+
+
+def _suite_experiment(
+    name: str, profile: str, summary: dict, tracker, plan: SuiteDeadline, *, restart: bool, strategy: str, log
+) -> None:
     start = time.monotonic()
     exp, cfg, folder = resolve(name, profile)
+    plan.apply(name, profile, cfg, log)
     try:
         timings = run_experiment(
             exp,

@@ -161,8 +161,9 @@ def future_with_intervals(path: Path, times, values: np.ndarray, future: dict, t
         x, ahead = np.asarray(times)[-shown:], pd.to_datetime(future["times"])
     fig, ax = plt.subplots(figsize=(10, 3.6))
     ax.plot(x, values[-shown:], color="black", lw=1.4, label="observed")
-    ax.fill_between(ahead, future["lo95"], future["hi95"], color=COLORS["model"], alpha=0.15, label="95 % interval")
-    ax.fill_between(ahead, future["lo80"], future["hi80"], color=COLORS["model"], alpha=0.3, label="80 % interval")
+    for level, alpha in ((95, 0.15), (80, 0.3)):
+        low, high = (np.array(future[f"{side}{level}"], dtype=float) for side in ("lo", "hi"))  # None → nan: no band
+        ax.fill_between(ahead, low, high, color=COLORS["model"], alpha=alpha, label=f"{level} % interval")
     ax.plot(ahead, future["forecast"], color=COLORS["model"], lw=2, label="forecast")
     ax.set(title=title, ylabel=ylabel)
     ax.grid(alpha=0.3)

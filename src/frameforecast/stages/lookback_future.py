@@ -89,12 +89,15 @@ def backtest(models, data, y, season: int, mode: dict, weight: float, horizon: i
         "origins": [int(origins[0]), int(origins[-1])],
         "count": len(origins),
         "refit": "none: every model is fit once on the training part (peers updated with each observed point)",
-        "rmse": {name: {"mean": float(e.mean()), "sd": float(e.std(ddof=1))} for name, e in errors.items()},
+        "rmse": {
+            name: {"mean": float(e.mean()), "sd": float(e.std(ddof=1)) if len(e) > 1 else None}
+            for name, e in errors.items()
+        },
         "peers": sorted(rolled),
         "refused": {**refused, **base_refused},
         "coverage": checks,
         "calibration": "leave one origin out: each origin's interval is calibrated on the other origins",
-        "widths": {str(level): conformal_width(residuals, level).tolist() for level in LEVELS},
+        "widths": {str(level): _finite(conformal_width(residuals, level)) for level in LEVELS},
     }
 
 
@@ -109,9 +112,15 @@ def future(models, data, y, series, season: int, mode: dict, weight: float, widt
     mean = recursive(models, data, y, len(y), horizon, mode["look_back"], season, weight)
     out = {"times": future_times(series, horizon), "forecast": mean.tolist()}
     for level in LEVELS:
-        width = np.asarray(widths[str(level)][:horizon])
-        out[f"lo{level}"], out[f"hi{level}"] = (mean - width).tolist(), (mean + width).tolist()
+        width = widths[str(level)][:horizon]
+        out[f"lo{level}"] = [None if w is None else float(m - w) for m, w in zip(mean, width, strict=True)]
+        out[f"hi{level}"] = [None if w is None else float(m + w) for m, w in zip(mean, width, strict=True)]
     return out
+
+
+def _finite(values: np.ndarray) -> list:
+    """A list for metrics.json, None where a value is infinite (too few origins for that level): "—"."""
+    return [float(v) if np.isfinite(v) else None for v in values]
 
 
 def future_times(series, horizon: int) -> list[str]:
@@ -120,7 +129,9 @@ def future_times(series, horizon: int) -> list[str]:
     if series.times is None or step is None:
         return [str(len(series.column()) + h) for h in range(horizon)]
     stamps = [str(series.times[-1] + step * h) for h in range(1, horizon + 1)]
-    return [s.removesuffix(" 00:00:00") for s in stamps]
+    if all(s.endswith(" 00:00:00") for s in stamps):  # dates only
+        stamps = [s.removesuffix(" 00:00:00") for s in stamps]
+    return stamps
 
 
 def write_csv(path: Path, forecast: dict) -> None:
@@ -129,5 +140,5 @@ def write_csv(path: Path, forecast: dict) -> None:
     writer = csv.writer(text)
     writer.writerow(columns)
     for k, time in enumerate(forecast["times"]):
-        writer.writerow([time, *[f"{forecast[c][k]:.6g}" for c in columns[1:]]])
+        writer.writerow([time, *["" if forecast[c][k] is None else f"{forecast[c][k]:.6g}" for c in columns[1:]]])
     write_text(path, text.getvalue())

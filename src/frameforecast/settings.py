@@ -244,8 +244,8 @@ RESERVE_SECONDS = {"video": 90, "other": 150}
 # mnist-predict, so it comes after it.
 SUITE_ORDER = (
     "signals-1",
-    "signals-2",
     "signals-3",
+    "signals-2",
     "frame-forecast-original",
     "airline-lookback",
     "milk-lookback",

@@ -10,7 +10,7 @@ import numpy as np
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.errors import UserError
-from frameforecast.models import baselines, peers
+from frameforecast.models import peers
 from frameforecast.stages import lookback_future as future
 from frameforecast.stages import read_json
 from frameforecast.stages.lookback_data import load_series, modes, prepare
@@ -140,19 +140,17 @@ def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, sea
     def scores(forecast):
         return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
 
-    forecasts = {"model": future.recursive(models, data, y, origin, horizon, mode["look_back"], season, weight)}
-    rolled, refused = peers.rolling(y, origin, horizon, season)
-    peer_forecasts = {name: f[0] for name, f in rolled.items()}
-    methods, base_refused = baselines.series_baselines(train, season)
-    base_forecasts = {name: baselines.forecast_at(m, y, [origin], horizon, season)[0] for name, m in methods.items()}
+    model = future.recursive(models, data, y, origin, horizon, mode["look_back"], season, weight)
+    others, refused = future.alternatives(y, [origin], horizon, season)
+    others = {name: f[0] for name, f in others.items()}
     return {
         "horizon": horizon,
         "origin": origin,
-        "model": scores(forecasts["model"]),
-        "peers": {name: scores(f) for name, f in peer_forecasts.items()},
-        "baselines": {name: scores(f) for name, f in base_forecasts.items()},
-        "refused": {**refused, **base_refused},
-        "forecasts": {k: v.tolist() for k, v in {**forecasts, **peer_forecasts, **base_forecasts}.items()},
+        "model": scores(model),
+        "peers": {name: scores(f) for name, f in others.items() if name in peers.PEERS},
+        "baselines": {name: scores(f) for name, f in others.items() if name not in peers.PEERS},
+        "refused": refused,
+        "forecasts": {k: v.tolist() for k, v in {"model": model, **others}.items()},
     }
 
 
@@ -253,11 +251,17 @@ def _log_multi_step(res: dict, log) -> None:
     )
 
 
+def _plot_future(cfg: dict, run_dir: Path, series, y: np.ndarray, ahead: dict) -> None:
+    from frameforecast.report import plots
+
+    steps = len(ahead["forecast"])
+    title = f"{cfg['experiment']}: the next {steps} steps, with conformal 80 % and 95 % intervals"
+    plots.future_with_intervals(run_dir / "future.png", series.times, y, ahead, title, series.columns[0])
+
+
 def forecast(cfg: dict, run_dir: Path, horizon: int | None, log=print) -> dict:
     """The next `horizon` steps after the last point (default: the backtest's horizon), with the intervals
     evaluate calibrated; rewrites forecast.csv, future.png and the page's table (metrics.json)."""
-    from frameforecast.report import plots
-
     path = run_dir / "metrics.json"
     if not path.exists():
         raise UserError(f"{run_dir} is not evaluated yet; run: frameforecast evaluate {cfg['experiment']}")
@@ -278,14 +282,7 @@ def forecast(cfg: dict, run_dir: Path, horizon: int | None, log=print) -> dict:
     res["future"] = ahead
     future.write_csv(run_dir / "forecast.csv", ahead)
     write_json(path, report)
-    plots.future_with_intervals(
-        run_dir / "future.png",
-        series.times,
-        y,
-        ahead,
-        f"{cfg['experiment']}: the next {steps} steps, with conformal 80 % and 95 % intervals",
-        series.columns[0],
-    )
+    _plot_future(cfg, run_dir, series, y, ahead)
     cover = res["backtest"]["coverage"]
     log(
         f"next {steps} steps of {series.columns[0]} in {run_dir / 'forecast.csv'} (80 % and 95 % intervals; "
@@ -349,15 +346,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
             )
             written.append(f"{mode_name}-holdout.png")
         if res.get("future"):
-            steps = len(res["future"]["forecast"])
-            plots.future_with_intervals(
-                run_dir / "future.png",
-                series.times,
-                y,
-                res["future"],
-                f"{cfg['experiment']}: the next {steps} steps, with conformal 80 % and 95 % intervals",
-                label,
-            )
+            _plot_future(cfg, run_dir, series, y, res["future"])
             written.append("future.png")
         history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
         if history.exists():

@@ -60,6 +60,21 @@ def leave_one_out_coverage(residuals: np.ndarray, level: int) -> float:
     return float(np.mean(inside))
 
 
+def alternatives(y: np.ndarray, origins, horizon: int, season: int) -> tuple[dict, dict]:
+    """Every peer's and baseline's forecasts (len(origins), horizon) from `origins`, each fit on the data before
+    the first origin (peers updated without refitting), and those left out with the reason."""
+    first = int(origins[0])
+    forecasts, refused = peers.rolling(y, first, horizon, season)
+    forecasts = {name: f[np.asarray(origins) - first] for name, f in forecasts.items()}
+    methods, base_refused = baselines.series_baselines(y[:first], season)
+    for name, method in methods.items():
+        try:
+            forecasts[name] = baselines.forecast_at(method, y, origins, horizon, season)
+        except baselines.BaselineRefused as exc:
+            base_refused[name] = str(exc)
+    return forecasts, {**refused, **base_refused}
+
+
 def backtest_horizon(season: int, test_points: int) -> int:
     """h of the backtest (and the longest calibrated forecast): one season, at most a third of the test part."""
     return max(1, min(season, test_points // 3))
@@ -73,14 +88,9 @@ def backtest(models, data, y, season: int, mode: dict, weight: float, horizon: i
     origins = np.arange(first, len(y) - horizon + 1)
     truth = np.stack([y[o : o + horizon] for o in origins])
     forecasts = {"model": recursive_many(models, data, y, origins, horizon, mode["look_back"], season, weight)}
-    rolled, refused = peers.rolling(y, first, horizon, season)
-    forecasts.update(rolled)
-    methods, base_refused = baselines.series_baselines(y[:first], season)
-    for name, method in methods.items():
-        try:
-            forecasts[name] = baselines.forecast_at(method, y, origins, horizon, season)
-        except baselines.BaselineRefused as exc:
-            base_refused[name] = str(exc)
+    others, refused = alternatives(y, origins, horizon, season)
+    forecasts.update(others)
+    rolled = [name for name in others if name in peers.PEERS]
     errors = {name: np.sqrt(np.mean((f - truth) ** 2, axis=1)) for name, f in forecasts.items()}
     residuals = truth - forecasts["model"]
     checks = {str(level): leave_one_out_coverage(residuals, level) for level in LEVELS}
@@ -94,7 +104,7 @@ def backtest(models, data, y, season: int, mode: dict, weight: float, horizon: i
             for name, e in errors.items()
         },
         "peers": sorted(rolled),
-        "refused": {**refused, **base_refused},
+        "refused": refused,
         "coverage": checks,
         "calibration": "leave one origin out: each origin's interval is calibrated on the other origins",
         "widths": {str(level): _finite(conformal_width(residuals, level)) for level in LEVELS},

@@ -143,32 +143,33 @@ def bench_compare(budget: float, test_size: int, filters: int | None = None) -> 
     (`filters`: both models that narrow, for the test suite's smoke run)."""
     import budget_training
     import keras
+    import keras_example  # scripts/: the bench's reference, not a product model
 
     from frameforecast import experiments
     from frameforecast.datasets import moving_mnist as mm
-    from frameforecast.models import keras_example, video
+    from frameforecast.models import video
     from frameforecast.training import make_optimizer, seed_everything
 
     cfg = experiments.get("mnist-predict").config("quick", {"filters": filters} if filters else None)
-    test = mm.generated_test_set(test_size, cfg["digits"])
+    test = mm.generated_test_set(test_size, cfg.digits)
     results = {}
     for name in ("ours", "keras-example"):
         keras.backend.clear_session()
         seed_everything(0)
         if name == "ours":  # its quick profile's schedule, stretched or shrunk to the budget
             model = video.build("predict", cfg)
-            schedule = int(budget / 480 * cfg["epochs"] * cfg["steps_per_epoch"])
+            schedule = int(budget / 480 * cfg.epochs * cfg.steps_per_epoch)
             run = budget_training.train_for(
                 model,
                 cfg,
-                optimizer=make_optimizer("adam", cfg["learning_rate"], "cosine", schedule),
-                loss=cfg["loss"],
+                optimizer=make_optimizer("adam", cfg.learning_rate, "cosine", schedule),
+                loss=cfg.loss,
                 steps=5000,
                 budget=budget,
             )
             predict = budget_training.forecast(model)
         else:  # as published: next-frame over 19 frames, then rolled out feeding its predictions back
-            model = video.build("keras-example", {"canvas": 64, "filters": filters or 64})
+            model = keras_example.build_keras_example(64, filters or 64)
             run = budget_training.train_for(
                 model,
                 cfg,

@@ -48,7 +48,7 @@ def model_folder(scratch: Path) -> tuple[Path, bool]:
     from frameforecast.models import video
     from frameforecast.training import save_model
 
-    cfg = dict(experiments.get("mnist-predict").config("quick"), run_name="bench")
+    cfg = experiments.get("mnist-predict").config("quick").replace(run_name="bench")
     folder = scratch / "mnist-predict"
     save_model(video.build("predict", cfg), folder / "model.keras")
     (folder / "config.json").write_text(json.dumps(cfg))

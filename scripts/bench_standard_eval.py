@@ -32,7 +32,7 @@ def main(path: str, count: int) -> None:
     before = current_rss_mb()
     start = time.monotonic()
     report = video.evaluate(
-        dict(cfg, gif_count=1), run, test_set="standard", limit=count, standard_path=path, log=lambda *a: None
+        cfg.replace(gif_count=1), run, test_set="standard", limit=count, standard_path=path, log=lambda *a: None
     )
     peak = peak_rss_mb()
     print(

@@ -43,10 +43,10 @@ def bench_models(smoke: bool) -> dict:
     for name in ("mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"):
         cfg = experiments.get(name).config("smoke" if smoke else "quick")
         keras.backend.clear_session()
-        model = video.build(cfg["task"], cfg)
-        model.compile("adam", cfg["loss"])
-        batch = cfg["batch_size"]
-        gen = mm.GeneratorConfig(canvas=cfg["canvas"])
+        model = video.build(cfg.task, cfg)
+        model.compile("adam", cfg.loss)
+        batch = cfg.batch_size
+        gen = mm.GeneratorConfig(canvas=cfg.canvas)
         x, y = split_frames(mm.generate(train, batch * 3, np.random.default_rng(0), gen), cfg)
         model.train_on_batch(x[:batch], y[:batch] if not isinstance(y, dict) else {k: v[:batch] for k, v in y.items()})
         start = time.perf_counter()

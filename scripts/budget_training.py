@@ -20,7 +20,7 @@ def train_for(
     spec=None,
     verbose: int = 2,
 ) -> dict:
-    """Compile and fit `model` on cfg's digit stream (cfg["batch_size"], cfg["seed"]) for `steps` batches, or
+    """Compile and fit `model` on cfg's digit stream (cfg.batch_size, cfg.seed) for `steps` batches, or
     until `budget` seconds have passed. Returns the seconds spent and the steps taken."""
     import keras
 
@@ -28,11 +28,9 @@ def train_for(
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.stages import video as stage
 
-    train, _, _ = mm.load_digits(cfg["digits"])
+    train, _, _ = mm.load_digits(cfg.digits)
     to_example = to_example or (lambda videos: stage.split_frames(videos, cfg))
-    data = mm.training_dataset(
-        train, cfg["batch_size"], 0, steps, cfg["seed"], to_example, spec or stage.example_spec(cfg)
-    )
+    data = mm.training_dataset(train, cfg.batch_size, 0, steps, cfg.seed, to_example, spec or stage.example_spec(cfg))
     model.compile(optimizer=optimizer, loss=loss)
     start = time.monotonic()
     model.fit(data, epochs=1, steps_per_epoch=steps, callbacks=[TimeBudget(budget)] if budget else [], verbose=verbose)

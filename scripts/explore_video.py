@@ -89,7 +89,7 @@ def main() -> int:
         steps=steps,
         budget=None if args.steps else args.budget,
     )
-    r = budget_training.score(budget_training.forecast(model), mm.generated_test_set(args.test_size, cfg["digits"]))
+    r = budget_training.score(budget_training.forecast(model), mm.generated_test_set(args.test_size, cfg.digits))
     print(
         f"{vars(args)}: trained {run['train_seconds']:.0f} s, {run['steps']} steps; "
         f"test MSE/frame {r['mse_per_frame']:.1f}, SSIM {r['ssim']:.3f}; by frame "

@@ -1,13 +1,19 @@
 """The custom layers move frames the way their docstrings say, and the model options build, save and load."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from frameforecast import experiments
 from frameforecast.errors import UserError
-from frameforecast.models import keras_example, video
+from frameforecast.models import video
 from frameforecast.models.layers import DynamicLocalFilter
 from frameforecast.training import load_model, save_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import keras_example  # noqa: E402  (the bench's reference model lives in scripts/)
 
 
 def dot_frame(row=5, col=5, size=16):
@@ -44,11 +50,11 @@ def _prediction(model, x):
 def test_forecaster_options_build_save_and_load(tmp_path, options):
     cfg = experiments.get("mnist-predict").config("smoke", options)
     model = video.build("predict", cfg)
-    x = np.random.default_rng(1).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
+    x = np.random.default_rng(1).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     save_model(model, tmp_path / "m.keras")
     again = load_model(tmp_path / "m.keras")
     out = _prediction(again, x)
-    assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
+    assert out.shape == (2, 10, cfg.canvas, cfg.canvas, 1)
     np.testing.assert_allclose(out, _prediction(model, x), atol=1e-5)
     if options.get("patch_embedding"):  # the ConvLSTMs' input convolutions read the embedding, not the patches
         lstms = [layer for layer in again.layers if type(layer).__name__ == "ConvLSTM2D"]
@@ -61,9 +67,9 @@ def test_next_frame_forecaster_one_step_outputs_see_only_the_past():
     cfg = experiments.get("mnist-predict").config("smoke")
     assert video.is_next_frame(cfg)
     model = video.build("predict", cfg)
-    x = np.random.default_rng(2).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
+    x = np.random.default_rng(2).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     base = model.predict_on_batch(x)
-    assert base["observed_next"].shape == (2, 9, cfg["canvas"], cfg["canvas"], 1)
+    assert base["observed_next"].shape == (2, 9, cfg.canvas, cfg.canvas, 1)
     last_changed, middle_changed = x.copy(), x.copy()
     last_changed[:, 9] = 1 - last_changed[:, 9]
     middle_changed[:, 4] = 1 - middle_changed[:, 4]
@@ -77,7 +83,7 @@ def test_next_frame_targets_are_the_observed_frames_shifted_by_one():
     from frameforecast.stages.video import example_spec, split_frames
 
     cfg = experiments.get("mnist-predict").config("smoke")
-    videos = np.random.default_rng(3).integers(0, 256, (2, 20, cfg["canvas"], cfg["canvas"]), dtype=np.uint8)
+    videos = np.random.default_rng(3).integers(0, 256, (2, 20, cfg.canvas, cfg.canvas), dtype=np.uint8)
     inputs, targets = split_frames(videos, cfg)
     np.testing.assert_array_equal(targets["observed_next"], inputs[:, 1:])
     np.testing.assert_array_equal(targets["prediction"][..., 0], videos[:, 10:] / np.float32(255))
@@ -85,7 +91,7 @@ def test_next_frame_targets_are_the_observed_frames_shifted_by_one():
 
 
 def test_keras_example_rollout_carries_state_and_matches_rerunning_the_whole_sequence():
-    model = video.build("keras-example", {"canvas": 16, "filters": 4})
+    model = keras_example.build_keras_example(16, 4)
     rng = np.random.default_rng(3)
     for name in ("bn_0", "bn_1"):  # non-trivial inference statistics, so the step model must copy them
         gamma, beta, mean, var = model.get_layer(name).get_weights()
@@ -156,12 +162,12 @@ def test_reconstruction_decoder_sees_only_the_encoder_state(task, encoder, tmp_p
     cfg = experiments.get(f"mnist-{task}").config("smoke")
     model = video.build(task, cfg)
     assert _feeders(model, "reconstruction") == {encoder}
-    x = np.random.default_rng(3).random((2, 10, cfg["canvas"], cfg["canvas"], 1)).astype(np.float32)
+    x = np.random.default_rng(3).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     save_model(model, tmp_path / "m.keras")
     again = load_model(tmp_path / "m.keras")
     out, back = model.predict_on_batch(x), again.predict_on_batch(x)
     out, back = (out["reconstruction"], back["reconstruction"]) if isinstance(out, dict) else (out, back)
-    assert out.shape == (2, 10, cfg["canvas"], cfg["canvas"], 1)
+    assert out.shape == (2, 10, cfg.canvas, cfg.canvas, 1)
     np.testing.assert_allclose(back, out, atol=1e-5)
 
 
@@ -176,7 +182,7 @@ def test_next_frame_forecaster_refuses_what_it_cannot_be(options):
 def test_keeping_warm_started_layers_fixed_needs_a_model_to_start_from():
     from frameforecast.stages.video_data import model_config
 
-    cfg = dict(experiments.get("mnist-composite").config("smoke"), warm_start=None)
+    cfg = experiments.get("mnist-composite").config("smoke").replace(warm_start=None)
     with pytest.raises(UserError, match="no warm_start model is named"):
         model_config(cfg)
-    assert model_config(experiments.get("mnist-composite").config("smoke"))["freeze_warm_start"]
+    assert model_config(experiments.get("mnist-composite").config("smoke")).freeze_warm_start

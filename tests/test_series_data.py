@@ -56,7 +56,7 @@ def test_seq2seq_chronological_split_has_no_overlap_of_targets():
     cfg = experiments.get("usercount-seq2seq").config("quick")
     for mode in ("faithful", "corrected"):
         d = seq2seq.prepare(cfg, mode)
-        assert d["fit_origins"].max() + cfg["n_out"] <= d["split"] <= d["test_origins"].min()
+        assert d["fit_origins"].max() + cfg.n_out <= d["split"] <= d["test_origins"].min()
     assert seq2seq.prepare(cfg, "faithful")["windows"].scaler.fit_rows == d["split"]
 
 
@@ -68,14 +68,14 @@ def test_seq2seq_corrected_mode_starts_at_the_seasonal_naive():
     cfg = experiments.get("usercount-seq2seq").config("smoke")
     d = seq2seq.prepare(cfg, "corrected")
     w, origins, y = d["windows"], d["test_origins"], d["values"][:, d["target"]]
-    naive = baselines.forecast_at(baselines.seasonal_naive, y, origins, cfg["n_out"], 24)
+    naive = baselines.forecast_at(baselines.seasonal_naive, y, origins, cfg.n_out, 24)
     assert np.allclose(w.base(origins)[..., d["target"]], naive)
-    model = build_seq2seq_attention(cfg["n_in"], cfg["n_out"], 3, 8, 0.0, zero_start=True)
+    model = build_seq2seq_attention(cfg.n_in, cfg.n_out, 3, 8, 0.0, zero_start=True)
     untrained = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., d["target"]]
     assert np.allclose(untrained, naive)
     poisoned = d["values"].copy()
     poisoned[d["split"] :] = 1e9  # the spread is fit on training rows only
-    other = seq2seq.Windows(poisoned, d["split"], cfg["n_in"], cfg["n_out"], 24, True)
+    other = seq2seq.Windows(poisoned, d["split"], cfg.n_in, cfg.n_out, 24, True)
     assert np.allclose(other.spread, w.spread)
 
 

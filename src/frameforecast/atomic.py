@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import tempfile
@@ -42,4 +43,6 @@ def _json_default(value):
         return value.tolist()
     if isinstance(value, Path):
         return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a settings object
+        return dataclasses.asdict(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -153,7 +153,7 @@ def _stage_config(args):
         exp, folder = experiments.get(args.experiment), Path(args.run_dir)
     else:
         exp, _, folder = pipeline.resolve(args.experiment, args.profile, options.data_overrides(args), None)
-    saved = pipeline.saved_config(folder)
+    saved = experiments.saved_config(folder)
     if saved is None:
         raise UserError(
             f"{folder} has no trained model; run: frameforecast train {args.experiment} --profile {args.profile}"
@@ -227,14 +227,15 @@ def cmd_render(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from frameforecast import pipeline
+    from frameforecast import experiments, pipeline
+    from frameforecast.configs import VideoConfig
     from frameforecast.stages import video_predict
 
     folder = Path(args.run_dir) if args.run_dir else pipeline.RUNS / args.experiment
-    cfg = pipeline.saved_config(folder)
+    cfg = experiments.saved_config(folder)
     if cfg is None:
         raise UserError(f"{folder} has no trained model; train it first: frameforecast train {args.experiment}")
-    if cfg.get("task") is None:
+    if not isinstance(cfg, VideoConfig):
         raise UserError(f"{args.experiment} is not a video experiment; predict works on video models")
     video_predict.predict(cfg, folder, args.video, start=args.start)
     print("next: frameforecast site   (the site's 'Your videos' section shows it)")

@@ -15,12 +15,31 @@ from typing import Literal
 
 from frameforecast.errors import UserError
 
-RUN_KEYS = ("profile", "experiment", "run_name")  # added by the pipeline, not settings
+
+@dataclass(frozen=True, kw_only=True)
+class RunSettings:
+    """What every family's config has besides its settings: where it runs. The pipeline fills these in."""
+
+    profile: str = ""
+    experiment: str = ""
+    run_name: str = ""
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def mode(self, name: str):
+        """The settings of one of this experiment's modes (faithful, corrected, tuned)."""
+        if name not in self.modes:
+            raise UserError(f"{self.experiment}: no {name!r} mode; its modes are {', '.join(self.modes)}")
+        return getattr(self, name)
 
 
-@dataclass(frozen=True)
-class VideoConfig:
-    task: str  # predict | reconstruct | composite | original
+@dataclass(frozen=True, kw_only=True)
+class VideoConfig(RunSettings):
+    task: Literal["predict", "reconstruct", "composite", "original"]
     canvas: int
     digits: str | None  # Moving MNIST digit source; None for your own clips
     data: str | None  # your clips (train video --data)
@@ -31,18 +50,18 @@ class VideoConfig:
     patch_embedding: int | None  # 1 × 1 conv width for the patches the input frames feed a ConvLSTM (None: raw)
     filters: int
     kernel: int
-    cell: str  # conv | fc
-    forecaster: str  # next-frame | encoder-decoder
+    cell: Literal["conv", "fc"]
+    forecaster: Literal["next-frame", "encoder-decoder"]
     kernel_grid: int | None
-    head: str  # dynamic | generative
+    head: Literal["dynamic", "generative"]
     dynamic_kernel: int
     fc_units: int
-    reconstruction_decoder: str  # drawn | moving
-    loss: str | dict
+    reconstruction_decoder: Literal["drawn", "moving"]
+    loss: Literal["mse", "binary_crossentropy"] | dict
     loss_weights: dict | None
-    optimizer: str
+    optimizer: Literal["adam", "rmsprop", "sgd"]
     learning_rate: float
-    lr_schedule: str
+    lr_schedule: Literal["constant", "cosine"]
     batch_size: int
     epochs: int
     steps_per_epoch: int
@@ -53,15 +72,15 @@ class VideoConfig:
     train_sequences: int | None  # the original's fixed training set
     validation_split: float | None
     mixed_precision: bool
-    test_set: str
+    test_set: Literal["generated", "standard"]
     test_size: int
     gif_count: int
     seed: int
     scaled_down: str | None  # said on the page when a profile shrinks the original's protocol
 
 
-@dataclass(frozen=True)
-class SeriesData:
+@dataclass(frozen=True, kw_only=True)
+class SeriesData(RunSettings):
     """Where a series comes from: a bundled series, or your CSV (file or URL)."""
 
     series: str | None
@@ -73,7 +92,7 @@ class SeriesData:
     fill: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LookbackMode:
     look_back: int
     units: int
@@ -81,10 +100,10 @@ class LookbackMode:
     batch_size: int
     learning_rate: float
     patience: int | None
-    features: str  # raw | seasonal-difference
+    features: Literal["raw", "seasonal-difference"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LookbackConfig(SeriesData):
     column: str | None
     test_fraction: float
@@ -98,7 +117,7 @@ class LookbackConfig(SeriesData):
     corrected: LookbackMode
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Seq2seqMode:
     units: int
     dropout: float
@@ -107,10 +126,10 @@ class Seq2seqMode:
     learning_rate: float
     patience: int | None
     val_fraction: float
-    split: str  # chronological | shuffled (the original's)
+    split: Literal["chronological", "shuffled"]  # shuffled: the original's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Seq2seqConfig(SeriesData):
     columns: list | tuple | None
     target: str
@@ -127,7 +146,7 @@ class Seq2seqConfig(SeriesData):
     corrected: Seq2seqMode
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SignalsMode:
     cell: Literal["gru", "lstm"]
     units: int
@@ -141,7 +160,7 @@ class SignalsMode:
     iterations: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SignalsConfig(SeriesData):
     version: int
     columns: list | tuple | None
@@ -176,34 +195,48 @@ def _matches(value, hint) -> bool:
 
 
 def build(cls, settings: dict, where: str):
-    """An instance of `cls` from a plain dict; nested mode dicts become their mode class. UserError on any
-    unknown, missing or mistyped setting, naming it and `where` it was given."""
+    """An instance of `cls` from plain data (the table, or a saved config.json); nested mode dicts become their
+    mode class, lists their tuples. UserError on any unknown, missing or mistyped setting, naming it and `where`
+    it was given."""
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = [key for key in settings if key not in hints]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = [key for key in settings if key not in fields]
     if unknown:
         raise UserError(
-            f"{where}: {unknown[0]!r} is not a setting of this experiment; its settings are {', '.join(names)}"
+            f"{where}: {unknown[0]!r} is not a setting of this experiment; its settings are {', '.join(fields)}"
         )
-    missing = [name for name in names if name not in settings]
+    required = [name for name, f in fields.items() if f.default is dataclasses.MISSING]
+    missing = [name for name in required if name not in settings]
     if missing:
         raise UserError(f"{where}: no value for {missing[0]!r}")
     values = {}
-    for name in names:
-        value, hint = settings[name], hints[name]
+    for name, value in settings.items():
+        hint = hints[name]
         if dataclasses.is_dataclass(hint) and isinstance(value, dict):
             value = build(hint, value, f"{where}, {name} mode")
+        if hint is tuple and isinstance(value, list):
+            value = tuple(value)
         if typing.get_origin(hint) is Literal and not _matches(value, hint):
             choices = ", ".join(repr(c) for c in typing.get_args(hint))
             raise UserError(f"{where}: {name} = {value!r} is not one of the choices: {choices}")
         if not _matches(value, hint):
-            raise UserError(f"{where}: {name} = {value!r} should be {getattr(hint, '__name__', hint)}")
+            choices = _choices(hint)
+            expected = f"one of the choices: {choices}" if choices else getattr(hint, "__name__", hint)
+            raise UserError(f"{where}: {name} = {value!r} should be {expected}")
         values[name] = value
     return cls(**values)
 
 
-def validated(cls, settings: dict, where: str) -> dict:
-    """The settings checked against a family's config class, as the plain dict the stages read."""
-    run = {key: settings[key] for key in RUN_KEYS if key in settings}
-    config = build(cls, {k: v for k, v in settings.items() if k not in RUN_KEYS}, where)
-    return {**dataclasses.asdict(config), **run}
+def _choices(hint) -> str:
+    """The fixed choices inside a hint such as Literal["mse", "bce"] | dict, as text ('' if none)."""
+    literals = (
+        [hint]
+        if typing.get_origin(hint) is Literal
+        else [arg for arg in typing.get_args(hint) if typing.get_origin(arg) is Literal]
+    )
+    return ", ".join(repr(c) for lit in literals for c in typing.get_args(lit))
+
+
+def validated(cls, settings: dict, where: str):
+    """The settings checked against a family's config class: the frozen instance the stages read."""
+    return build(cls, settings, where)

@@ -9,6 +9,10 @@ names the setting it changes (OPTION_TARGETS).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from frameforecast import configs, families
 from frameforecast.errors import UserError
 from frameforecast.experiment import VIDEO_TARGETS, Experiment, merge_layers
 from frameforecast.settings import (
@@ -299,3 +303,16 @@ def get(name: str) -> Experiment:
     if name not in EXPERIMENTS:
         raise UserError(f"unknown experiment {name!r}; choose one of {', '.join(EXPERIMENTS)}")
     return EXPERIMENTS[name]
+
+
+def saved_config(folder: Path):
+    """The typed config that train saved in `folder` (None when nothing was trained there)."""
+    path = Path(folder) / "config.json"
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        family = families.get(get(data["experiment"]).family)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"{path} is not a config saved by train ({exc}); train again with --restart") from None
+    return configs.build(family.config, data, f"{path} (train again with --restart if it is from an older version)")

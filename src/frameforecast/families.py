@@ -8,6 +8,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from frameforecast import configs
+from frameforecast.configs import RunSettings
 from frameforecast.errors import UserError
 
 
@@ -27,7 +28,7 @@ class Family:
     def report_view(self):
         return _resolve(self.report)
 
-    def load_data(self, cfg: dict) -> None:
+    def load_data(self, cfg: RunSettings) -> None:
         _resolve(self.data)(cfg)
 
 

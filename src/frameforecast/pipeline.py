@@ -32,13 +32,13 @@ def _slug(text: str) -> str:
     return slug
 
 
-def run_name(name: str, cfg: dict) -> str:
+def run_name(name: str, cfg) -> str:
     """runs/<name>; user data gets its own folder: lookback-<file>-<column>, video-<file or folder>."""
-    if name == "lookback" and (cfg.get("csv") or cfg.get("url")):
-        stem, column = Path(cfg.get("csv") or cfg["url"]).stem, cfg.get("column") or ""
+    if name == "lookback" and (cfg.csv or cfg.url):
+        stem, column = Path(cfg.csv or cfg.url).stem, cfg.column or ""
         return "lookback-" + (_slug(f"{stem}-{column}") or "csv")
-    if name == "video" and cfg.get("data"):
-        data = Path(cfg["data"])
+    if name == "video" and cfg.data:
+        data = Path(cfg.data)
         return "video-" + (_slug(data.stem if data.suffix else data.name) or "clips")
     return name
 
@@ -47,27 +47,21 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
     """(experiment, config, run folder) for the command line's choices."""
     exp = experiments.get(name)
     cfg = exp.config(profile, overrides)
-    if name == "lookback" and (not (cfg.get("csv") or cfg.get("url")) or not cfg.get("column")):
+    if name == "lookback" and (not (cfg.csv or cfg.url) or not cfg.column):
         raise UserError(
             "the lookback experiment needs your data: --csv PATH --column NAME [--time-column NAME] [--season 12]"
         )
-    if name == "video" and not cfg.get("data"):
+    if name == "video" and not cfg.data:
         raise UserError(
             "the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
             "[--in-frames 10] [--out-frames 10]"
         )
     folder = Path(run_dir) if run_dir else RUNS / run_name(name, cfg)
-    cfg["run_name"] = folder.name
-    return exp, cfg, folder
-
-
-def saved_config(folder: Path) -> dict | None:
-    path = folder / "config.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    return exp, cfg.replace(run_name=folder.name), folder
 
 
 def run_experiment(
-    exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print, on_stage=None
+    exp, cfg, folder: Path, *, restart: bool = False, strategy: str = "default", log=print, on_stage=None
 ) -> dict:
     """train, evaluate and render one experiment; returns the seconds each stage took. `on_stage(stage)` is
     called as each stage starts."""
@@ -87,11 +81,11 @@ def run_experiment(
     return timings
 
 
-def train(exp, cfg: dict, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+def train(exp, cfg, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """The train stage; saves the config that evaluate and render read back."""
     module = families.get(exp.family).stage_module()
     info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
-    write_json(folder / "config.json", cfg)
+    write_json(folder / "config.json", cfg.as_json())
     return info
 
 
@@ -250,7 +244,7 @@ class SuiteDeadline:
         self.deadline = None if minutes is None else started + 60 * minutes
 
     def _budget(self, name: str, profile: str) -> float | None:
-        return experiments.get(name).config(profile).get("time_budget") if name in SUITE_SCALED else None
+        return experiments.get(name).config(profile).time_budget if name in SUITE_SCALED else None
 
     def _reserve(self, name: str, profile: str) -> float:
         """Seconds `name` needs beyond a training budget: its other stages (a video one), or all of it."""
@@ -261,20 +255,23 @@ class SuiteDeadline:
             return float(sum(known))
         return float(RESERVE_SECONDS["video" if budget else "other"])
 
-    def apply(self, name: str, profile: str, cfg: dict, log) -> None:
+    def apply(self, name: str, profile: str, cfg, log):
+        """`cfg` with its training budget cut to its share of the time left (unchanged when it fits)."""
         own = self._budget(name, profile)
         if self.deadline is None or not own:
-            return
+            return cfg
         later = self.names[self.names.index(name) :]
         budgets = {n: self._budget(n, profile) for n in later}
         pool = self.deadline - time.monotonic() - sum(self._reserve(n, profile) for n in later)
         share = pool * own / sum(b for b in budgets.values() if b)
-        if share < own:
-            cfg["time_budget"] = max(float(MIN_TRAINING_SECONDS), share)
-            log(
-                f"{name}: training for {cfg['time_budget']:.0f} s instead of {own:.0f} s, so that the {profile} "
-                f"suite ends within {self.minutes:g} minutes on this machine"
-            )
+        if share >= own:
+            return cfg
+        cfg = cfg.replace(time_budget=max(float(MIN_TRAINING_SECONDS), share))
+        log(
+            f"{name}: training for {cfg.time_budget:.0f} s instead of {own:.0f} s, so that the {profile} "
+            f"suite ends within {self.minutes:g} minutes on this machine"
+        )
+        return cfg
 
 
 def _suite_experiment(
@@ -282,7 +279,7 @@ def _suite_experiment(
 ) -> None:
     start = time.monotonic()
     exp, cfg, folder = resolve(name, profile)
-    plan.apply(name, profile, cfg, log)
+    cfg = plan.apply(name, profile, cfg, log)
     try:
         timings = run_experiment(
             exp,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from frameforecast.configs import VideoConfig
 from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.errors import UserError
 
@@ -150,10 +151,10 @@ def load_digits(source: str = "auto") -> tuple[np.ndarray, np.ndarray, str]:
     return result
 
 
-def load_for(cfg: dict) -> None:
+def load_for(cfg: VideoConfig) -> None:
     """Load (and cache) a video config's digit source; nothing for your own clips."""
-    if cfg.get("digits"):
-        load_digits(cfg["digits"])
+    if cfg.digits:
+        load_digits(cfg.digits)
 
 
 # ---------------------------------------------------------------- test sets

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from frameforecast.configs import SeriesData
 from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
 
@@ -89,10 +90,10 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("frameforecast.datasets") / "files" / BUILTIN[name].filename))
 
 
-def load_for(cfg: dict) -> None:
+def load_for(cfg: SeriesData) -> None:
     """Load (and cache) a series config's bundled series; nothing for your own CSV."""
-    if cfg.get("series"):
-        load_builtin(cfg["series"])
+    if cfg.series:
+        load_builtin(cfg.series)
 
 
 def load_builtin(name: str, columns: list[str] | None = None, season: int | None = None) -> Series:

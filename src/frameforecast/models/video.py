@@ -1,4 +1,4 @@
-"""Moving MNIST models, Keras 3 functional, each built from one config dict.
+"""Moving MNIST models, Keras 3 functional, each built from one VideoConfig.
 
 - `predict`: encoder–forecaster. cell="conv": ConvLSTM on space-to-depth patches (Shi et al. 2015)
   whose forecaster moves the last frame with dynamic local filters (head="dynamic") or draws it
@@ -6,7 +6,6 @@
 - `reconstruct`: LSTM autoencoder that reproduces the input frames in reverse order.
 - `composite`: one encoder, a reconstruction decoder and a prediction decoder.
 - `original`: the frame-forecast original's ConvLSTM(64) → repeat → ConvLSTM → Conv3D, full resolution.
-- `keras-example`: the keras-io next-frame ConvLSTM, in models/keras_example.py.
 """
 
 from __future__ import annotations
@@ -14,48 +13,46 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from frameforecast.configs import VideoConfig
 from frameforecast.errors import UserError
 from frameforecast.models.layers import DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth, TimeSlice
 
 
-def build(task: str, cfg: dict) -> keras.Model:
-    from frameforecast.models.keras_example import build_keras_example
-
+def build(task: str, cfg: VideoConfig) -> keras.Model:
     builders = {
         "predict": build_predict,
         "reconstruct": build_reconstruct,
         "composite": build_composite,
         "original": build_original,
-        "keras-example": build_keras_example,
     }
     return builders[task](cfg)
 
 
-def _input(cfg: dict, frames: int) -> keras.KerasTensor:
-    return keras.Input((frames, cfg["canvas"], cfg["canvas"], 1), name="frames")
+def _input(cfg: VideoConfig, frames: int) -> keras.KerasTensor:
+    return keras.Input((frames, cfg.canvas, cfg.canvas, 1), name="frames")
 
 
 # ---------------------------------------------------------------- conv encoder and decoders
 def _convlstm(cfg, name: str, return_sequences: bool = False):
     """The experiment's ConvLSTM layer, returning (output, h, c)."""
     return layers.ConvLSTM2D(
-        cfg["filters"], cfg["kernel"], padding="same", return_state=True, return_sequences=return_sequences, name=name
+        cfg.filters, cfg.kernel, padding="same", return_state=True, return_sequences=return_sequences, name=name
     )
 
 
 def _embedding(cfg, name: str, channels: int):
     """(layer, width): the learned 1 × 1 convolution that narrows the patches a ConvLSTM's input convolution
-    reads to cfg["patch_embedding"] channels (kernels predicted from the patches still see them raw), or
+    reads to cfg.patch_embedding channels (kernels predicted from the patches still see them raw), or
     (identity, channels) without one."""
-    if not cfg.get("patch_embedding"):
+    if not cfg.patch_embedding:
         return (lambda x: x), channels
-    return layers.Conv2D(cfg["patch_embedding"], 1, name=f"{name}_embed"), cfg["patch_embedding"]
+    return layers.Conv2D(cfg.patch_embedding, 1, name=f"{name}_embed"), cfg.patch_embedding
 
 
 def _conv_encoder(frames, cfg):
-    patches = SpaceToDepth(cfg["patch"], name="patches")(frames)
-    embed, _ = _embedding(cfg, "encoder", cfg["patch"] ** 2)
-    if cfg.get("patch_embedding"):
+    patches = SpaceToDepth(cfg.patch, name="patches")(frames)
+    embed, _ = _embedding(cfg, "encoder", cfg.patch**2)
+    if cfg.patch_embedding:
         patches = layers.TimeDistributed(embed, name="encoder_embedded")(patches)
     _, h, c = _convlstm(cfg, "encoder")(patches)
     return h, c
@@ -63,13 +60,13 @@ def _conv_encoder(frames, cfg):
 
 def _kernel_mover(cfg, name: str):
     """Layers that predict dynamic kernels from features and move a frame by them: (frame, features) → frame."""
-    patch = cfg["patch"]
-    cell_size = cfg.get("kernel_grid") or patch  # pixels per predicted kernel: the patch, or finer
+    patch = cfg.patch
+    cell_size = cfg.kernel_grid or patch  # pixels per predicted kernel: the patch, or finer
     finer = patch // cell_size
-    kernel_logits = layers.Conv2D(2 * cfg["dynamic_kernel"] * finer**2, 3, padding="same", name=f"{name}_kernels")
+    kernel_logits = layers.Conv2D(2 * cfg.dynamic_kernel * finer**2, 3, padding="same", name=f"{name}_kernels")
     to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
     # frames are moved in float32 even under mixed_bfloat16: ten compounded steps would lose bf16's 8 bits
-    move = DynamicLocalFilter(cfg["dynamic_kernel"], cell_size, dtype="float32", name=f"{name}_move")
+    move = DynamicLocalFilter(cfg.dynamic_kernel, cell_size, dtype="float32", name=f"{name}_move")
     return lambda frame, seen: move([frame, to_cells(kernel_logits(seen))])
 
 
@@ -80,7 +77,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     patch, separable local kernels that move the previous prediction one step.
     """
     h, c = state
-    canvas, patch, steps, n_in = cfg["canvas"], cfg["patch"], cfg["out_frames"], cfg["in_frames"]
+    canvas, patch, steps, n_in = cfg.canvas, cfg.patch, cfg.out_frames, cfg.in_frames
     grid = canvas // patch
     cell = _convlstm(cfg, f"{name}_lstm")
     to_patches = SpaceToDepth(patch, name=f"{name}_patches")
@@ -110,7 +107,7 @@ def _next_frame_forecaster(frames, cfg):
     model's own previous prediction. Returns (one-step predictions of frames 1…9, future frames, the
     ConvLSTM state after the last observed frame — the "encoder state" a composite model decodes).
     """
-    canvas, patch, n_in, n_out = cfg["canvas"], cfg["patch"], cfg["in_frames"], cfg["out_frames"]
+    canvas, patch, n_in, n_out = cfg.canvas, cfg.patch, cfg.in_frames, cfg.out_frames
     grid = canvas // patch
     cell = _convlstm(cfg, "predictor_lstm")
     to_patches = SpaceToDepth(patch, name="predictor_patches")
@@ -143,8 +140,8 @@ def _generative_decoder(state, cfg, steps: int, name: str):
     h, c = state
     repeated = RepeatFrames(steps, name=f"{name}_repeat")(h)
     seq, _, _ = _convlstm(cfg, f"{name}_lstm", return_sequences=True)(repeated, initial_state=[h, c])
-    logits = layers.TimeDistributed(layers.Conv2D(cfg["patch"] ** 2, 1), name=f"{name}_pixels")(seq)
-    frames = DepthToSpace(cfg["patch"], name=f"{name}_unpatch")(logits)
+    logits = layers.TimeDistributed(layers.Conv2D(cfg.patch**2, 1), name=f"{name}_pixels")(seq)
+    frames = DepthToSpace(cfg.patch, name=f"{name}_unpatch")(logits)
     return layers.Activation("sigmoid", dtype="float32", name=name)(frames)
 
 
@@ -153,11 +150,11 @@ def _moving_decoder(state, cfg, steps: int, name: str):
     state; each later frame is the decoder's own previous output moved by predicted dynamic kernels
     (the reversed sequence is the same digits, one step back along their motion). It never sees the inputs."""
     h, c = state
-    canvas, patch = cfg["canvas"], cfg["patch"]
+    canvas, patch = cfg.canvas, cfg.patch
     grid = canvas // patch
     # drawn from the cell state too: c holds a gated linear trace of the last input, h only its squashed view
     both = layers.Concatenate(axis=-1, name=f"{name}_state")([h, c])
-    hidden = layers.Conv2D(cfg["filters"], 3, padding="same", activation="relu", name=f"{name}_draw_hidden")(both)
+    hidden = layers.Conv2D(cfg.filters, 3, padding="same", activation="relu", name=f"{name}_draw_hidden")(both)
     draw = layers.Conv2D(patch * patch, 1, name=f"{name}_draw")(hidden)
     previous = layers.Activation("sigmoid", dtype="float32", name=f"{name}_first")(
         DepthToSpace(patch, name=f"{name}_first_unpatch")(draw)
@@ -179,83 +176,83 @@ def _moving_decoder(state, cfg, steps: int, name: str):
 
 # ---------------------------------------------------------------- fully connected LSTM (Srivastava)
 def _fc_encoder(frames, cfg):
-    flat = layers.Reshape((cfg["in_frames"], cfg["canvas"] ** 2), name="flatten")(frames)
-    _, h, c = layers.LSTM(cfg["fc_units"], return_state=True, name="encoder")(flat)
+    flat = layers.Reshape((cfg.in_frames, cfg.canvas**2), name="flatten")(frames)
+    _, h, c = layers.LSTM(cfg.fc_units, return_state=True, name="encoder")(flat)
     return h, c
 
 
 def _fc_decoder(state, cfg, steps: int, name: str):
     h, c = state
     repeated = layers.RepeatVector(steps, name=f"{name}_repeat")(h)
-    seq = layers.LSTM(cfg["fc_units"], return_sequences=True, name=f"{name}_lstm")(repeated, initial_state=[h, c])
-    pixels = layers.Dense(cfg["canvas"] ** 2, activation="sigmoid", dtype="float32", name=f"{name}_pixels")(seq)
-    return layers.Reshape((steps, cfg["canvas"], cfg["canvas"], 1), name=name)(pixels)
+    seq = layers.LSTM(cfg.fc_units, return_sequences=True, name=f"{name}_lstm")(repeated, initial_state=[h, c])
+    pixels = layers.Dense(cfg.canvas**2, activation="sigmoid", dtype="float32", name=f"{name}_pixels")(seq)
+    return layers.Reshape((steps, cfg.canvas, cfg.canvas, 1), name=name)(pixels)
 
 
 def _encoder(frames, cfg):
-    return _fc_encoder(frames, cfg) if cfg["cell"] == "fc" else _conv_encoder(frames, cfg)
+    return _fc_encoder(frames, cfg) if cfg.cell == "fc" else _conv_encoder(frames, cfg)
 
 
 def _decoder(frames, state, cfg, steps, name, head):
-    if cfg["cell"] == "fc":
+    if cfg.cell == "fc":
         return _fc_decoder(state, cfg, steps, name)
     if head == "dynamic":
         return _dynamic_forecaster(frames, state, cfg, name)
     return _generative_decoder(state, cfg, steps, name)
 
 
-def is_next_frame(cfg: dict) -> bool:
+def is_next_frame(cfg: VideoConfig) -> bool:
     """Whether the model is the next-frame forecaster, which also outputs "observed_next" (the one-step
     predictions of frames 1…9). A combination it cannot honour is refused, never swapped for another model."""
-    if cfg["task"] not in ("predict", "composite") or cfg.get("forecaster") != "next-frame":
+    if cfg.task not in ("predict", "composite") or cfg.forecaster != "next-frame":
         return False
-    if cfg["cell"] != "conv" or cfg["head"] != "dynamic":
+    if cfg.cell != "conv" or cfg.head != "dynamic":
         raise UserError(
             f"--forecaster next-frame is a ConvLSTM that moves frames with dynamic kernels; "
-            f"--cell {cfg['cell']} --head {cfg['head']} needs --forecaster encoder-decoder"
+            f"--cell {cfg.cell} --head {cfg.head} needs --forecaster encoder-decoder"
         )
     return True
 
 
-def _check_head(cfg: dict) -> None:
-    if cfg["cell"] == "fc" and cfg["head"] != "dynamic":
+def _check_head(cfg: VideoConfig) -> None:
+    if cfg.cell == "fc" and cfg.head != "dynamic":
         raise UserError(
-            f"--head {cfg['head']} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
+            f"--head {cfg.head} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
             "fully connected decoder"
         )
 
 
-def build_predict(cfg: dict) -> keras.Model:
+def build_predict(cfg: VideoConfig) -> keras.Model:
     _check_head(cfg)
-    frames = _input(cfg, cfg["in_frames"])
+    frames = _input(cfg, cfg.in_frames)
     if is_next_frame(cfg):
         observed, future, _ = _next_frame_forecaster(frames, cfg)
         return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)
-    out = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
+    out = _decoder(frames, state, cfg, cfg.out_frames, "prediction", cfg.head)
     return keras.Model(frames, out, name="mnist_predict")
 
 
 def _reconstruction_decoder(state, cfg):
-    if cfg["cell"] == "conv" and cfg.get("reconstruction_decoder") == "moving":
-        return _moving_decoder(state, cfg, cfg["in_frames"], "reconstruction")
-    return _decoder(None, state, cfg, cfg["in_frames"], "reconstruction", "generative")
+    if cfg.cell == "conv" and cfg.reconstruction_decoder == "moving":
+        return _moving_decoder(state, cfg, cfg.in_frames, "reconstruction")
+    return _decoder(None, state, cfg, cfg.in_frames, "reconstruction", "generative")
 
 
-def build_reconstruct(cfg: dict) -> keras.Model:
-    frames = _input(cfg, cfg["in_frames"])
+def build_reconstruct(cfg: VideoConfig) -> keras.Model:
+    frames = _input(cfg, cfg.in_frames)
     state = _encoder(frames, cfg)
     out = _reconstruction_decoder(state, cfg)
     return keras.Model(frames, out, name="mnist_reconstruct")
 
 
-def build_composite(cfg: dict) -> keras.Model:
+def build_composite(cfg: VideoConfig) -> keras.Model:
     """One encoder, two decoders. With the next-frame forecaster, its ConvLSTM run over the observed frames
     is the encoder, the forecaster's roll-out the prediction decoder, and a moving decoder reconstructs
     the inputs in reverse from the state after the last observed frame (layer names match mnist-predict's,
     so a trained mnist-predict can warm-start it)."""
     _check_head(cfg)
-    frames = _input(cfg, cfg["in_frames"])
+    frames = _input(cfg, cfg.in_frames)
     if is_next_frame(cfg):
         observed, future, state = _next_frame_forecaster(frames, cfg)
         recon = _reconstruction_decoder(state, cfg)
@@ -264,17 +261,15 @@ def build_composite(cfg: dict) -> keras.Model:
         )
     state = _encoder(frames, cfg)
     recon = _reconstruction_decoder(state, cfg)
-    pred = _decoder(frames, state, cfg, cfg["out_frames"], "prediction", cfg["head"])
+    pred = _decoder(frames, state, cfg, cfg.out_frames, "prediction", cfg.head)
     return keras.Model(frames, {"reconstruction": recon, "prediction": pred}, name="mnist_composite")
 
 
-def build_original(cfg: dict) -> keras.Model:
+def build_original(cfg: VideoConfig) -> keras.Model:
     """frame-forecast's model: ConvLSTM2D(64) encoder → last state repeated → ConvLSTM2D decoder → Conv3D."""
-    frames = _input(cfg, cfg["in_frames"])
-    h = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", name="encoder")(frames)
-    repeated = RepeatFrames(cfg["in_frames"], name="repeat_last_state")(h)
-    seq = layers.ConvLSTM2D(cfg["filters"], cfg["kernel"], padding="same", return_sequences=True, name="decoder")(
-        repeated
-    )
+    frames = _input(cfg, cfg.in_frames)
+    h = layers.ConvLSTM2D(cfg.filters, cfg.kernel, padding="same", name="encoder")(frames)
+    repeated = RepeatFrames(cfg.in_frames, name="repeat_last_state")(h)
+    seq = layers.ConvLSTM2D(cfg.filters, cfg.kernel, padding="same", return_sequences=True, name="decoder")(repeated)
     out = layers.Conv3D(1, 3, padding="same", activation="sigmoid", dtype="float32", name="frames_out")(seq)
     return keras.Model(frames, out, name="frame_forecast_original")

@@ -152,10 +152,10 @@ def methodology(collected: dict) -> dict:
                 "profile": profile,
                 "summary": summary,
                 "schedules": schedules,
-                "loss": cfg.get("loss", "mse"),
+                "loss": getattr(cfg, "loss", "mse"),  # the series families train on MSE
                 "settings": {
                     k: PurePath(v).name if k in ("csv", "data") and v else v
-                    for k, v in cfg.items()
+                    for k, v in cfg.as_json().items()
                     if not isinstance(v, (list, tuple))
                 },
             }

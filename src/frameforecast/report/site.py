@@ -69,6 +69,16 @@ def _run_files(folder: Path, target: Path) -> list[str]:
     return names
 
 
+def _config(folder: Path):
+    """The run's typed config, or None when it has none or one this version cannot read."""
+    from frameforecast import experiments
+
+    try:
+        return experiments.saved_config(folder)
+    except UserError:
+        return None
+
+
 def collect_runs(runs: Path) -> dict[str, dict]:
     """run folder name → {metrics, config, train_info, assets}; only folders with a metrics.json."""
     found = {}
@@ -81,7 +91,7 @@ def collect_runs(runs: Path) -> dict[str, dict]:
         run = {
             "folder": folder,
             "metrics": _read(metrics_path),
-            "config": _read(folder / "config.json") if (folder / "config.json").exists() else {},
+            "config": _config(folder),
             "train_info": _read(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
             "model_summary": _model_summary(folder),
             "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES),

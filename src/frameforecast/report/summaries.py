@@ -6,6 +6,7 @@ import shlex
 from pathlib import PurePath
 
 from frameforecast import experiments, families
+from frameforecast.configs import RunSettings, SeriesData, VideoConfig
 
 NAV = [
     ("index.html", "Results"),
@@ -15,30 +16,31 @@ NAV = [
 ]
 
 
-def data_name(cfg: dict) -> str:
+def data_name(cfg: SeriesData) -> str:
     """A user's data as the site names it: the URL, or the file name — never a path on the build machine."""
-    return cfg["url"] if cfg.get("url") else PurePath(cfg["csv"]).name if cfg.get("csv") else str(cfg.get("series"))
+    return cfg.url if cfg.url else PurePath(cfg.csv).name if cfg.csv else str(cfg.series)
 
 
-def command_for(name: str, cfg: dict, profile: str) -> str:
+def command_for(name: str, cfg: RunSettings, profile: str) -> str:
     """The exact command that reproduces a run."""
-    if cfg.get("data"):
-        options = ["--data", PurePath(cfg["data"]).name, "--profile", profile] + [
-            f"--{key.replace('_', '-')}={cfg[key]}" for key in ("canvas", "in_frames", "out_frames")
+    if isinstance(cfg, VideoConfig) and cfg.data:
+        options = ["--data", PurePath(cfg.data).name, "--profile", profile] + [
+            f"--{key.replace('_', '-')}={getattr(cfg, key)}" for key in ("canvas", "in_frames", "out_frames")
         ]
         train = "frameforecast train video " + " ".join(shlex.quote(o) for o in options)
         return (
-            f"{train} && frameforecast evaluate video --run-dir runs/{cfg['run_name']} && "
-            f"frameforecast render video --run-dir runs/{cfg['run_name']} && frameforecast site"
+            f"{train} && frameforecast evaluate video --run-dir runs/{cfg.run_name} && "
+            f"frameforecast render video --run-dir runs/{cfg.run_name} && frameforecast site"
         )
-    if not (cfg.get("csv") or cfg.get("url")):
+    if not isinstance(cfg, SeriesData) or not (cfg.csv or cfg.url):
         return f"frameforecast run {name} --profile {profile}"
     options = ["--profile", profile]
     for key in ("csv", "url", "column", "time_column", "season"):
-        if cfg.get(key) is not None:
-            options += [f"--{key.replace('_', '-')}", data_name(cfg) if key == "csv" else str(cfg[key])]
-    if cfg.get("columns"):
-        options += ["--columns", ",".join(cfg["columns"])]
+        value = getattr(cfg, key, None)  # column: the look-back family's; the others name columns
+        if value is not None:
+            options += [f"--{key.replace('_', '-')}", data_name(cfg) if key == "csv" else str(value)]
+    if getattr(cfg, "columns", None):
+        options += ["--columns", ",".join(cfg.columns)]
     quoted = " ".join(shlex.quote(o) for o in options)
     stages = [f"frameforecast {stage} {name} {quoted}" for stage in ("train", "evaluate", "render")]
     return " && ".join(stages + ["frameforecast site"])
@@ -109,7 +111,8 @@ def _card(folder: str, exp, run) -> dict:
         else:
             card["command"] = f"frameforecast run {exp.name} --profile quick"
         return card
-    metrics, cfg = run["metrics"], run["config"]
+    metrics = run["metrics"]
+    cfg = run["config"] or exp.config(metrics.get("profile", "quick"))
     card["published_note"] = published_note(metrics, card["published"][0]) if card["published"] else ""
     card.update(
         run=True,
@@ -119,10 +122,11 @@ def _card(folder: str, exp, run) -> dict:
         command=command_for(exp.name, cfg, metrics.get("profile", "quick")),
     )
     if exp.user_template:  # a run on your data is named after it
-        column = f" · column {cfg['column']}" if cfg.get("column") else ""
-        card["title"] = f"{exp.title}: {PurePath(cfg['data']).name if cfg.get('data') else data_name(cfg)}{column}"
-    if cfg.get("scaled_down") and metrics.get("profile") == "quick":
-        card["scaled_down"] = cfg["scaled_down"]
+        video = isinstance(cfg, VideoConfig)
+        column = f" · column {cfg.column}" if getattr(cfg, "column", None) else ""
+        card["title"] = f"{exp.title}: {PurePath(cfg.data).name if video else data_name(cfg)}{column}"
+    if isinstance(cfg, VideoConfig) and cfg.scaled_down and metrics.get("profile") == "quick":
+        card["scaled_down"] = cfg.scaled_down
     return card
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
+from frameforecast.configs import LookbackConfig, LookbackMode
 from frameforecast.errors import UserError
 from frameforecast.models import peers
 from frameforecast.stages import lookback_future as future
@@ -33,67 +34,65 @@ def _ensemble_builder(look_back: int, units: int, members: int):
     return lambda: build_lookback_members(look_back, 1, units, members)
 
 
-def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """Faithful mode: the seeds train as independent members of one model (same data order, separate
     weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
     y, series = load_series(cfg, log)  # before Keras is imported: a bad CSV stops with one line
     from frameforecast.models.series import build_lookback
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
-    progress.plan_fits(sum(1 if name == "faithful" else mode["seeds"] for name, mode in modes(cfg).items()))
+    progress.plan_fits(sum(1 if name == "faithful" else cfg.seeds for name in modes(cfg)))
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)
         common = dict(
-            epochs=mode["epochs"],
+            epochs=mode.epochs,
             loss="mse",
-            learning_rate=mode["learning_rate"],
-            batch_size=mode["batch_size"],
-            patience=mode["patience"],
+            learning_rate=mode.learning_rate,
+            batch_size=mode.batch_size,
+            patience=mode.patience,
             strategy=strategy,
             restart=restart,
-            steps_per_execution=cfg["steps_per_execution"],
+            steps_per_execution=cfg.steps_per_execution,
             log=log,
         )
         seconds = 0.0
         if mode_name == "faithful":
-            members = mode["seeds"]
+            members = cfg.seeds
             result = fit(
-                _ensemble_builder(mode["look_back"], mode["units"], members),
+                _ensemble_builder(mode.look_back, mode.units, members),
                 run_dir / mode_name,
                 x=data["x_train"],
                 y=np.repeat(data["y_train"][:, None], members, axis=1),
-                seed=cfg["seed"],
+                seed=cfg.seed,
                 **common,
             )
             seconds = result.seconds
         else:
-            for seed in range(mode["seeds"]):
+            for seed in range(cfg.seeds):
                 starts_at_base = data.get("base") is not None
-                build = functools.partial(
-                    build_lookback, mode["look_back"], 1, mode["units"], zero_start=starts_at_base
-                )
+                build = functools.partial(build_lookback, mode.look_back, 1, mode.units, zero_start=starts_at_base)
                 result = fit(
                     build,
                     run_dir / mode_name / f"seed-{seed}",
                     x=data["x_train"],
                     y=data["y_train"],
                     validation_data=data["validation"],
-                    seed=cfg["seed"] + seed,
+                    seed=cfg.seed + seed,
                     **common,
                 )
                 seconds += result.seconds
         info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(data["x_train"]), "settings": mode}
-        log(f"trained {cfg['experiment']} ({mode_name}, {mode['seeds']} seeds) in {seconds:.0f} s")
-    info["config"] = {k: v for k, v in cfg.items() if k != "corrected"}
+        log(f"trained {cfg.experiment} ({mode_name}, {cfg.seeds} seeds) in {seconds:.0f} s")
+    info["config"] = {k: v for k, v in cfg.as_json().items() if k != "corrected"}
     write_json(run_dir / "train_info.json", info)
     return info
 
 
-def _load_seeds(run_dir: Path, mode_name: str, mode: dict) -> list:
+def _load_seeds(run_dir: Path, mode_name: str, seeds: int) -> list:
     """The trained models of a mode: one multi-output model (faithful) or one model per seed (corrected)."""
     if mode_name == "faithful":
         return [load_model(run_dir / mode_name / "model.keras")]
-    return [load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras") for seed in range(mode["seeds"])]
+    return [load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras") for seed in range(seeds)]
 
 
 def _seed_forecasts(models: list, data: dict, x: np.ndarray, idx) -> list:
@@ -124,13 +123,15 @@ def _ensemble_forecast(models: list, data: dict, y: np.ndarray, per_seed: list):
     return shrink(forecast, data["base"](data["targets"]), weight), info
 
 
-def holdout_horizon(cfg: dict, season: int, test_points: int) -> int:
+def holdout_horizon(cfg: LookbackConfig, season: int, test_points: int) -> int:
     """H of the multi-step hold-out: the table's (36 for airline, as published), else two seasons, at most
     the test part."""
-    return min(cfg["holdout"] or 2 * season, test_points)
+    return min(cfg.holdout or 2 * season, test_points)
 
 
-def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, season: int, weight: float) -> dict:
+def _holdout(
+    cfg: LookbackConfig, mode: LookbackMode, models: list, data: dict, y: np.ndarray, season: int, weight: float
+) -> dict:
     """The last H points forecast at once from the end of the rest: the LSTM recursively, every peer and
     baseline from the same origin; the LSTM was trained on the training part only (it sees less data)."""
     horizon = holdout_horizon(cfg, season, len(data["targets"]))
@@ -140,7 +141,7 @@ def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, sea
     def scores(forecast):
         return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
 
-    model = future.recursive(models, data, y, origin, horizon, mode["look_back"], season, weight)
+    model = future.recursive(models, data, y, origin, horizon, mode.look_back, season, weight)
     others, refused = future.alternatives(y, [origin], horizon, season)
     others = {name: f[0] for name, f in others.items()}
     return {
@@ -154,7 +155,7 @@ def _holdout(cfg: dict, mode: dict, models: list, data: dict, y: np.ndarray, sea
     }
 
 
-def _multi_step(cfg: dict, mode: dict, models, data: dict, y, series, weight: float) -> dict:
+def _multi_step(cfg: LookbackConfig, mode: LookbackMode, models, data: dict, y, series, weight: float) -> dict:
     """The corrected mode past one step: the hold-out, the rolling-origin backtest, the future with intervals."""
     season = series.season
     h = future.backtest_horizon(season, len(data["targets"]))
@@ -163,13 +164,13 @@ def _multi_step(cfg: dict, mode: dict, models, data: dict, y, series, weight: fl
     return {"holdout": _holdout(cfg, mode, models, data, y, season, weight), "backtest": tested, "future": ahead}
 
 
-def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
+def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
     y, series = load_series(cfg, log)
     season = series.season
     report = {
-        "experiment": cfg["experiment"],
+        "experiment": cfg.experiment,
         "family": "lookback",
-        "profile": cfg["profile"],
+        "profile": cfg.profile,
         "series": {
             "source": series.source,
             "column": series.columns[0],
@@ -183,7 +184,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         data = prepare(y, cfg, mode_name, mode, season)
         idx, train_end = data["targets"], data["train_end"]
         truth = y[idx]
-        models = _load_seeds(run_dir, mode_name, mode)
+        models = _load_seeds(run_dir, mode_name, cfg.seeds)
         forecasts = _seed_forecasts(models, data, data["x_test"], idx)
         base_scores, base_forecasts, refused = baseline_scores(
             y, train_end, idx, 1, season, truth[:, None], y[:train_end]
@@ -224,7 +225,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         rm, ens = report["modes"][mode_name]["model"]["rmse"], report["modes"][mode_name]["ensemble"]["rmse"]
         name, value = best_baseline({**base_scores, **peer_scores_})
         log(
-            f"{cfg['experiment']} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
+            f"{cfg.experiment} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
             + (f", shrunk λ {shrunk['lambda']:.2f}" if shrunk else "")
             + f"), per seed {rm['mean']:.2f} ± "
             f"{rm['sd']:.2f}; best baseline or peer {name} {value:.2f}; {series.season_label}"
@@ -251,30 +252,30 @@ def _log_multi_step(res: dict, log) -> None:
     )
 
 
-def _plot_future(cfg: dict, run_dir: Path, series, y: np.ndarray, ahead: dict) -> None:
+def _plot_future(cfg: LookbackConfig, run_dir: Path, series, y: np.ndarray, ahead: dict) -> None:
     from frameforecast.report import plots
 
     steps = len(ahead["forecast"])
-    title = f"{cfg['experiment']}: the next {steps} steps, with conformal 80 % and 95 % intervals"
+    title = f"{cfg.experiment}: the next {steps} steps, with conformal 80 % and 95 % intervals"
     plots.future_with_intervals(run_dir / "future.png", series.times, y, ahead, title, series.columns[0])
 
 
-def forecast(cfg: dict, run_dir: Path, horizon: int | None, log=print) -> dict:
+def forecast(cfg: LookbackConfig, run_dir: Path, horizon: int | None, log=print) -> dict:
     """The next `horizon` steps after the last point (default: the backtest's horizon), with the intervals
     evaluate calibrated; rewrites forecast.csv, future.png and the page's table (metrics.json)."""
     path = run_dir / "metrics.json"
     if not path.exists():
-        raise UserError(f"{run_dir} is not evaluated yet; run: frameforecast evaluate {cfg['experiment']}")
+        raise UserError(f"{run_dir} is not evaluated yet; run: frameforecast evaluate {cfg.experiment}")
     report = read_json(path)
     res = report["modes"].get("corrected", {})
     if not res.get("backtest"):
         raise UserError(
-            f"{cfg['experiment']} has no multi-step forecaster (it needs the corrected mode with a season > 1)"
+            f"{cfg.experiment} has no multi-step forecaster (it needs the corrected mode with a season > 1)"
         )
     y, series = load_series(cfg, log)
     mode = modes(cfg)["corrected"]
     data = prepare(y, cfg, "corrected", mode, series.season)
-    models = _load_seeds(run_dir, "corrected", mode)
+    models = _load_seeds(run_dir, "corrected", cfg.seeds)
     steps = horizon or res["backtest"]["horizon"]
     ahead = future.future(
         models, data, y, series, series.season, mode, res["shrinkage"]["lambda"], res["backtest"]["widths"], steps
@@ -293,7 +294,7 @@ def forecast(cfg: dict, run_dir: Path, horizon: int | None, log=print) -> dict:
     return ahead
 
 
-def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
+def render(cfg: LookbackConfig, run_dir: Path, log=print) -> list[str]:
     from frameforecast.report import plots
 
     report = read_json(run_dir / "metrics.json")
@@ -307,7 +308,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
             **{k: np.array(v) for k, v in res.get("peer_forecasts", {}).items()},
         }
         label = series.columns[0]
-        title = f"{cfg['experiment']} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)"
+        title = f"{cfg.experiment} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)"
         plots.series_overview(
             run_dir / f"{mode_name}-forecast.png",
             series.times,
@@ -340,7 +341,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
                 h["origin"],
                 np.arange(h["origin"], len(y)),
                 {k: np.array(v) for k, v in h["forecasts"].items()},
-                f"{cfg['experiment']} · {mode_name}: the last {h['horizon']} points forecast at once",
+                f"{cfg.experiment} · {mode_name}: the last {h['horizon']} points forecast at once",
                 label,
                 peers=h["peers"],
             )

@@ -5,28 +5,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from frameforecast.configs import LookbackConfig, LookbackMode
 from frameforecast.datasets import series as series_data
 from frameforecast.datasets.windows import lookback_windows, require_length, rows_for_training_part
 from frameforecast.stages.series_common import Scaler, load_configured
 
 
-def modes(cfg: dict) -> dict:
-    """Mode name → settings (with the seed count). Built-in series run both; a user CSV runs the corrected mode."""
-    return {name: {**cfg[name], "seeds": cfg["seeds"]} for name in cfg["modes"]}
+def modes(cfg: LookbackConfig) -> dict[str, LookbackMode]:
+    """Mode name → settings. Built-in series run both; a user CSV runs the corrected mode."""
+    return {name: cfg.mode(name) for name in cfg.modes}
 
 
-def load_series(cfg: dict, log=print) -> tuple[np.ndarray, series_data.Series]:
-    column = cfg.get("column")
+def load_series(cfg: LookbackConfig, log=print) -> tuple[np.ndarray, series_data.Series]:
+    column = cfg.column
     series = load_configured(cfg, [column] if column else [], log=log)
     return series.column(), series
 
 
 # ---------------------------------------------------------------- the two protocols
-def faithful_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
+def faithful_data(y: np.ndarray, cfg: LookbackConfig, mode: LookbackMode, season: int) -> dict:
     """The tutorial's protocol: scaler on ALL data (leak), 67/33 split, `range(len - look_back - 1)`."""
-    lb = mode["look_back"]
-    train_end = int(len(y) * (1 - cfg["test_fraction"]))
-    require_length(len(y), 2 * (lb + 2), f"look_back {lb}", cfg.get("csv") or cfg["series"])
+    lb = mode.look_back
+    train_end = int(len(y) * (1 - cfg.test_fraction))
+    require_length(len(y), 2 * (lb + 2), f"look_back {lb}", cfg.csv or cfg.series)
     scaler = Scaler(y[:, None])  # fit on everything, as the original does
     scaled = scaler.transform(y[:, None])[:, 0]
     x_tr, y_tr = lookback_windows(scaled[:train_end], lb, faithful=True)
@@ -44,7 +45,7 @@ def faithful_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     )
 
 
-def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
+def corrected_data(y: np.ndarray, cfg: LookbackConfig, mode: LookbackMode, season: int) -> dict:
     """No leak: scalers fit on the training part only; every test point is forecast one step ahead.
 
     features="seasonal-difference": the inputs are the last `look_back` seasonal differences
@@ -52,15 +53,15 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     naive + last change forecast, so the forecast is y[t − m] + d[t − 1] + ê[t].
     features="raw": the inputs are the last `look_back` values and the target is y[t], min-max scaled.
     """
-    lb, m = mode["look_back"], season
-    train_end = int(len(y) * (1 - cfg["test_fraction"]))
-    seasonal = mode["features"] == "seasonal-difference" and m > 1
+    lb, m = mode.look_back, season
+    train_end = int(len(y) * (1 - cfg.test_fraction))
+    seasonal = mode.features == "seasonal-difference" and m > 1
     offset = m + 1 if seasonal else 0
     require_length(
         len(y),
-        rows_for_training_part(offset + lb + 4, cfg["test_fraction"]),
+        rows_for_training_part(offset + lb + 4, cfg.test_fraction),
         f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
-        cfg.get("csv") or cfg.get("url") or cfg["series"],
+        cfg.csv or cfg.url or cfg.series,
     )
     if seasonal:
         signal = np.full(len(y), np.nan)
@@ -80,7 +81,7 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     windows = np.stack([scaled_in[t - lb : t] for t in all_targets])[..., None]
     is_train = all_targets < train_end
     x_trainval, y_trainval = windows[is_train], scaled_out[all_targets[is_train]]
-    n_val = max(1, int(round(len(x_trainval) * cfg["val_fraction"])))
+    n_val = max(1, int(round(len(x_trainval) * cfg.val_fraction)))
     return dict(
         x_train=x_trainval[:-n_val],
         y_train=y_trainval[:-n_val],
@@ -96,5 +97,5 @@ def corrected_data(y: np.ndarray, cfg: dict, mode: dict, season: int) -> dict:
     )
 
 
-def prepare(y: np.ndarray, cfg: dict, mode_name: str, mode: dict, season: int) -> dict:
+def prepare(y: np.ndarray, cfg: LookbackConfig, mode_name: str, mode: LookbackMode, season: int) -> dict:
     return (faithful_data if mode_name == "faithful" else corrected_data)(y, cfg, mode, season)

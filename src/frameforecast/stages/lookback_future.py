@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from frameforecast.atomic import write_text
+from frameforecast.configs import LookbackMode
 from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
 from frameforecast.models import baselines, peers
@@ -80,14 +81,14 @@ def backtest_horizon(season: int, test_points: int) -> int:
     return max(1, min(season, test_points // 3))
 
 
-def backtest(models, data, y, season: int, mode: dict, weight: float, horizon: int) -> dict:
+def backtest(models, data, y, season: int, mode: LookbackMode, weight: float, horizon: int) -> dict:
     """Every origin of the test part with `horizon` points after it; the LSTM recursive (trained once), the
     peers fit once on the training part and updated without refitting, the baselines as always. Per origin
     RMSE, its mean and sd over origins, and the intervals' coverage (leave one origin out)."""
     first = data["train_end"]
     origins = np.arange(first, len(y) - horizon + 1)
     truth = np.stack([y[o : o + horizon] for o in origins])
-    forecasts = {"model": recursive_many(models, data, y, origins, horizon, mode["look_back"], season, weight)}
+    forecasts = {"model": recursive_many(models, data, y, origins, horizon, mode.look_back, season, weight)}
     others, refused = alternatives(y, origins, horizon, season)
     forecasts.update(others)
     rolled = [name for name in others if name in peers.PEERS]
@@ -111,7 +112,7 @@ def backtest(models, data, y, season: int, mode: dict, weight: float, horizon: i
     }
 
 
-def future(models, data, y, series, season: int, mode: dict, weight: float, widths: dict, horizon: int) -> dict:
+def future(models, data, y, series, season: int, mode: LookbackMode, weight: float, widths: dict, horizon: int) -> dict:
     """The next `horizon` steps after the last point, with the backtest's conformal intervals."""
     calibrated = len(next(iter(widths.values())))
     if horizon > calibrated:
@@ -119,7 +120,7 @@ def future(models, data, y, series, season: int, mode: dict, weight: float, widt
             f"--horizon {horizon} is longer than the {calibrated} steps its intervals are calibrated on (the "
             f"backtest's horizon); pass --horizon {calibrated} or less"
         )
-    mean = recursive(models, data, y, len(y), horizon, mode["look_back"], season, weight)
+    mean = recursive(models, data, y, len(y), horizon, mode.look_back, season, weight)
     out = {"times": future_times(series, horizon), "forecast": mean.tolist()}
     for level in LEVELS:
         width = widths[str(level)][:horizon]

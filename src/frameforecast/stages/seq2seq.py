@@ -11,6 +11,7 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
+from frameforecast.configs import Seq2seqConfig
 from frameforecast.datasets import time_axis
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
@@ -27,9 +28,9 @@ from frameforecast.stages.series_common import (
 from frameforecast.training import fit, load_model
 
 
-def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     start, info = time.monotonic(), {"modes": {}, "config": cfg}
-    progress.plan_fits(len(modes(cfg)) * cfg["seeds"])
+    progress.plan_fits(len(modes(cfg)) * cfg.seeds)
     for mode_name in modes(cfg):
         d = prepare(cfg, mode_name, log)  # before Keras is imported: a bad CSV stops with one line
         from frameforecast.models.series import build_seq2seq_attention
@@ -38,14 +39,14 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
         features = len(d["columns"])
         validation = (w.inputs(d["val_origins"]), w.targets(d["val_origins"])) if d["val_origins"] is not None else None
         seconds = 0.0
-        for seed in range(cfg["seeds"]):
+        for seed in range(cfg.seeds):
             build = functools.partial(
                 build_seq2seq_attention,
-                cfg["n_in"],
-                cfg["n_out"],
+                cfg.n_in,
+                cfg.n_out,
                 features,
-                mode["units"],
-                mode["dropout"],
+                mode.units,
+                mode.dropout,
                 zero_start=mode_name == "corrected",
             )
             result = fit(
@@ -54,22 +55,22 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
                 x=w.inputs(d["fit_origins"]),
                 y=w.targets(d["fit_origins"]),
                 validation_data=validation,
-                epochs=mode["epochs"],
+                epochs=mode.epochs,
                 loss="mse",
-                batch_size=mode["batch_size"],
-                learning_rate=mode["learning_rate"],
-                clipnorm=cfg["clipnorm"],
-                patience=mode["patience"],
-                seed=cfg["seed"] + seed,
+                batch_size=mode.batch_size,
+                learning_rate=mode.learning_rate,
+                clipnorm=cfg.clipnorm,
+                patience=mode.patience,
+                seed=cfg.seed + seed,
                 strategy=strategy,
                 restart=restart,
-                steps_per_execution=cfg["steps_per_execution"],
+                steps_per_execution=cfg.steps_per_execution,
                 log=log,
             )
             seconds += result.seconds
         info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(d["fit_origins"]), "settings": mode}
-        log(f"trained {cfg['experiment']} ({mode_name}, {cfg['seeds']} seeds) in {seconds:.0f} s")
-    info.update(seeds=cfg["seeds"], wall_seconds=time.monotonic() - start)
+        log(f"trained {cfg.experiment} ({mode_name}, {cfg.seeds} seeds) in {seconds:.0f} s")
+    info.update(seeds=cfg.seeds, wall_seconds=time.monotonic() - start)
     write_json(run_dir / "train_info.json", info)
     return info
 
@@ -84,14 +85,14 @@ def _rollout(model, windows: Windows, values: np.ndarray, steps: int) -> np.ndar
     return history[len(values) : len(values) + steps]
 
 
-def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple[dict, np.ndarray]:
+def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print) -> tuple[dict, np.ndarray]:
     d = prepare(cfg, mode_name, log)
-    w, target, season, n_out = d["windows"], d["target"], d["season"], cfg["n_out"]
+    w, target, season, n_out = d["windows"], d["target"], d["season"], cfg.n_out
     values, origins = d["values"], d["test_origins"]
     y, train = values[:, target], values[: d["split"], target]
     truth = values[origins[:, None] + np.arange(n_out), target]
     per_seed, forecasts, val_forecasts, futures = [], [], [], []
-    for seed in range(cfg["seeds"]):
+    for seed in range(cfg.seeds):
         model = load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras")
         forecast = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., target]
         forecasts.append(forecast)
@@ -100,7 +101,7 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
             val_forecasts.append(
                 w.to_units(model.predict(w.inputs(d["val_origins"]), verbose=0), d["val_origins"])[..., target]
             )
-        futures.append(_rollout(model, w, values, cfg["horizon_hours"])[:, target])
+        futures.append(_rollout(model, w, values, cfg.horizon_hours)[:, target])
     headline, shrunk = ensemble(forecasts), None
     if val_forecasts:
         val = d["val_origins"]
@@ -133,8 +134,8 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         "peers": peers,
         "refused_peers": peers_refused,
         "peer_forecasts": {k: v.tolist() for k, v in peer_forecasts.items()},
-        "seeds": cfg["seeds"],
-        "split": d["mode"]["split"],
+        "seeds": cfg.seeds,
+        "split": d["mode"].split,
         "test_windows": int(len(origins)),
         "train_windows": int(len(d["fit_origins"])),
         "split_index": d["split"],
@@ -143,12 +144,12 @@ def _evaluate_mode(cfg: dict, run_dir: Path, mode_name: str, log=print) -> tuple
         "origins": origins.tolist(),
         "truth": truth.tolist(),
         "baseline_forecasts": {k: v.tolist() for k, v in base_forecasts.items()},
-        "flags": [FAITHFUL_FLAGS[d["mode"]["split"]]] if d["mode"]["split"] in FAITHFUL_FLAGS else [],
+        "flags": [FAITHFUL_FLAGS[d["mode"].split]] if d["mode"].split in FAITHFUL_FLAGS else [],
     }
     name, value = best_baseline({**base_scores, **peers}, "mase")
     ens = result["ensemble"]["mase"]
     log(
-        f"{cfg['experiment']} {mode_name}: test MASE {fmt_or_dash(ens)} ({cfg['seeds']}-seed ensemble"
+        f"{cfg.experiment} {mode_name}: test MASE {fmt_or_dash(ens)} ({cfg.seeds}-seed ensemble"
         + (f", shrunk λ {weight:.2f}" if shrunk else "")
         + f"); best baseline or peer {name} {fmt_or_dash(value)}"
     )
@@ -159,7 +160,7 @@ def fmt_or_dash(value) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
+def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
     start = time.monotonic()
     results, futures, d = {}, {}, None
     for mode_name in modes(cfg):
@@ -170,9 +171,9 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     last_time = times[-1] if times is not None and hasattr(times[-1], "strftime") else None
     step = time_axis.step_of(d["series"].frequency)
     future_times = (
-        [str(last_time + step * h) for h in range(1, cfg["horizon_hours"] + 1)]
+        [str(last_time + step * h) for h in range(1, cfg.horizon_hours + 1)]
         if last_time is not None and step is not None
-        else list(range(1, cfg["horizon_hours"] + 1))
+        else list(range(1, cfg.horizon_hours + 1))
     )
     peak_mb = peak_rss_mb()
     headline = {
@@ -186,9 +187,9 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     }
     series = d["series"]
     report = {
-        "experiment": cfg["experiment"],
+        "experiment": cfg.experiment,
         "family": "seq2seq",
-        "profile": cfg["profile"],
+        "profile": cfg.profile,
         "series": {
             "source": series.source,
             "columns": d["columns"],
@@ -212,7 +213,7 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
     return report
 
 
-def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
+def render(cfg: Seq2seqConfig, run_dir: Path, log=print) -> list[str]:
     from frameforecast.report import plots
 
     report = read_json(run_dir / "metrics.json")
@@ -235,7 +236,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
         res["split_index"],
         origins,
         one_ahead,
-        f"{cfg['experiment']} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed ensemble)",
+        f"{cfg.experiment} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed ensemble)",
         label,
         peers=res.get("peers", {}),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from frameforecast.configs import Seq2seqConfig
 from frameforecast.datasets import series as series_data
 from frameforecast.datasets.windows import require_length
 from frameforecast.errors import UserError
@@ -15,17 +16,17 @@ FAITHFUL_FLAGS = {
 }
 
 
-def _columns(cfg: dict) -> list[str]:
-    if cfg.get("columns"):
-        return list(cfg["columns"])
-    return list(series_data.BUILTIN[cfg["series"]].columns) if cfg.get("series") else []
+def _columns(cfg: Seq2seqConfig) -> list[str]:
+    if cfg.columns:
+        return list(cfg.columns)
+    return list(series_data.BUILTIN[cfg.series].columns) if cfg.series else []
 
 
-def modes(cfg: dict) -> dict:
+def modes(cfg: Seq2seqConfig) -> dict:
     """Mode name → settings: the original (faithful) and the seasonal-difference corrected mode."""
-    if cfg["corrected"]["split"] != "chronological":
+    if cfg.corrected.split != "chronological":
         raise UserError("the corrected mode is scored on a chronological split only; --split sets the faithful mode's")
-    return {name: cfg[name] for name in cfg["modes"]}
+    return {name: cfg.mode(name) for name in cfg.modes}
 
 
 class Windows:
@@ -73,13 +74,13 @@ class Windows:
         return self.to_units(np.zeros((len(origins), self.n_out, self.values.shape[1])), origins)
 
 
-def prepare(cfg: dict, mode_name: str = "faithful", log=print) -> dict:
+def prepare(cfg: Seq2seqConfig, mode_name: str = "faithful", log=print) -> dict:
     """Windows and chronological splits: training targets end before the split, test origins start at it."""
     columns = _columns(cfg)
     series = load_configured(cfg, columns, log=log)
-    values, n_in, n_out, season = series.values, cfg["n_in"], cfg["n_out"], series.season
+    values, n_in, n_out, season = series.values, cfg.n_in, cfg.n_out, series.season
     mode = modes(cfg)[mode_name]
-    target = columns.index(cfg["target"]) if cfg["target"] in columns else 0
+    target = columns.index(cfg.target) if cfg.target in columns else 0
     corrected = mode_name == "corrected"
     if corrected and n_out > season:
         raise UserError(f"the corrected mode forecasts at most one season ahead: --n-out {n_out} > season {season}")
@@ -90,12 +91,12 @@ def prepare(cfg: dict, mode_name: str = "faithful", log=print) -> dict:
         f"{n_in} → {n_out} windows" + (f" with season {season}" if corrected else ""),
         series.source,
     )
-    split = int(len(values) * (1 - cfg["test_fraction"]))
+    split = int(len(values) * (1 - cfg.test_fraction))
     windows = Windows(values, split, n_in, n_out, season, corrected)
     origins = windows.origins
-    if mode["split"] == "shuffled":  # the original's train_test_split(random_state=42): windows leak across
+    if mode.split == "shuffled":  # the original's train_test_split(random_state=42): windows leak across
         order = np.random.default_rng(42).permutation(len(origins))
-        n_test = int(np.ceil(len(origins) * cfg["test_fraction"]))
+        n_test = int(np.ceil(len(origins) * cfg.test_fraction))
         test_origins, train_origins = np.sort(origins[order[:n_test]]), np.sort(origins[order[n_test:]])
     else:
         train_origins, test_origins = origins[origins + n_out <= split], origins[origins >= split]
@@ -104,7 +105,7 @@ def prepare(cfg: dict, mode_name: str = "faithful", log=print) -> dict:
             f"{series.source}: {len(values)} rows leave too few training or test windows for "
             f"{n_in} → {n_out}; use a longer series or shorter windows"
         )
-    n_val = int(round(len(train_origins) * mode["val_fraction"]))
+    n_val = int(round(len(train_origins) * mode.val_fraction))
     fit_origins, val_origins = (train_origins[:-n_val], train_origins[-n_val:]) if n_val else (train_origins, None)
     return dict(
         series=series,

@@ -5,26 +5,27 @@ from __future__ import annotations
 import numpy as np
 
 from frameforecast import metrics
+from frameforecast.configs import SeriesData
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
 from frameforecast.models import baselines
 
 
-def load_configured(cfg: dict, columns: list[str], *, needs_season: bool = True, log=print) -> series_data.Series:
+def load_configured(cfg: SeriesData, columns: list[str], *, needs_season: bool = True, log=print) -> series_data.Series:
     """The bundled series named in cfg, or the user's --csv / --url; prints the loader's notices.
 
     needs_season: the experiment's baselines, MASE and features use a seasonal lag, so a series whose
     season is neither given nor inferable from its timestamps is refused.
     """
-    options = dict(fill=cfg["fill"], season=cfg["season"], date_order=cfg["date_order"])
-    if cfg.get("csv"):
-        series = series_data.load_csv(cfg["csv"], columns, cfg.get("time_column"), **options)
-    elif cfg.get("url"):
-        series = series_data.load_url(cfg["url"], columns, cfg.get("time_column"), **options)
-    elif cfg.get("series"):
-        series = series_data.load_builtin(cfg["series"], columns or None, season=cfg.get("season"))
+    options = dict(fill=cfg.fill, season=cfg.season, date_order=cfg.date_order)
+    if cfg.csv:
+        series = series_data.load_csv(cfg.csv, columns, cfg.time_column, **options)
+    elif cfg.url:
+        series = series_data.load_url(cfg.url, columns, cfg.time_column, **options)
+    elif cfg.series:
+        series = series_data.load_builtin(cfg.series, columns or None, season=cfg.season)
     else:
-        raise UserError(f"{cfg['experiment']} needs data: pass --csv PATH --column NAME (or --url URL)")
+        raise UserError(f"{cfg.experiment} needs data: pass --csv PATH --column NAME (or --url URL)")
     if needs_season and series.season is None:
         hint = "name its time column with --time-column, or " if series.frequency is None else ""
         raise UserError(

@@ -8,7 +8,7 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import write_json
-from frameforecast.configs import SignalsMode
+from frameforecast.configs import SignalsConfig
 from frameforecast.datasets.signals import GENERATORS
 from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.datasets.windows import require_length
@@ -30,23 +30,23 @@ EPOCHS = 10  # iterations are reported as EPOCHS epochs of iterations / EPOCHS s
 class PriceWindows:
     """signals-4: random training windows from the training part of a standardised multi-column series."""
 
-    def __init__(self, cfg: dict):
-        columns = list(cfg["columns"]) if cfg.get("columns") else None
+    def __init__(self, cfg: SignalsConfig):
+        columns = list(cfg.columns) if cfg.columns else None
         if not columns:
             raise UserError("signals-4 needs --columns A,B (two numeric columns) and --csv PATH or --url URL")
         series = load_configured(cfg, columns, needs_season=False)
         self.source, self.columns = series.source, columns
-        self.n_in, self.n_out = cfg["n_in"], cfg["n_out"]
+        self.n_in, self.n_out = cfg.n_in, cfg.n_out
         window = self.n_in + self.n_out
-        fraction = cfg["test_fraction"]
+        fraction = cfg.test_fraction
         needed = max(int(np.ceil(self.n_out / fraction)), int(np.ceil((window + 10) / (1 - fraction))))
         require_length(
             len(series),
             needed,
-            f"{self.n_in} → {self.n_out} windows with a {cfg['test_fraction']:.0%} test part",
+            f"{self.n_in} → {self.n_out} windows with a {cfg.test_fraction:.0%} test part",
             series.source,
         )
-        self.split = int(len(series) * (1 - cfg["test_fraction"]))
+        self.split = int(len(series) * (1 - cfg.test_fraction))
         train = series.values[: self.split]
         self.mean, self.std = train.mean(axis=0), train.std(axis=0) + 1e-8  # training rows only
         self.scaled = (series.values - self.mean) / self.std
@@ -75,9 +75,9 @@ class PriceWindows:
         )
 
 
-def _generator_scale(generator, cfg: dict) -> tuple[float | None, str]:
+def _generator_scale(generator, cfg: SignalsConfig) -> tuple[float | None, str]:
     """MASE's scale for generated signals: the lag-1 naive MAE within a sample of training-stream windows."""
-    x, y = generator(SCALE_SAMPLE, batch_seed(cfg["seed"], 0))
+    x, y = generator(SCALE_SAMPLE, batch_seed(cfg.seed, 0))
     windows = np.concatenate([x, y], axis=1)
     scale = float(np.mean(np.abs(np.diff(windows, axis=1))))
     return scale or None, (
@@ -85,26 +85,26 @@ def _generator_scale(generator, cfg: dict) -> tuple[float | None, str]:
     )
 
 
-def training_windows(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+def training_windows(cfg: SignalsConfig) -> tuple[np.ndarray, np.ndarray]:
     """The training windows the linear map baseline is fit on: all of signals-4's, or generated ones."""
-    if cfg["version"] == 4:
+    if cfg.version == 4:
         prices = PriceWindows(cfg)
         return prices.windows(prices.train_starts)
-    return GENERATORS[cfg["version"]](LINEAR_MAP_WINDOWS, batch_seed(cfg["seed"], LINEAR_MAP_STREAM))
+    return GENERATORS[cfg.version](LINEAR_MAP_WINDOWS, batch_seed(cfg.seed, LINEAR_MAP_STREAM))
 
 
-def source(cfg: dict):
+def source(cfg: SignalsConfig):
     """(make_batch(size, rng) -> (x, y), test (x, y), to_units, description, (MASE scale, its description))."""
-    if cfg["version"] == 4:
+    if cfg.version == 4:
         prices = PriceWindows(cfg)
         return prices.batch, prices.test(), prices.to_units, prices.source, prices.mase_scale()
-    generator = GENERATORS[cfg["version"]]
-    test = generator(cfg["test_size"], np.random.default_rng(TEST_SEED))
+    generator = GENERATORS[cfg.version]
+    test = generator(cfg.test_size, np.random.default_rng(TEST_SEED))
     return (
         generator,
         test,
         (lambda v: v),
-        f"generator v{cfg['version']} (test set: seed {TEST_SEED})",
+        f"generator v{cfg.version} (test set: seed {TEST_SEED})",
         _generator_scale(generator, cfg),
     )
 
@@ -113,7 +113,7 @@ def _steps(mode) -> int:
     return max(1, int(np.ceil(mode.iterations / EPOCHS)))
 
 
-def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+def train(cfg: SignalsConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """Trains each mode (faithful, tuned) into run_dir/<mode>/."""
     make_batch, (x_test, y_test), _, described, _ = source(cfg)  # before Keras: a bad CSV stops with one line
     from frameforecast import progress
@@ -121,12 +121,12 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
 
     n_in, n_out, f_in, f_out = x_test.shape[1], y_test.shape[1], x_test.shape[2], y_test.shape[2]
     info = {"data": described, "config": cfg, "modes": {}}
-    progress.plan_fits(len(cfg["modes"]))
-    for name in cfg["modes"]:
-        mode = SignalsMode(**cfg[name])
+    progress.plan_fits(len(cfg.modes))
+    for name in cfg.modes:
+        mode = cfg.mode(name)
 
         def dataset(start, count, global_batch):
-            make = lambda index: make_batch(global_batch, batch_seed(cfg["seed"], index))  # noqa: E731
+            make = lambda index: make_batch(global_batch, batch_seed(cfg.seed, index))  # noqa: E731
             return indexed_batches(make, ((n_in, f_in), (n_out, f_out)), global_batch, start, count)
 
         result = fit(
@@ -143,7 +143,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
             lr_schedule=mode.lr_schedule,
             clipnorm=mode.clipnorm,
             batch_size=mode.batch_size,
-            seed=cfg["seed"],
+            seed=cfg.seed,
             strategy=strategy,
             restart=restart,
             log=log,
@@ -153,9 +153,9 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
             "resumed_from_epoch": result.resumed_from_epoch,
             "iterations": EPOCHS * _steps(mode),
             "global_batch_size": result.global_batch,
-            "settings": cfg[name],
+            "settings": cfg.mode(name),
         }
-        log(f"trained {cfg['experiment']} ({name}) in {result.seconds:.0f} s ({EPOCHS * _steps(mode)} iterations)")
+        log(f"trained {cfg.experiment} ({name}) in {result.seconds:.0f} s ({EPOCHS * _steps(mode)} iterations)")
     info["seconds"] = sum(m["seconds"] for m in info["modes"].values())
     write_json(run_dir / "train_info.json", info)
     return info
@@ -168,7 +168,7 @@ def spread(pred: np.ndarray, truth: np.ndarray) -> float:
     return float(np.mean(np.std(pred, axis=0))) / truth_sd if truth_sd else 0.0
 
 
-def _baselines(cfg: dict, x: np.ndarray, y: np.ndarray, train_windows, to_units) -> dict:
+def _baselines(cfg: SignalsConfig, x: np.ndarray, y: np.ndarray, train_windows, to_units) -> dict:
     """Every baseline's forecast of the test windows, in units (the zero predictor is the training mean for
     standardised prices)."""
     from frameforecast.models.baselines import LinearWindowMap, ar_extrapolation
@@ -176,7 +176,7 @@ def _baselines(cfg: dict, x: np.ndarray, y: np.ndarray, train_windows, to_units)
     x_u, horizon = to_units(x), y.shape[1]
     steps = np.arange(1, horizon + 1)[None, :, None]
     forecasts = {
-        "zero" if cfg["version"] != 4 else "training mean": to_units(np.zeros_like(y)),
+        "zero" if cfg.version != 4 else "training mean": to_units(np.zeros_like(y)),
         "persistence": np.repeat(x_u[:, -1:], horizon, axis=1),
         "input mean": np.repeat(x_u.mean(axis=1, keepdims=True), horizon, axis=1),
         "drift": x_u[:, -1:] + steps * (x_u[:, -1:] - x_u[:, :1]) / max(x.shape[1] - 1, 1),
@@ -186,7 +186,7 @@ def _baselines(cfg: dict, x: np.ndarray, y: np.ndarray, train_windows, to_units)
     return forecasts
 
 
-def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
+def evaluate(cfg: SignalsConfig, run_dir: Path, log=print, **_) -> dict:
     _, (x, y), to_units, described, (scale, scale_described) = source(cfg)
     y_u = to_units(y)
 
@@ -196,23 +196,23 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
 
     baseline_forecasts = _baselines(cfg, x, y, training_windows(cfg), to_units)
     modes = {}
-    for name in cfg["modes"]:
+    for name in cfg.modes:
         model = load_model(run_dir / name / "model.keras")
         pred = to_units(model.predict(x, verbose=0))
         modes[name] = {
             **scores(pred),
             "spread": spread(pred, y_u),
-            "settings": cfg[name],
-            "prediction": pred[: cfg["plot_windows"]].tolist(),
+            "settings": cfg.mode(name),
+            "prediction": pred[: cfg.plot_windows].tolist(),
         }
-        if cfg["version"] != 4:
-            x_other, y_other = GENERATORS[cfg["version"]](cfg["test_size"], np.random.default_rng(OTHER_TEST_SEED))
+        if cfg.version != 4:
+            x_other, y_other = GENERATORS[cfg.version](cfg.test_size, np.random.default_rng(OTHER_TEST_SEED))
             other = model.predict(x_other, verbose=0)
             modes[name]["rmse_other_seed"] = metrics.rmse(other, y_other)
     report = {
-        "experiment": cfg["experiment"],
+        "experiment": cfg.experiment,
         "family": "signals",
-        "profile": cfg["profile"],
+        "profile": cfg.profile,
         "data": described,
         "test_windows": len(x),
         "n_in": int(x.shape[1]),
@@ -220,25 +220,25 @@ def evaluate(cfg: dict, run_dir: Path, log=print, **_) -> dict:
         "modes": modes,
         "baselines": {name: scores(f) for name, f in baseline_forecasts.items()},
         "constant_spread": CONSTANT_SPREAD,
-        "other_test_seed": OTHER_TEST_SEED if cfg["version"] != 4 else None,
+        "other_test_seed": OTHER_TEST_SEED if cfg.version != 4 else None,
         "mase_scale": scale_described if scale else f"{scale_described} is 0: MASE is shown as —",
         "plot_windows": {
-            "past": to_units(x[: cfg["plot_windows"]]).tolist(),
-            "future": y_u[: cfg["plot_windows"]].tolist(),
-            "baselines": {n: f[: cfg["plot_windows"]].tolist() for n, f in baseline_forecasts.items()},
+            "past": to_units(x[: cfg.plot_windows]).tolist(),
+            "future": y_u[: cfg.plot_windows].tolist(),
+            "baselines": {n: f[: cfg.plot_windows].tolist() for n, f in baseline_forecasts.items()},
         },
     }
     write_json(run_dir / "metrics.json", report)
     best, best_value = metrics.best_of(report["baselines"], "rmse")
     log(
-        f"{cfg['experiment']}: test RMSE "
+        f"{cfg.experiment}: test RMSE "
         + ", ".join(f"{name} {res['rmse']:.3f}" for name, res in modes.items())
         + f" (best baseline {best} {best_value:.3f})"
     )
     return report
 
 
-def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
+def render(cfg: SignalsConfig, run_dir: Path, log=print) -> list[str]:
     from frameforecast.report import plots
 
     report = read_json(run_dir / "metrics.json")
@@ -250,7 +250,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
             np.array(w["past"]),
             np.array(w["future"]),
             np.array(res["prediction"]),
-            f"{cfg['experiment']}, {name} GRU: test windows (baselines dashed)",
+            f"{cfg.experiment}, {name} GRU: test windows (baselines dashed)",
             {n: np.array(f) for n, f in w["baselines"].items()},
         )
         written.append(f"windows-{name}.png")

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from frameforecast.atomic import write_json
+from frameforecast.configs import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.models import video
@@ -25,15 +26,15 @@ __all__ = ["train", "evaluate", "render", "split_frames", "example_spec", "gener
 
 
 # ---------------------------------------------------------------- train
-def warm_start(model, cfg: dict, run_dir: Path, log=print) -> dict | None:
-    """Copy the weights of every same-named, same-shaped layer from a trained run of cfg["warm_start"]
-    (a sibling folder of run_dir), and with cfg["freeze_warm_start"] keep them fixed. None, and every layer
+def warm_start(model, cfg: VideoConfig, run_dir: Path, log=print) -> dict | None:
+    """Copy the weights of every same-named, same-shaped layer from a trained run of cfg.warm_start
+    (a sibling folder of run_dir), and with cfg.freeze_warm_start keep them fixed. None, and every layer
     trained from scratch, when there is no such run."""
-    if not cfg.get("warm_start"):
+    if not cfg.warm_start:
         return None
-    source = run_dir.parent / cfg["warm_start"] / "model.keras"
+    source = run_dir.parent / cfg.warm_start / "model.keras"
     if not source.exists():
-        log(f"no trained {cfg['warm_start']} at {source}: training {cfg['experiment']} from scratch")
+        log(f"no trained {cfg.warm_start} at {source}: training {cfg.experiment} from scratch")
         return None
     donor, copied = load_model(source), []
     for layer in model.layers:
@@ -43,27 +44,27 @@ def warm_start(model, cfg: dict, run_dir: Path, log=print) -> dict | None:
             continue
         if layer.weights and [w.shape for w in layer.weights] == [w.shape for w in other.weights]:
             layer.set_weights(other.get_weights())
-            layer.trainable = not cfg["freeze_warm_start"]
+            layer.trainable = not cfg.freeze_warm_start
             copied.append(layer.name)
-    frozen = cfg["freeze_warm_start"] and bool(copied)
-    log(f"warm start: {len(copied)} layers from {cfg['warm_start']}/model.keras" + (", kept fixed" if frozen else ""))
-    return {"from": f"{cfg['warm_start']}/model.keras", "layers": copied, "frozen": frozen} if copied else None
+    frozen = cfg.freeze_warm_start and bool(copied)
+    log(f"warm start: {len(copied)} layers from {cfg.warm_start}/model.keras" + (", kept fixed" if frozen else ""))
+    return {"from": f"{cfg.warm_start}/model.keras", "layers": copied, "frozen": frozen} if copied else None
 
 
-def training_source(cfg: dict, log=print):
+def training_source(cfg: VideoConfig, log=print):
     """(dataset factory, validation data or None, description) for streamed training: Moving MNIST or your clips."""
     spec = example_spec(cfg)
 
     def to_example(videos):
         return split_frames(videos, cfg)
 
-    if cfg.get("data"):
+    if cfg.data:
         parts = user_clip_parts(cfg, log)
-        length = cfg["in_frames"] + cfg["out_frames"]
+        length = cfg.in_frames + cfg.out_frames
 
         def dataset(start, count, global_batch):
             return user_clips.training_dataset(
-                parts["train"], length, global_batch, start, count, cfg["seed"], to_example, spec
+                parts["train"], length, global_batch, start, count, cfg.seed, to_example, spec
             )
 
         sizes = {part: len(clips.arrays) for part, clips in parts.items()}
@@ -74,65 +75,60 @@ def training_source(cfg: dict, log=print):
                 f"your clips: {sizes['train']} for training, {sizes['validation']} for validation, {sizes['test']} for test"
             ),
         )
-    train_digits, _, described = mm.load_digits(cfg["digits"])
+    train_digits, _, described = mm.load_digits(cfg.digits)
 
     def dataset(start, count, global_batch):
         return mm.training_dataset(
-            train_digits, global_batch, start, count, cfg["seed"], to_example, spec, generator_config(cfg)
+            train_digits, global_batch, start, count, cfg.seed, to_example, spec, generator_config(cfg)
         )
 
     return dataset, None, described
 
 
-def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     model_config(cfg)
     warm = {}
 
     def build():
-        model = video.build(cfg["task"], cfg)
+        model = video.build(cfg.task, cfg)
         warm["start"] = warm_start(model, cfg, run_dir, log)
         return model
 
     common = dict(
-        epochs=cfg["epochs"],
-        loss=cfg["loss"],
-        learning_rate=cfg["learning_rate"],
-        seed=cfg["seed"],
-        optimizer=cfg["optimizer"],
-        lr_schedule=cfg["lr_schedule"],
-        patience=cfg["patience"],
-        time_budget=cfg["time_budget"],
+        epochs=cfg.epochs,
+        loss=cfg.loss,
+        learning_rate=cfg.learning_rate,
+        seed=cfg.seed,
+        optimizer=cfg.optimizer,
+        lr_schedule=cfg.lr_schedule,
+        patience=cfg.patience,
+        time_budget=cfg.time_budget,
         strategy=strategy,
         restart=restart,
         log=log,
-        batch_size=cfg["batch_size"],
-        loss_weights=cfg["loss_weights"],
-        mixed_precision=cfg["mixed_precision"],
+        batch_size=cfg.batch_size,
+        loss_weights=cfg.loss_weights,
+        mixed_precision=cfg.mixed_precision,
     )
-    if cfg["task"] == "original":
-        train_digits, _, described = mm.load_digits(cfg["digits"])
+    if cfg.task == "original":
+        train_digits, _, described = mm.load_digits(cfg.digits)
         videos = mm.generate(
-            train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)
+            train_digits, cfg.train_sequences, np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)
         )
         x, y = split_frames(videos, cfg)
-        result = fit(build, run_dir, x=x, y=y, validation_split=cfg["validation_split"], **common)
-        sequences_seen = int(len(x) * (1 - cfg["validation_split"])) * len(result.history.get("loss", []))
+        result = fit(build, run_dir, x=x, y=y, validation_split=cfg.validation_split, **common)
+        sequences_seen = int(len(x) * (1 - cfg.validation_split)) * len(result.history.get("loss", []))
     else:
         dataset, validation, described = training_source(cfg, log)
         result = fit(
-            build,
-            run_dir,
-            dataset=dataset,
-            steps_per_epoch=cfg["steps_per_epoch"],
-            validation_data=validation,
-            **common,
+            build, run_dir, dataset=dataset, steps_per_epoch=cfg.steps_per_epoch, validation_data=validation, **common
         )
-        sequences_seen = len(result.history.get("loss", [])) * cfg["steps_per_epoch"] * cfg["batch_size"]
+        sequences_seen = len(result.history.get("loss", [])) * cfg.steps_per_epoch * cfg.batch_size
     info = {
         "seconds": result.seconds,
         "epochs_run": len(result.history.get("loss", [])),
         "global_batch_size": result.global_batch,
-        "seed": cfg["seed"],
+        "seed": cfg.seed,
         "resumed_from_epoch": result.resumed_from_epoch,
         "stopped_by": result.stopped_by,
         "sequences_seen_this_session": sequences_seen,
@@ -145,7 +141,7 @@ def train(cfg: dict, run_dir: Path, *, restart: bool = False, strategy: str = "d
     }
     write_json(run_dir / "train_info.json", info)
     log(
-        f"trained {cfg['experiment']} in {result.seconds:.0f} s ({info['epochs_run']} epochs, "
+        f"trained {cfg.experiment} in {result.seconds:.0f} s ({info['epochs_run']} epochs, "
         f"stopped by {result.stopped_by}); model: {run_dir / 'model.keras'}"
     )
     return info

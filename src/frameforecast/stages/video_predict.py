@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from frameforecast.atomic import write_json
+from frameforecast.configs import VideoConfig
 from frameforecast.datasets import video_files
 from frameforecast.errors import UserError
 
@@ -39,14 +40,14 @@ def write_mp4(path: Path, images) -> None:
         writer.release()
 
 
-def predict(cfg: dict, run_dir: Path, video: str, start: int | None = None, log=print) -> Path:
+def predict(cfg: VideoConfig, run_dir: Path, video: str, start: int | None = None, log=print) -> Path:
     """Read the clip (before Keras is imported), predict the next out_frames, write GIF, MP4 and info.json."""
-    if cfg["task"] not in FORECASTING_TASKS:
+    if cfg.task not in FORECASTING_TASKS:
         raise UserError(
-            f"{cfg['experiment']} reconstructs its inputs and does not forecast; use one of the "
+            f"{cfg.experiment} reconstructs its inputs and does not forecast; use one of the "
             "forecasting experiments (mnist-predict, mnist-composite, or your own video-… run)"
         )
-    clip, first, read = video_files.read_window(video, cfg["canvas"], cfg["in_frames"], start)
+    clip, first, read = video_files.read_window(video, cfg.canvas, cfg.in_frames, start)
     from frameforecast.report import gifs
     from frameforecast.training import load_model
 
@@ -57,11 +58,11 @@ def predict(cfg: dict, run_dir: Path, video: str, start: int | None = None, log=
     name = Path(video).name
     target = run_dir / folder_name(video)
     info = {
-        "experiment": cfg["experiment"],
+        "experiment": cfg.experiment,
         "source": name,
         "frames_read": read,
-        "input_frames": [first, first + cfg["in_frames"] - 1],
-        "canvas": cfg["canvas"],
+        "input_frames": [first, first + cfg.in_frames - 1],
+        "canvas": cfg.canvas,
         "out_frames": int(prediction.shape[0]),
         "note": "prediction only: these frames have not happened, so there is no ground truth and no metric",
     }
@@ -78,7 +79,7 @@ def predict(cfg: dict, run_dir: Path, video: str, start: int | None = None, log=
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log(
-        f"predicted {info['out_frames']} frames after frames {first}–{first + cfg['in_frames'] - 1} of {name} "
+        f"predicted {info['out_frames']} frames after frames {first}–{first + cfg.in_frames - 1} of {name} "
         f"({read} read); prediction only, no ground truth: {target}/prediction.gif, prediction.mp4"
     )
     return target

@@ -11,6 +11,7 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import atomic_path, write_json
+from frameforecast.configs import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError
@@ -25,38 +26,35 @@ EVALUATION_BATCH = 25
 
 
 # ---------------------------------------------------------------- evaluate
-def _test_set(cfg: dict, which: str | None, limit: int | None, standard_path: str | None) -> mm.TestSet:
-    if cfg.get("data"):
+def _test_set(cfg: VideoConfig, which: str | None, limit: int | None, standard_path: str | None) -> mm.TestSet:
+    if cfg.data:
         if which not in (None, "yours"):
             raise UserError(f"--test-set {which}: a run on your clips is tested on its held-out clips only")
-        return user_clips.test_set(
-            cfg["data"], user_clip_parts(cfg, log=lambda _: None), cfg["in_frames"] + cfg["out_frames"]
-        )
-    which = which or cfg["test_set"]
-    size = limit or cfg["test_size"]
+        return user_clips.test_set(cfg.data, user_clip_parts(cfg, log=lambda _: None), cfg.in_frames + cfg.out_frames)
+    which = which or cfg.test_set
+    size = limit or cfg.test_size
     if which == "standard":
-        if cfg["canvas"] != 64:
+        if cfg.canvas != 64:
             raise UserError(
-                "the standard test file is 64 × 64; this profile's canvas is "
-                f"{cfg['canvas']} — use --test-set generated"
+                f"the standard test file is 64 × 64; this profile's canvas is {cfg.canvas} — use --test-set generated"
             )
         return mm.standard_test_set(standard_path, limit=size)
     if which == "generated":
-        return mm.generated_test_set(size, cfg["digits"], config=generator_config(cfg))
+        return mm.generated_test_set(size, cfg.digits, config=generator_config(cfg))
     raise UserError(f"unknown test set {which!r}; use standard or generated")
 
 
-def _outputs(cfg: dict) -> list[str]:
+def _outputs(cfg: VideoConfig) -> list[str]:
     return (
         ["prediction", "reconstruction"]
-        if cfg["task"] == "composite"
-        else [{"predict": "prediction", "reconstruct": "reconstruction", "original": "reconstruction"}[cfg["task"]]]
+        if cfg.task == "composite"
+        else [{"predict": "prediction", "reconstruct": "reconstruction", "original": "reconstruction"}[cfg.task]]
     )
 
 
-def _walks_back(cfg: dict, out: str) -> bool:
+def _walks_back(cfg: VideoConfig, out: str) -> bool:
     """Reconstruction targets run backwards in time (Srivastava's reversed order), except the original's."""
-    return out == "reconstruction" and cfg["task"] != "original"
+    return out == "reconstruction" and cfg.task != "original"
 
 
 def _add_baseline(accumulator: metrics.VideoAccumulator, baseline, inputs, target, reverse: bool) -> None:
@@ -64,7 +62,7 @@ def _add_baseline(accumulator: metrics.VideoAccumulator, baseline, inputs, targe
 
 
 def evaluate(
-    cfg: dict,
+    cfg: VideoConfig,
     run_dir: Path,
     *,
     test_set: str | None = None,
@@ -75,7 +73,7 @@ def evaluate(
 ) -> dict:
     model = load_model(run_dir / "model.keras")
     data = _test_set(cfg, test_set, limit, standard_path)
-    accuracy = cfg["task"] == "original"
+    accuracy = cfg.task == "original"
     outputs = _outputs(cfg)
     acc = {
         out: {
@@ -102,7 +100,7 @@ def evaluate(
                 for name, baseline in baselines.VIDEO_BASELINES.items()
             ]
             if kept is None:
-                count = cfg["gif_count"]
+                count = cfg.gif_count
                 kept = {
                     "inputs": inputs[:count, ..., 0],
                     **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},
@@ -113,10 +111,10 @@ def evaluate(
     seconds = time.monotonic() - start
     results = {out: {name: a.result() for name, a in table.items()} for out, table in acc.items()}
     report = {
-        "experiment": cfg["experiment"],
+        "experiment": cfg.experiment,
         "family": "video",
-        "task": cfg["task"],
-        "profile": cfg["profile"],
+        "task": cfg.task,
+        "profile": cfg.profile,
         "test_set": data.describe(),
         "headline_output": outputs[0],
         "results": results,
@@ -130,7 +128,7 @@ def evaluate(
     write_json(run_dir / "metrics.json", report)
     head = results[outputs[0]]
     log(
-        f"{cfg['experiment']} on {data.name} test set ({len(data)} sequences): MSE/frame "
+        f"{cfg.experiment} on {data.name} test set ({len(data)} sequences): MSE/frame "
         f"{head['model']['mse_per_frame']:.1f} (all-black {head['all-black frame']['mse_per_frame']:.1f}, "
         f"copy-last {head['copy last frame']['mse_per_frame']:.1f}), SSIM {head['model']['ssim']:.3f}"
     )
@@ -142,11 +140,11 @@ def evaluate(
     return report
 
 
-def _original_on_training_data(model, cfg: dict) -> dict:
+def _original_on_training_data(model, cfg: VideoConfig) -> dict:
     """The original's own protocol: scored on (a sample of) the data it trained on."""
-    train_digits, _, _ = mm.load_digits(cfg["digits"])
+    train_digits, _, _ = mm.load_digits(cfg.digits)
     videos = mm.generate(
-        train_digits, cfg["train_sequences"], np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)
+        train_digits, cfg.train_sequences, np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)
     )[:200]
     inputs, targets = split_frames(videos, cfg)
     model_acc, black_acc = metrics.VideoAccumulator(True), metrics.VideoAccumulator(True)
@@ -156,13 +154,13 @@ def _original_on_training_data(model, cfg: dict) -> dict:
 
 
 # ---------------------------------------------------------------- render
-def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
+def render(cfg: VideoConfig, run_dir: Path, log=print) -> list[str]:
     from frameforecast.report import gifs, plots
 
     report = read_json(run_dir / "metrics.json")
     path = run_dir / "predictions.npz"
     if not path.exists():
-        raise UserError(f"{path} does not exist; run: frameforecast evaluate {cfg['experiment']}")
+        raise UserError(f"{path} does not exist; run: frameforecast evaluate {cfg.experiment}")
     with np.load(path, allow_pickle=False) as stored:
         arrays = {k: stored[k] for k in stored.files}
     written = []
@@ -174,7 +172,7 @@ def render(cfg: dict, run_dir: Path, log=print) -> list[str]:
                 arrays["inputs"][i],
                 arrays[f"{out}_truth"][i],
                 arrays[f"{out}_pred"][i],
-                title=f"{cfg['experiment']} · {out} · test #{i}",
+                title=f"{cfg.experiment} · {out} · test #{i}",
             )
             written.append(name)
         sheet = f"{out}-sheet.png"

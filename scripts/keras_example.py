@@ -1,5 +1,6 @@
 """The keras-io next-frame ConvLSTM (examples/vision/conv_lstm.py: 3 × ConvLSTM2D(64) + BatchNorm + Conv3D),
-made causal in time so it cannot see the frame it predicts; the side-by-side reference of `bench.py --compare`."""
+made causal in time so it cannot see the frame it predicts; the side-by-side reference of `bench.py --compare`,
+and nothing else (it is not one of the product's models)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from frameforecast.models.layers import TimeSlice
 KERAS_EXAMPLE_KERNELS = (5, 3, 1)  # its three ConvLSTM2D layers' kernel sizes
 
 
-def _keras_example_convlstm(cfg: dict, i: int, return_state: bool = False):
+def _keras_example_convlstm(filters: int, i: int, return_state: bool = False):
     return layers.ConvLSTM2D(
-        cfg["filters"],
+        filters,
         KERAS_EXAMPLE_KERNELS[i],
         padding="same",
         return_sequences=True,
@@ -28,15 +29,15 @@ def _keras_example_head():
     return layers.Conv3D(1, 3, padding="valid", activation="sigmoid", dtype="float32", name="next_frames")
 
 
-def build_keras_example(cfg: dict) -> keras.Model:
+def build_keras_example(canvas: int, filters: int) -> keras.Model:
     """keras-io conv_lstm.py: ConvLSTM2D(64, 5×5) → BN → ConvLSTM2D(64, 3×3) → BN → ConvLSTM2D(64, 1×1) → Conv3D.
 
     Trained next-frame (frames 0…T−2 → 1…T−1). The final Conv3D pads time on the past side only.
     """
-    frames = keras.Input((None, cfg["canvas"], cfg["canvas"], 1), name="frames")
+    frames = keras.Input((None, canvas, canvas, 1), name="frames")
     x = frames
     for i in range(len(KERAS_EXAMPLE_KERNELS)):
-        x = _keras_example_convlstm(cfg, i)(x)
+        x = _keras_example_convlstm(filters, i)(x)
         if i < 2:
             x = layers.BatchNormalization(name=f"bn_{i}")(x)
     x = layers.ZeroPadding3D(((2, 0), (1, 1), (1, 1)), name="causal_pad")(x)
@@ -47,7 +48,6 @@ def keras_example_stepper(model: keras.Model) -> keras.Model:
     """One time step of a trained keras-example model: (frame, 3 × (h, c), last two top-layer outputs) →
     (next frame, new states, new last two outputs). Its layers get the trained model's weights by name."""
     canvas, filters = model.input_shape[2], model.get_layer("convlstm_0").filters
-    cfg = {"filters": filters}
     frame = keras.Input((1, canvas, canvas, 1), name="frame")
     states = [
         keras.Input((canvas, canvas, filters), name=f"{kind}_{i}")
@@ -57,7 +57,7 @@ def keras_example_stepper(model: keras.Model) -> keras.Model:
     tail = keras.Input((2, canvas, canvas, filters), name="tail")
     x, new_states = frame, []
     for i in range(len(KERAS_EXAMPLE_KERNELS)):
-        x, h, c = _keras_example_convlstm(cfg, i, return_state=True)(x, initial_state=states[2 * i : 2 * i + 2])
+        x, h, c = _keras_example_convlstm(filters, i, return_state=True)(x, initial_state=states[2 * i : 2 * i + 2])
         new_states += [h, c]
         if i < 2:
             x = layers.BatchNormalization(name=f"bn_{i}")(x)

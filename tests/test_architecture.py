@@ -101,3 +101,23 @@ def test_the_site_builds_from_runs_with_tensorflow_and_keras_blocked(smoke_suite
     assert "loaded: []" in done.stdout
     assert (out / "index.html").exists() and (out / "mnist-predict.html").exists()
     assert 'data-experiment="mnist-predict">' in (out / "methodology.html").read_text()
+
+
+DATA_MODULES = (
+    "frameforecast.datasets",
+    "frameforecast.stages.video_data",
+    "frameforecast.stages.lookback_data",
+    "frameforecast.stages.seq2seq_data",
+)
+
+
+def test_data_modules_do_not_import_models_and_models_do_not_import_data():
+    """A data module never asks a model module which task it serves (the task objects say), and a model never
+    reads data."""
+    for name, targets in graph().items():
+        if name.startswith(DATA_MODULES):
+            bad = sorted(t for t in targets if t.startswith("frameforecast.models"))
+            assert not bad, f"{name} imports {bad}"
+        if name.startswith("frameforecast.models"):
+            bad = sorted(t for t in targets if t.startswith(DATA_MODULES + ("frameforecast.stages",)))
+            assert not bad, f"{name} imports {bad}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -155,3 +156,47 @@ def test_a_misspelt_choice_or_an_unknown_setting_is_one_line_naming_the_choices(
     with pytest.raises(UserError) as refused:
         experiments.get(name).config("quick", overrides)
     assert expected in str(refused.value) and "\n" not in str(refused.value)
+
+
+def _choice_fields():
+    """(experiment, setting, its choices) for every field with fixed choices, in every family's config and
+    mode class, and the video task (checked against the task registry)."""
+    import dataclasses
+    import typing
+
+    from frameforecast import configs, experiments, families, video_tasks
+
+    found = [("mnist-predict", "task", tuple(video_tasks.TASKS))]
+    for family in ("video", "lookback", "seq2seq", "signals"):
+        name = next(n for n, e in experiments.EXPERIMENTS.items() if e.family == family and not e.needs_input)
+        cls = families.get(family).config
+        hints = typing.get_type_hints(cls)
+        classes = [("", cls)] + [(f"{f}.", hints[f]) for f in hints if dataclasses.is_dataclass(hints[f])]
+        for prefix, klass in classes:
+            for field, hint in typing.get_type_hints(klass).items():
+                choices = configs._choices(hint)
+                if choices:
+                    found.append((name, prefix + field, tuple(eval(c) for c in choices.split(", "))))
+    return found
+
+
+@pytest.mark.parametrize("name, setting, choices", _choice_fields(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_setting_with_choices_refuses_a_misspelt_one_naming_the_field_and_the_choices(name, setting, choices):
+    from frameforecast import experiments
+    from frameforecast.errors import UserError
+
+    misspelt = choices[0][:-1] + choices[0][-1] * 2 + "x"
+    with pytest.raises(UserError) as refused:
+        experiments.get(name).config("quick", {setting: misspelt})
+    message = str(refused.value)
+    assert "\n" not in message and f"{setting.split('.')[-1]} = {misspelt!r}" in message
+    assert all(repr(choice) in message for choice in choices), message
+
+
+def test_a_misspelt_choice_on_the_command_line_is_one_line_and_status_2(project, capsys):
+    from frameforecast import cli
+
+    assert cli.main(["train", "mnist-predict", "--profile", "smoke", "--forecaster", "next-frme"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "next-frme" in err and "next-frame" in err, err
+    assert not Path("runs").exists() or not any(Path("runs").iterdir())  # nothing half-made

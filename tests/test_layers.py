@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from frameforecast import experiments
+from frameforecast import experiments, video_tasks
 from frameforecast.errors import UserError
 from frameforecast.models import video
 from frameforecast.models.layers import DynamicLocalFilter
@@ -65,7 +65,7 @@ def test_next_frame_forecaster_one_step_outputs_see_only_the_past():
     """observed_next[:, t] predicts frame t + 1 from frames 0…t: changing frame 9 leaves all nine unchanged,
     changing frame 4 changes observed_next[:, 4:] but not [:, :4]."""
     cfg = experiments.get("mnist-predict").config("smoke")
-    assert video.is_next_frame(cfg)
+    assert video_tasks.next_frame(cfg)
     model = video.build("predict", cfg)
     x = np.random.default_rng(2).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     base = model.predict_on_batch(x)

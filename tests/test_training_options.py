@@ -226,7 +226,7 @@ def test_series_training_options(tmp_path, name):
             sorted(p.name for p in (run.folder / "corrected").glob("seed-*")) == ["seed-0", "seed-1", "seed-2"]
         ),
         "look_back": lambda: run.json("corrected/seed-0/model_summary.json")["inputs"][0].startswith("(None, 4,"),
-        "split": lambda: modes["faithful"]["settings"]["split"] == "shuffled",
+        "split": lambda: run.json("config.json")["faithful_split"] == "shuffled",
     }
     for option in exp.training_options:
         assert checks[option](), f"{name}: {option} did not change the run"

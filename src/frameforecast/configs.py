@@ -13,6 +13,7 @@ import typing
 from dataclasses import dataclass
 from typing import Literal
 
+from frameforecast import video_tasks
 from frameforecast.errors import UserError
 
 
@@ -39,7 +40,7 @@ class RunSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class VideoConfig(RunSettings):
-    task: Literal["predict", "reconstruct", "composite", "original"]
+    task: str  # a task registered in video_tasks.py (predict, reconstruct, composite, original, …)
     canvas: int
     digits: str | None  # Moving MNIST digit source; None for your own clips
     data: str | None  # your clips (train video --data)
@@ -58,7 +59,6 @@ class VideoConfig(RunSettings):
     fc_units: int
     reconstruction_decoder: Literal["drawn", "moving"]
     loss: Literal["mse", "binary_crossentropy"] | dict
-    loss_weights: dict | None
     optimizer: Literal["adam", "rmsprop", "sgd"]
     learning_rate: float
     lr_schedule: Literal["constant", "cosine"]
@@ -77,6 +77,9 @@ class VideoConfig(RunSettings):
     gif_count: int
     seed: int
     scaled_down: str | None  # said on the page when a profile shrinks the original's protocol
+
+    def __post_init__(self):
+        video_tasks.get(self.task)  # refuses a task nothing registered, naming the choices
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,9 +115,18 @@ class LookbackConfig(SeriesData):
     seeds: int
     seed: int
     steps_per_execution: int
+    # the corrected mode's network: "module:function" called as f(look_back, features, units, zero_start=…)
+    # → a Keras model with one output; the faithful mode is the tutorial's LSTM
+    network: str
+    network_label: str  # how the pages name it
     modes: tuple
     faithful: LookbackMode
     corrected: LookbackMode
+
+    def __post_init__(self):
+        module, _, function = self.network.partition(":")
+        if not (module and function):
+            raise UserError(f"network = {self.network!r} should be 'module:function'")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +138,6 @@ class Seq2seqMode:
     learning_rate: float
     patience: int | None
     val_fraction: float
-    split: Literal["chronological", "shuffled"]  # shuffled: the original's
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,6 +151,7 @@ class Seq2seqConfig(SeriesData):
     seeds: int
     seed: int
     horizon_hours: int
+    faithful_split: Literal["chronological", "shuffled"]  # shuffled: the original's; corrected is chronological
     steps_per_execution: int
     modes: tuple
     faithful: Seq2seqMode
@@ -224,7 +236,10 @@ def build(cls, settings: dict, where: str):
             expected = f"one of the choices: {choices}" if choices else getattr(hint, "__name__", hint)
             raise UserError(f"{where}: {name} = {value!r} should be {expected}")
         values[name] = value
-    return cls(**values)
+    try:
+        return cls(**values)
+    except UserError as exc:  # a check of the class itself (a registered video task)
+        raise UserError(f"{where}: {exc}") from None
 
 
 def _choices(hint) -> str:

@@ -54,7 +54,7 @@ OPTION_TARGETS = {
         "units": "corrected.units",
         "seed": "seed",
         "seeds": "seeds",
-        "split": "faithful.split",
+        "split": "faithful_split",
     },
     "signals": {
         "iterations": "tuned.iterations",

@@ -26,13 +26,13 @@ class Family:
         return importlib.import_module(self.stages)
 
     def report_view(self):
-        return _resolve(self.report)
+        return resolve(self.report)
 
     def load_data(self, cfg: RunSettings) -> None:
-        _resolve(self.data)(cfg)
+        resolve(self.data)(cfg)
 
 
-def _resolve(target: str):
+def resolve(target: str):
     module, _, name = target.partition(":")
     return getattr(importlib.import_module(module), name)
 

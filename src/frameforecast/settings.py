@@ -23,9 +23,8 @@ VIDEO = dict(
     head="dynamic",
     dynamic_kernel=9,
     fc_units=1024,
-    reconstruction_decoder="drawn",
+    reconstruction_decoder="moving",  # a ConvLSTM's; a fully connected cell always draws
     loss="mse",
-    loss_weights=None,
     optimizer="adam",
     learning_rate=2e-3,
     lr_schedule="cosine",
@@ -59,6 +58,8 @@ LOOKBACK = dict(
     seeds=5,
     seed=0,
     steps_per_execution=16,
+    network="frameforecast.models.series:build_lookback",
+    network_label="LSTM",
     modes=("faithful", "corrected"),
     # the tutorial's settings, reproduced
     faithful=dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, features="raw"),
@@ -84,29 +85,12 @@ SEQ2SEQ = dict(
     seeds=5,
     seed=0,
     horizon_hours=24,
+    faithful_split="chronological",
     steps_per_execution=8,
     modes=("faithful", "corrected"),
     # the original notebook's settings, reproduced
-    faithful=dict(
-        units=100,
-        dropout=0.2,
-        epochs=200,
-        batch_size=10,
-        learning_rate=0.01,
-        patience=50,
-        val_fraction=0.0,
-        split="chronological",
-    ),
-    corrected=dict(
-        units=16,
-        dropout=0.2,
-        epochs=100,
-        batch_size=10,
-        learning_rate=3e-3,
-        patience=10,
-        val_fraction=0.2,
-        split="chronological",
-    ),
+    faithful=dict(units=100, dropout=0.2, epochs=200, batch_size=10, learning_rate=0.01, patience=50, val_fraction=0.0),
+    corrected=dict(units=16, dropout=0.2, epochs=100, batch_size=10, learning_rate=3e-3, patience=10, val_fraction=0.2),
 )
 SIGNALS = dict(
     SERIES_DATA,

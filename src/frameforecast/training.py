@@ -95,15 +95,12 @@ def fit(
     batch_size: int | None = None,
     validation_data=None,
     validation_split: float | None = None,
-    shuffle: bool = True,
     patience: int | None = None,
     time_budget: float | None = None,
     clipnorm: float | None = None,
-    loss_weights=None,
     strategy: str = "default",
     restart: bool = False,
     verbose: int | None = None,
-    monitor: str | None = None,
     steps_per_execution: int = 1,
     mixed_precision: bool = False,
     log=print,
@@ -147,14 +144,13 @@ def fit(
         whole_args = {
             "optimizer": make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
             "loss": loss,
-            "loss_weights": loss_weights,
             "steps_per_execution": steps_per_execution,
         }
         trained, trainee, trainee_args = trained_outputs(model), model, whole_args
         if trained is not None:  # the other outputs' losses are constant: no trainable weight changes them
             log(f"training {', '.join(trained)} only: the layers of the other outputs are kept fixed")
             trainee = keras.Model(model.inputs, _only(model.output, trained), name=model.name)
-            trainee_args = {**whole_args, "loss": _only(loss, trained), "loss_weights": _only(loss_weights, trained)}
+            trainee_args = {**whole_args, "loss": _only(loss, trained)}
             y, dataset = _only(y, trained), dataset and _only_batches(dataset, trained)
             validation_data = validation_data and (validation_data[0], _only(validation_data[1], trained))
         if strategy == "multiworker":
@@ -164,7 +160,7 @@ def fit(
             if trainee is not model:
                 trainee.compile(**trainee_args)
 
-    monitor = monitor or ("val_loss" if (validation_data is not None or validation_split) else "loss")
+    monitor = "val_loss" if (validation_data is not None or validation_split) else "loss"
     budget = TimeBudget(time_budget) if time_budget else None
     early = (
         keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
@@ -209,7 +205,7 @@ def fit(
                 batch_size=global_batch,
                 epochs=epochs,
                 callbacks=callbacks,
-                shuffle=shuffle,
+                shuffle=True,
                 validation_data=validation_data,
                 validation_split=validation_split or 0.0,
                 verbose=verbose,

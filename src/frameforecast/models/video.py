@@ -13,19 +13,16 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from frameforecast import video_tasks
 from frameforecast.configs import VideoConfig
 from frameforecast.errors import UserError
 from frameforecast.models.layers import DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth, TimeSlice
+from frameforecast.video_tasks import next_frame
 
 
 def build(task: str, cfg: VideoConfig) -> keras.Model:
-    builders = {
-        "predict": build_predict,
-        "reconstruct": build_reconstruct,
-        "composite": build_composite,
-        "original": build_original,
-    }
-    return builders[task](cfg)
+    """The model of a registered video task (video_tasks.py names each task's builder)."""
+    return video_tasks.get(task).build(cfg)
 
 
 def _input(cfg: VideoConfig, frames: int) -> keras.KerasTensor:
@@ -201,19 +198,6 @@ def _decoder(frames, state, cfg, steps, name, head):
     return _generative_decoder(state, cfg, steps, name)
 
 
-def is_next_frame(cfg: VideoConfig) -> bool:
-    """Whether the model is the next-frame forecaster, which also outputs "observed_next" (the one-step
-    predictions of frames 1…9). A combination it cannot honour is refused, never swapped for another model."""
-    if cfg.task not in ("predict", "composite") or cfg.forecaster != "next-frame":
-        return False
-    if cfg.cell != "conv" or cfg.head != "dynamic":
-        raise UserError(
-            f"--forecaster next-frame is a ConvLSTM that moves frames with dynamic kernels; "
-            f"--cell {cfg.cell} --head {cfg.head} needs --forecaster encoder-decoder"
-        )
-    return True
-
-
 def _check_head(cfg: VideoConfig) -> None:
     if cfg.cell == "fc" and cfg.head != "dynamic":
         raise UserError(
@@ -225,7 +209,7 @@ def _check_head(cfg: VideoConfig) -> None:
 def build_predict(cfg: VideoConfig) -> keras.Model:
     _check_head(cfg)
     frames = _input(cfg, cfg.in_frames)
-    if is_next_frame(cfg):
+    if next_frame(cfg):
         observed, future, _ = _next_frame_forecaster(frames, cfg)
         return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)
@@ -253,7 +237,7 @@ def build_composite(cfg: VideoConfig) -> keras.Model:
     so a trained mnist-predict can warm-start it)."""
     _check_head(cfg)
     frames = _input(cfg, cfg.in_frames)
-    if is_next_frame(cfg):
+    if next_frame(cfg):
         observed, future, state = _next_frame_forecaster(frames, cfg)
         recon = _reconstruction_decoder(state, cfg)
         return keras.Model(

@@ -11,6 +11,11 @@ PEER_NOTE = "season {season}; fit once on the training part, then updated with e
 SIGNAL_COLUMNS = [("rmse", "RMSE ↓"), ("mae", "MAE ↓"), ("mase", "MASE ↓")]
 
 
+def _label(metrics: dict, mode: str) -> str:
+    """How the page names a mode's network (the experiments table's network_label)."""
+    return metrics.get("model_labels", {}).get(mode, "LSTM")
+
+
 def _alternatives(res: dict) -> dict:
     """Every forecast the model is compared with: the baselines and the statistical peers."""
     return {**res["baselines"], **res.get("peers", {})}
@@ -151,7 +156,7 @@ def _lookback_tables(metrics: dict) -> list[dict]:
     one_step = [
         _mode_table(
             f"{mode} mode: {res['test_points']} one-step test forecasts (original units)",
-            f"LSTM ({mode})",
+            f"{_label(metrics, mode)} ({mode})",
             res,
             metrics,
             "" if res["flags"] else f"scaler fit on the first {res['scaler_fit_rows']} rows (training part only)",
@@ -159,13 +164,14 @@ def _lookback_tables(metrics: dict) -> list[dict]:
         for mode, res in metrics["modes"].items()
     ]
     multi = [_holdout_table(metrics, m, r) for m, r in metrics["modes"].items() if r.get("holdout")]
-    return one_step + multi + [_backtest_table(m, r) for m, r in metrics["modes"].items() if r.get("backtest")]
+    backtests = [_backtest_table(m, r, _label(metrics, m)) for m, r in metrics["modes"].items() if r.get("backtest")]
+    return one_step + multi + backtests
 
 
 BACKTEST_COLUMNS = [("rmse", "mean RMSE over origins ↓")]
 
 
-def _backtest_table(mode: str, res: dict) -> dict:
+def _backtest_table(mode: str, res: dict, label: str) -> dict:
     bt = res["backtest"]
     scores = {name: {"rmse": v["mean"]} for name, v in bt["rmse"].items()}
     beats, note = verdict(scores["model"], {k: v for k, v in scores.items() if k != "model"}, BACKTEST_COLUMNS)
@@ -174,7 +180,7 @@ def _backtest_table(mode: str, res: dict) -> dict:
         v = bt["rmse"][name]
         return {"label": label, "kind": kind, "cells": [f"{fmt(v['mean'])} ± {fmt(v['sd'])}"], "note": extra}
 
-    rows = [entry("model", "model" if beats else "model loses", f"LSTM ({mode}, ensemble, recursive)", note)]
+    rows = [entry("model", "model" if beats else "model loses", f"{label} ({mode}, ensemble, recursive)", note)]
     rows += [entry(n, "peer", f"{n} (statsforecast)") for n in bt["peers"]]
     rows += [entry(n, "baseline", n) for n in bt["rmse"] if n != "model" and n not in bt["peers"]]
     return {
@@ -216,7 +222,7 @@ def _holdout_table(metrics: dict, mode: str, res: dict) -> dict:
     season = metrics["series"]["season"]
     rows = [
         row(
-            f"LSTM ({mode}, {res['seeds']}-seed ensemble, recursive)",
+            f"{_label(metrics, mode)} ({mode}, {res['seeds']}-seed ensemble, recursive)",
             "model" if beats else "model loses",
             h["model"],
             HOLDOUT_COLUMNS,
@@ -233,7 +239,7 @@ def _holdout_table(metrics: dict, mode: str, res: dict) -> dict:
         "caption": "; ".join(
             [
                 f"one origin, {h['horizon']} steps; the peers and baselines are fit on all {h['origin']} points "
-                "before it, the LSTM keeps its one-step training; MAPE = mean of 100·|F − A| / |A| "
+                f"before it, the {_label(metrics, mode)} keeps its one-step training; MAPE = mean of 100·|F − A| / |A| "
                 "(sktime's and Darts' definition)",
                 *left_out,
             ]

@@ -3,6 +3,7 @@ published numbers with where they were measured."""
 
 from __future__ import annotations
 
+from frameforecast import video_tasks
 from frameforecast.report.tables import fmt, row, verdict
 
 VIDEO_COLUMNS = [
@@ -24,7 +25,7 @@ class Video:
     def headline(metrics: dict) -> dict:
         res = metrics["results"][metrics["headline_output"]]
         baselines = {k: v for k, v in res.items() if k != "model"}
-        if metrics["task"] == "original":
+        if video_tasks.get(metrics["task"]).binary:
             key, label, better = "binary_accuracy", "binary pixel accuracy", max
         else:
             key, label, better = "mse_per_frame", "MSE per frame", min
@@ -47,7 +48,7 @@ class Video:
 
 
 def _columns(metrics: dict) -> list:
-    extra = [("binary_accuracy", "binary pixel accuracy ↑")] if metrics["task"] == "original" else []
+    extra = [("binary_accuracy", "binary pixel accuracy ↑")] if video_tasks.get(metrics["task"]).binary else []
     return VIDEO_COLUMNS + extra
 
 
@@ -61,7 +62,7 @@ def _video_tables(metrics: dict) -> list[dict]:
         rows += [row(name, "baseline", scores, columns) for name, scores in res.items() if name != "model"]
         caption = test["origin"]
         flow = res.get("optical flow", {}).get("mse_per_frame")
-        if metrics["task"] != "original" and flow is not None and flow < res["model"]["mse_per_frame"]:
+        if not video_tasks.get(metrics["task"]).binary and flow is not None and flow < res["model"]["mse_per_frame"]:
             caption += (
                 f". Optical flow beats the model here ({fmt(flow)} against {fmt(res['model']['mse_per_frame'])}"
                 " MSE/frame): it has learned less than constant-velocity motion"

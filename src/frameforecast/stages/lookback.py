@@ -11,6 +11,7 @@ from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.configs import LookbackConfig, LookbackMode
 from frameforecast.errors import UserError
+from frameforecast.families import resolve
 from frameforecast.models import peers
 from frameforecast.stages import lookback_future as future
 from frameforecast.stages import read_json
@@ -38,7 +39,7 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
     """Faithful mode: the seeds train as independent members of one model (same data order, separate
     weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
     y, series = load_series(cfg, log)  # before Keras is imported: a bad CSV stops with one line
-    from frameforecast.models.series import build_lookback
+    network = resolve(cfg.network)
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
     progress.plan_fits(sum(1 if name == "faithful" else cfg.seeds for name in modes(cfg)))
@@ -70,7 +71,7 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
         else:
             for seed in range(cfg.seeds):
                 starts_at_base = data.get("base") is not None
-                build = functools.partial(build_lookback, mode.look_back, 1, mode.units, zero_start=starts_at_base)
+                build = functools.partial(network, mode.look_back, 1, mode.units, zero_start=starts_at_base)
                 result = fit(
                     build,
                     run_dir / mode_name / f"seed-{seed}",
@@ -170,6 +171,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
     report = {
         "experiment": cfg.experiment,
         "family": "lookback",
+        "model_labels": {"faithful": "LSTM", "corrected": cfg.network_label},
         "profile": cfg.profile,
         "series": {
             "source": series.source,

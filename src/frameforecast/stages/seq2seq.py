@@ -135,7 +135,7 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
         "refused_peers": peers_refused,
         "peer_forecasts": {k: v.tolist() for k, v in peer_forecasts.items()},
         "seeds": cfg.seeds,
-        "split": d["mode"].split,
+        "split": d["split_kind"],
         "test_windows": int(len(origins)),
         "train_windows": int(len(d["fit_origins"])),
         "split_index": d["split"],
@@ -144,7 +144,7 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
         "origins": origins.tolist(),
         "truth": truth.tolist(),
         "baseline_forecasts": {k: v.tolist() for k, v in base_forecasts.items()},
-        "flags": [FAITHFUL_FLAGS[d["mode"].split]] if d["mode"].split in FAITHFUL_FLAGS else [],
+        "flags": [FAITHFUL_FLAGS[d["split_kind"]]] if d["split_kind"] in FAITHFUL_FLAGS else [],
     }
     name, value = best_baseline({**base_scores, **peers}, "mase")
     ens = result["ensemble"]["mase"]

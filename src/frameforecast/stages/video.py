@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
+from frameforecast import video_tasks
 from frameforecast.atomic import write_json
 from frameforecast.configs import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
-from frameforecast.models import video
 from frameforecast.stages.video_data import (
     ORIGINAL_TRAIN_SEED,
     example_spec,
@@ -90,7 +90,7 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
     warm = {}
 
     def build():
-        model = video.build(cfg.task, cfg)
+        model = video_tasks.get(cfg.task).build(cfg)
         warm["start"] = warm_start(model, cfg, run_dir, log)
         return model
 
@@ -107,10 +107,9 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
         restart=restart,
         log=log,
         batch_size=cfg.batch_size,
-        loss_weights=cfg.loss_weights,
         mixed_precision=cfg.mixed_precision,
     )
-    if cfg.task == "original":
+    if video_tasks.get(cfg.task).trains_on_a_fixed_set:
         train_digits, _, described = mm.load_digits(cfg.digits)
         videos = mm.generate(
             train_digits, cfg.train_sequences, np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)

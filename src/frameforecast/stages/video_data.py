@@ -4,54 +4,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from frameforecast import video_tasks
 from frameforecast.configs import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError
-from frameforecast.models import video
 
 ORIGINAL_TRAIN_SEED = 1000  # seed of the fixed training set the original protocol uses
 
 
 def generator_config(cfg: VideoConfig) -> mm.GeneratorConfig:
     return mm.GeneratorConfig(
-        canvas=cfg.canvas, num_frames=max(20, cfg.in_frames + cfg.out_frames) if cfg.task != "original" else 20
+        canvas=cfg.canvas, num_frames=video_tasks.get(cfg.task).sequence_frames(cfg.in_frames, cfg.out_frames)
     )
 
 
 # ---------------------------------------------------------------- examples per task
 def split_frames(videos: np.ndarray, cfg: VideoConfig):
     """uint8 (N, T, H, W) → (inputs, targets) in [0, 1] with a channel axis, for the experiment's task."""
-    v = videos[..., None].astype(np.float32) / 255.0
-    n_in, n_out = cfg.in_frames, cfg.out_frames
-    if cfg.task == "original":
-        binary = (videos[:, :n_in] >= 128)[..., None].astype(np.float32)
-        return binary, binary
-    inputs = v[:, :n_in]
-    reconstruction = inputs[:, ::-1]
-    prediction = v[:, n_in : n_in + n_out]
-    if video.is_next_frame(cfg):
-        extra = {"reconstruction": reconstruction} if cfg.task == "composite" else {}
-        return inputs, {"prediction": prediction, "observed_next": v[:, 1:n_in], **extra}
-    if cfg.task == "predict":
-        return inputs, prediction
-    if cfg.task == "reconstruct":
-        return inputs, reconstruction
-    return inputs, {"prediction": prediction, "reconstruction": reconstruction}
+    task = video_tasks.get(cfg.task)
+    return task.examples(task.pieces(videos, cfg.in_frames, cfg.out_frames), video_tasks.next_frame(cfg))
 
 
 def example_spec(cfg: VideoConfig):
-    c = cfg.canvas
-    frames_in = (cfg.in_frames, c, c, 1)
-    frames_out = (cfg.out_frames, c, c, 1)
-    if video.is_next_frame(cfg):
-        extra = {"reconstruction": frames_in} if cfg.task == "composite" else {}
-        return frames_in, {"prediction": frames_out, "observed_next": (cfg.in_frames - 1, c, c, 1), **extra}
-    if cfg.task == "predict":
-        return frames_in, frames_out
-    if cfg.task in ("reconstruct", "original"):
-        return frames_in, frames_in
-    return frames_in, {"prediction": frames_out, "reconstruction": frames_in}
+    """The shapes of one (inputs, targets) example."""
+    task = video_tasks.get(cfg.task)
+    return task.examples(task.shapes(cfg.canvas, cfg.in_frames, cfg.out_frames), video_tasks.next_frame(cfg))
 
 
 def model_config(cfg: VideoConfig) -> VideoConfig:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from frameforecast import video_tasks
 from frameforecast.atomic import write_json
 from frameforecast.configs import VideoConfig
 from frameforecast.datasets import video_files
 from frameforecast.errors import UserError
 
-FORECASTING_TASKS = ("predict", "composite")
 MP4_FPS = 4
 
 
@@ -42,7 +42,7 @@ def write_mp4(path: Path, images) -> None:
 
 def predict(cfg: VideoConfig, run_dir: Path, video: str, start: int | None = None, log=print) -> Path:
     """Read the clip (before Keras is imported), predict the next out_frames, write GIF, MP4 and info.json."""
-    if cfg.task not in FORECASTING_TASKS:
+    if not video_tasks.get(cfg.task).forecasts:
         raise UserError(
             f"{cfg.experiment} reconstructs its inputs and does not forecast; use one of the "
             "forecasting experiments (mnist-predict, mnist-composite, or your own video-… run)"

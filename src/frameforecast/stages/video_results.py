@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics
+from frameforecast import metrics, video_tasks
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.configs import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
@@ -45,16 +45,12 @@ def _test_set(cfg: VideoConfig, which: str | None, limit: int | None, standard_p
 
 
 def _outputs(cfg: VideoConfig) -> list[str]:
-    return (
-        ["prediction", "reconstruction"]
-        if cfg.task == "composite"
-        else [{"predict": "prediction", "reconstruct": "reconstruction", "original": "reconstruction"}[cfg.task]]
-    )
+    return list(video_tasks.get(cfg.task).outputs)
 
 
 def _walks_back(cfg: VideoConfig, out: str) -> bool:
-    """Reconstruction targets run backwards in time (Srivastava's reversed order), except the original's."""
-    return out == "reconstruction" and cfg.task != "original"
+    """Whether that output's targets run backwards in time (Srivastava's reversed reconstruction)."""
+    return video_tasks.get(cfg.task).reversed_output(out)
 
 
 def _add_baseline(accumulator: metrics.VideoAccumulator, baseline, inputs, target, reverse: bool) -> None:
@@ -73,7 +69,7 @@ def evaluate(
 ) -> dict:
     model = load_model(run_dir / "model.keras")
     data = _test_set(cfg, test_set, limit, standard_path)
-    accuracy = cfg.task == "original"
+    accuracy = video_tasks.get(cfg.task).binary
     outputs = _outputs(cfg)
     acc = {
         out: {

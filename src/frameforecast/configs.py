@@ -250,8 +250,3 @@ def _choices(hint) -> str:
         else [arg for arg in typing.get_args(hint) if typing.get_origin(arg) is Literal]
     )
     return ", ".join(repr(c) for lit in literals for c in typing.get_args(lit))
-
-
-def validated(cls, settings: dict, where: str):
-    """The settings checked against a family's config class: the frozen instance the stages read."""
-    return build(cls, settings, where)

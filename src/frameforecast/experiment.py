@@ -110,7 +110,7 @@ class Experiment:
             else (DATA_OPTIONS[self.family] if self.needs_input else ())
         )
 
-    def config(self, profile: str, overrides: dict | None = None) -> dict:
+    def config(self, profile: str, overrides: dict | None = None):
         """The checked configuration; `overrides` maps settings (dotted for a mode: corrected.epochs) to values."""
         if profile not in PROFILES:
             raise UserError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -125,4 +125,4 @@ class Experiment:
                 target = target[mode]
             target[leaf] = value
         merged.update(profile=profile, experiment=self.name)
-        return configs.validated(families.get(self.family).config, merged, f"{self.name}, {profile} profile")
+        return configs.build(families.get(self.family).config, merged, f"{self.name}, {profile} profile")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from frameforecast import experiments, families, progress
 from frameforecast.atomic import write_json
+from frameforecast.configs import RunSettings
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb, release_unused
 from frameforecast.settings import RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
@@ -32,7 +33,7 @@ def _slug(text: str) -> str:
     return slug
 
 
-def run_name(name: str, cfg) -> str:
+def run_name(name: str, cfg: RunSettings) -> str:
     """runs/<name>; user data gets its own folder: lookback-<file>-<column>, video-<file or folder>."""
     if name == "lookback" and (cfg.csv or cfg.url):
         stem, column = Path(cfg.csv or cfg.url).stem, cfg.column or ""
@@ -61,7 +62,7 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
 
 
 def run_experiment(
-    exp, cfg, folder: Path, *, restart: bool = False, strategy: str = "default", log=print, on_stage=None
+    exp, cfg: RunSettings, folder: Path, *, restart: bool = False, strategy: str = "default", log=print, on_stage=None
 ) -> dict:
     """train, evaluate and render one experiment; returns the seconds each stage took. `on_stage(stage)` is
     called as each stage starts."""
@@ -81,7 +82,7 @@ def run_experiment(
     return timings
 
 
-def train(exp, cfg, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+def train(exp, cfg: RunSettings, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """The train stage; saves the config that evaluate and render read back."""
     module = families.get(exp.family).stage_module()
     info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
@@ -255,7 +256,7 @@ class SuiteDeadline:
             return float(sum(known))
         return float(RESERVE_SECONDS["video" if budget else "other"])
 
-    def apply(self, name: str, profile: str, cfg, log):
+    def apply(self, name: str, profile: str, cfg: RunSettings, log) -> RunSettings:
         """`cfg` with its training budget cut to its share of the time left (unchanged when it fits)."""
         own = self._budget(name, profile)
         if self.deadline is None or not own:

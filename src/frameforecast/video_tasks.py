@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from frameforecast.errors import UserError
+
+if TYPE_CHECKING:  # configs imports this module to check a config's task
+    from frameforecast.configs import VideoConfig
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class VideoTask:
         targets = {name: pieces[name] for name in names}
         return pieces["inputs"], targets if len(names) > 1 else targets[names[0]]
 
-    def build(self, cfg):
+    def build(self, cfg: VideoConfig):
         module, function = self.builder.split(":")
         return getattr(importlib.import_module(module), function)(cfg)
 
@@ -113,7 +117,7 @@ def get(name: str) -> VideoTask:
     return TASKS[name]
 
 
-def next_frame(cfg) -> bool:
+def next_frame(cfg: VideoConfig) -> bool:
     """Whether the model is the next-frame forecaster, which also outputs "observed_next" (the one-step
     predictions of frames 1…9). A combination it cannot honour is refused, never swapped for another model."""
     if not get(cfg.task).forecasts or cfg.forecaster != "next-frame":

@@ -30,14 +30,14 @@ def _input(cfg: VideoConfig, frames: int) -> keras.KerasTensor:
 
 
 # ---------------------------------------------------------------- conv encoder and decoders
-def _convlstm(cfg, name: str, return_sequences: bool = False):
+def _convlstm(cfg: VideoConfig, name: str, return_sequences: bool = False):
     """The experiment's ConvLSTM layer, returning (output, h, c)."""
     return layers.ConvLSTM2D(
         cfg.filters, cfg.kernel, padding="same", return_state=True, return_sequences=return_sequences, name=name
     )
 
 
-def _embedding(cfg, name: str, channels: int):
+def _embedding(cfg: VideoConfig, name: str, channels: int):
     """(layer, width): the learned 1 × 1 convolution that narrows the patches a ConvLSTM's input convolution
     reads to cfg.patch_embedding channels (kernels predicted from the patches still see them raw), or
     (identity, channels) without one."""
@@ -46,7 +46,7 @@ def _embedding(cfg, name: str, channels: int):
     return layers.Conv2D(cfg.patch_embedding, 1, name=f"{name}_embed"), cfg.patch_embedding
 
 
-def _conv_encoder(frames, cfg):
+def _conv_encoder(frames, cfg: VideoConfig):
     patches = SpaceToDepth(cfg.patch, name="patches")(frames)
     embed, _ = _embedding(cfg, "encoder", cfg.patch**2)
     if cfg.patch_embedding:
@@ -55,7 +55,7 @@ def _conv_encoder(frames, cfg):
     return h, c
 
 
-def _kernel_mover(cfg, name: str):
+def _kernel_mover(cfg: VideoConfig, name: str):
     """Layers that predict dynamic kernels from features and move a frame by them: (frame, features) → frame."""
     patch = cfg.patch
     cell_size = cfg.kernel_grid or patch  # pixels per predicted kernel: the patch, or finer
@@ -67,7 +67,7 @@ def _kernel_mover(cfg, name: str):
     return lambda frame, seen: move([frame, to_cells(kernel_logits(seen))])
 
 
-def _dynamic_forecaster(frames, state, cfg, name: str):
+def _dynamic_forecaster(frames, state, cfg: VideoConfig, name: str):
     """Autoregressive ConvLSTM forecaster whose output frames are moved copies of a source frame.
 
     Each step sees its last prediction and the last input frame (patched) and predicts, for every
@@ -96,7 +96,7 @@ def _dynamic_forecaster(frames, state, cfg, name: str):
     return layers.Concatenate(axis=1, name=name)(outputs)
 
 
-def _next_frame_forecaster(frames, cfg):
+def _next_frame_forecaster(frames, cfg: VideoConfig):
     """One ConvLSTM that moves frame t into frame t + 1, for all 19 transitions of a sequence.
 
     Observed steps get the true frame (teacher forcing) and are scored too — nine extra one-step
@@ -132,7 +132,7 @@ def _next_frame_forecaster(frames, cfg):
     )
 
 
-def _generative_decoder(state, cfg, steps: int, name: str):
+def _generative_decoder(state, cfg: VideoConfig, steps: int, name: str):
     """Unrolls a ConvLSTM from the encoder state over the repeated encoder output; draws each frame."""
     h, c = state
     repeated = RepeatFrames(steps, name=f"{name}_repeat")(h)
@@ -142,7 +142,7 @@ def _generative_decoder(state, cfg, steps: int, name: str):
     return layers.Activation("sigmoid", dtype="float32", name=name)(frames)
 
 
-def _moving_decoder(state, cfg, steps: int, name: str):
+def _moving_decoder(state, cfg: VideoConfig, steps: int, name: str):
     """Srivastava's conditional decoder, on patches: the first frame is drawn from the encoder's final
     state; each later frame is the decoder's own previous output moved by predicted dynamic kernels
     (the reversed sequence is the same digits, one step back along their motion). It never sees the inputs."""
@@ -172,13 +172,13 @@ def _moving_decoder(state, cfg, steps: int, name: str):
 
 
 # ---------------------------------------------------------------- fully connected LSTM (Srivastava)
-def _fc_encoder(frames, cfg):
+def _fc_encoder(frames, cfg: VideoConfig):
     flat = layers.Reshape((cfg.in_frames, cfg.canvas**2), name="flatten")(frames)
     _, h, c = layers.LSTM(cfg.fc_units, return_state=True, name="encoder")(flat)
     return h, c
 
 
-def _fc_decoder(state, cfg, steps: int, name: str):
+def _fc_decoder(state, cfg: VideoConfig, steps: int, name: str):
     h, c = state
     repeated = layers.RepeatVector(steps, name=f"{name}_repeat")(h)
     seq = layers.LSTM(cfg.fc_units, return_sequences=True, name=f"{name}_lstm")(repeated, initial_state=[h, c])
@@ -186,11 +186,11 @@ def _fc_decoder(state, cfg, steps: int, name: str):
     return layers.Reshape((steps, cfg.canvas, cfg.canvas, 1), name=name)(pixels)
 
 
-def _encoder(frames, cfg):
+def _encoder(frames, cfg: VideoConfig):
     return _fc_encoder(frames, cfg) if cfg.cell == "fc" else _conv_encoder(frames, cfg)
 
 
-def _decoder(frames, state, cfg, steps, name, head):
+def _decoder(frames, state, cfg: VideoConfig, steps, name, head):
     if cfg.cell == "fc":
         return _fc_decoder(state, cfg, steps, name)
     if head == "dynamic":
@@ -217,7 +217,7 @@ def build_predict(cfg: VideoConfig) -> keras.Model:
     return keras.Model(frames, out, name="mnist_predict")
 
 
-def _reconstruction_decoder(state, cfg):
+def _reconstruction_decoder(state, cfg: VideoConfig):
     if cfg.cell == "conv" and cfg.reconstruction_decoder == "moving":
         return _moving_decoder(state, cfg, cfg.in_frames, "reconstruction")
     return _decoder(None, state, cfg, cfg.in_frames, "reconstruction", "generative")

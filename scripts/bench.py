@@ -145,7 +145,7 @@ def bench_compare(budget: float, test_size: int, filters: int | None = None) -> 
     import keras
     import keras_example  # scripts/: the bench's reference, not a product model
 
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.models import video
     from frameforecast.training import make_optimizer, seed_everything

@@ -44,7 +44,7 @@ def model_folder(scratch: Path) -> tuple[Path, bool]:
     trained = ROOT / "runs" / "mnist-predict"
     if (trained / "model.keras").exists() and (trained / "config.json").exists():
         return trained, True
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.models import video
     from frameforecast.training import save_model
 

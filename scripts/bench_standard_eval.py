@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
 def main(path: str, count: int) -> None:
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.memory import current_rss_mb, peak_rss_mb
     from frameforecast.models import video as models
     from frameforecast.stages import video

@@ -33,7 +33,7 @@ def bench_models(smoke: bool) -> dict:
     import keras
     import numpy as np
 
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.models import video
     from frameforecast.stages.video import split_frames

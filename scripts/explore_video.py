@@ -56,7 +56,7 @@ def main() -> int:
     import budget_training
     import keras
 
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.datasets import moving_mnist as mm
     from frameforecast.models import video
     from frameforecast.training import make_optimizer, seed_everything

@@ -26,10 +26,22 @@ def modules() -> dict[str, Path]:
     return {module_name(p): p for p in PACKAGE.rglob("*.py")}
 
 
+def _runtime_nodes(tree):
+    """Every node except those under `if TYPE_CHECKING:` (imports for annotations only, never executed)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def imports(path: Path, known: dict) -> set[str]:
     """Every frameforecast module `path` imports, at the top or inside a function."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _runtime_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("frameforecast")}
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("frameforecast"):

@@ -150,7 +150,7 @@ def test_a_stage_before_training_names_the_train_command(command, project, capsy
     ],
 )
 def test_a_misspelt_choice_or_an_unknown_setting_is_one_line_naming_the_choices(name, overrides, expected):
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.errors import UserError
 
     with pytest.raises(UserError) as refused:
@@ -164,17 +164,18 @@ def _choice_fields():
     import dataclasses
     import typing
 
-    from frameforecast import configs, experiments, families, video_tasks
+    from frameforecast import families, video_tasks
+    from frameforecast.config import classes, experiments
 
     found = [("mnist-predict", "task", tuple(video_tasks.TASKS))]
     for family in ("video", "lookback", "seq2seq", "signals"):
         name = next(n for n, e in experiments.EXPERIMENTS.items() if e.family == family and not e.needs_input)
         cls = families.get(family).config
         hints = typing.get_type_hints(cls)
-        classes = [("", cls)] + [(f"{f}.", hints[f]) for f in hints if dataclasses.is_dataclass(hints[f])]
-        for prefix, klass in classes:
+        owners = [("", cls)] + [(f"{f}.", hints[f]) for f in hints if dataclasses.is_dataclass(hints[f])]
+        for prefix, klass in owners:
             for field, hint in typing.get_type_hints(klass).items():
-                choices = configs._choices(hint)
+                choices = classes._choices(hint)
                 if choices:
                     found.append((name, prefix + field, tuple(eval(c) for c in choices.split(", "))))
     return found
@@ -182,7 +183,7 @@ def _choice_fields():
 
 @pytest.mark.parametrize("name, setting, choices", _choice_fields(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_setting_with_choices_refuses_a_misspelt_one_naming_the_field_and_the_choices(name, setting, choices):
-    from frameforecast import experiments
+    from frameforecast.config import experiments
     from frameforecast.errors import UserError
 
     misspelt = choices[0][:-1] + choices[0][-1] * 2 + "x"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from frameforecast import experiments, options
 from frameforecast.cli import build_parser
+from frameforecast.config import experiments, options
 from frameforecast.training import load_model
 
 

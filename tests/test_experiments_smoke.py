@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from frameforecast import experiments
+from frameforecast.config import experiments
 
 VIDEO = ["mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"]
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from frameforecast import experiments, video_tasks
+from frameforecast import video_tasks
+from frameforecast.config import experiments
 from frameforecast.errors import UserError
 from frameforecast.models import video
 from frameforecast.models.layers import DynamicLocalFilter

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import default_sigint, free_port, needs_browser, working_directory
 
-from frameforecast import experiments, pipeline, progress
+from frameforecast import pipeline, progress
+from frameforecast.config import experiments
 from frameforecast.report import server, site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def test_the_suite_runs_every_bundled_experiment_fastest_first():
     records = [json.loads(p.read_text()) for p in sorted((ROOT / "runs/bench").glob("*.json"))]
     measured = [r["suite"]["experiment_seconds"] for r in records if r.get("suite", {}).get("experiment_seconds")]
     seconds = measured[-1]  # the newest quick-suite measurement on this machine
-    from frameforecast.settings import SUITE_SCALED
+    from frameforecast.config.values import SUITE_SCALED
 
     # the long video trainings come last by design: on a slow machine they take what time is left
     assert list(experiments.SUITE[-len(SUITE_SCALED) :]) == list(SUITE_SCALED)
@@ -230,7 +231,7 @@ def test_ctrl_c_as_soon_as_the_page_says_done_ends_the_served_run_at_once(tmp_pa
 
 
 def test_the_quick_suite_deadline_shrinks_only_the_video_budgets_and_keeps_their_ratio(monkeypatch):
-    from frameforecast.settings import SUITE_MINUTES, SUITE_SCALED
+    from frameforecast.config.values import SUITE_MINUTES, SUITE_SCALED
 
     names = list(experiments.SUITE)
     video = [n for n in names if n in SUITE_SCALED]

@@ -12,9 +12,10 @@ import pytest
 from conftest import working_directory
 from keras import layers
 
-from frameforecast import experiments, pipeline, video_tasks
-from frameforecast.experiment import Experiment
-from frameforecast.settings import SERIES_SMOKE, VIDEO_SMOKE
+from frameforecast import pipeline, video_tasks
+from frameforecast.config import experiments
+from frameforecast.config.experiments import Experiment
+from frameforecast.config.values import SERIES_SMOKE, VIDEO_SMOKE
 
 
 def build_toy_gru(look_back: int, features: int, units: int, zero_start: bool = False) -> keras.Model:

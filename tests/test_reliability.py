@@ -119,7 +119,7 @@ import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from pathlib import Path
-from frameforecast import experiments
+from frameforecast.config import experiments
 from frameforecast.stages import video
 exp = experiments.get("mnist-predict")
 mirrored = video.train(exp.config("smoke", {"epochs": 2, "batch_size": 2}), Path("mirrored"), strategy="mirrored")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from frameforecast import experiments
+from frameforecast.config import experiments
 from frameforecast.datasets import series, signals, windows
 from frameforecast.stages import lookback_data, seq2seq
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import working_directory, write_monthly_csv, write_price_csv
 
-from frameforecast import cli, experiments
+from frameforecast import cli
+from frameforecast.config import experiments
 from frameforecast.training import load_model
 
 LR = 0.0123

@@ -7,9 +7,10 @@ import contextlib
 import sys
 from pathlib import Path
 
-from frameforecast import families, options
+from frameforecast import families
+from frameforecast.config import options
+from frameforecast.config.options import non_negative_int, positive_int
 from frameforecast.errors import UserError
-from frameforecast.options import non_negative_int, positive_int
 
 EPILOG_EXAMPLES = {
     "data": "examples:\n  frameforecast data list\n  frameforecast data show milk\n"
@@ -41,7 +42,7 @@ class Parser(argparse.ArgumentParser):
 
 def _experiment_options(p: argparse.ArgumentParser) -> None:
     """evaluate / render: which run, found by experiment and profile, or by your data's file name."""
-    from frameforecast import experiments
+    from frameforecast.config import experiments
 
     p.add_argument("experiment", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
@@ -147,7 +148,8 @@ def build_parser() -> Parser:
 
 def _stage_config(args):
     """For evaluate/render: the config saved by train, else the profile's."""
-    from frameforecast import experiments, pipeline
+    from frameforecast import pipeline
+    from frameforecast.config import experiments
 
     if args.run_dir:  # the saved config names the data: --csv/--data are not needed again
         exp, folder = experiments.get(args.experiment), Path(args.run_dir)
@@ -205,7 +207,7 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
 
-    from frameforecast import experiments
+    from frameforecast.config import experiments
 
     family = families.get(experiments.get(args.experiment).family)
     for option in ("test_set", "limit", "standard_file"):
@@ -227,8 +229,9 @@ def cmd_render(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from frameforecast import experiments, pipeline
-    from frameforecast.configs import VideoConfig
+    from frameforecast import pipeline
+    from frameforecast.config import experiments
+    from frameforecast.config.classes import VideoConfig
     from frameforecast.stages import video_predict
 
     folder = Path(args.run_dir) if args.run_dir else pipeline.RUNS / args.experiment
@@ -243,7 +246,7 @@ def cmd_predict(args) -> int:
 
 
 def cmd_forecast(args) -> int:
-    from frameforecast import experiments
+    from frameforecast.config import experiments
 
     exp = experiments.get(args.experiment)
     if exp.family != "lookback":
@@ -266,7 +269,8 @@ def cmd_site(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from frameforecast import experiments, pipeline
+    from frameforecast import pipeline
+    from frameforecast.config import experiments
 
     for name in args.experiments:
         experiments.get(name)

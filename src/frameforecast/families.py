@@ -7,15 +7,15 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
-from frameforecast import configs
-from frameforecast.configs import RunSettings
+from frameforecast.config import classes
+from frameforecast.config.classes import RunSettings
 from frameforecast.errors import UserError
 
 
 @dataclass(frozen=True)
 class Family:
     name: str
-    config: type  # the typed config (configs.py)
+    config: type  # the typed config (config/classes.py)
     stages: str  # module with train(cfg, run_dir, …), evaluate(cfg, run_dir, …), render(cfg, run_dir)
     data: str  # "module:function" that loads a config's bundled data once (the suite's data stage)
     report: str  # "module:Object" with headline(metrics) and page(card, metrics) for the site
@@ -44,7 +44,7 @@ FAMILIES = {
     for family in (
         Family(
             "video",
-            configs.VideoConfig,
+            classes.VideoConfig,
             "frameforecast.stages.video",
             "frameforecast.datasets.moving_mnist:load_for",
             "frameforecast.report.video_view:Video",
@@ -53,7 +53,7 @@ FAMILIES = {
         ),
         Family(
             "lookback",
-            configs.LookbackConfig,
+            classes.LookbackConfig,
             "frameforecast.stages.lookback",
             SERIES_DATA,
             "frameforecast.report.series_view:Lookback",
@@ -61,7 +61,7 @@ FAMILIES = {
         ),
         Family(
             "seq2seq",
-            configs.Seq2seqConfig,
+            classes.Seq2seqConfig,
             "frameforecast.stages.seq2seq",
             SERIES_DATA,
             "frameforecast.report.series_view:Seq2seq",
@@ -69,7 +69,7 @@ FAMILIES = {
         ),
         Family(
             "signals",
-            configs.SignalsConfig,
+            classes.SignalsConfig,
             "frameforecast.stages.signals",
             SERIES_DATA,
             "frameforecast.report.series_view:Signals",

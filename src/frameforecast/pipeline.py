@@ -13,12 +13,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from frameforecast import experiments, families, progress
+from frameforecast import families, progress
 from frameforecast.atomic import write_json
-from frameforecast.configs import RunSettings
+from frameforecast.config import experiments
+from frameforecast.config.classes import RunSettings
+from frameforecast.config.values import RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb, release_unused
-from frameforecast.settings import RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
 
 RUNS = Path("runs")
 MIN_TRAINING_SECONDS = 30  # a video model given less than this by the suite's deadline still trains this long

@@ -17,7 +17,7 @@ import numpy as np
 from frameforecast.errors import UserError
 
 if TYPE_CHECKING:  # configs imports this module to check a config's task
-    from frameforecast.configs import VideoConfig
+    from frameforecast.config.classes import VideoConfig
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast.configs import VideoConfig
+from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.errors import UserError
 

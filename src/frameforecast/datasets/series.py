@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from frameforecast.configs import SeriesData
+from frameforecast.config.classes import SeriesData
 from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
 

@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 from frameforecast import video_tasks
-from frameforecast.configs import VideoConfig
+from frameforecast.config.classes import VideoConfig
 from frameforecast.errors import UserError
 from frameforecast.models.layers import DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth, TimeSlice
 from frameforecast.video_tasks import next_frame

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from frameforecast import experiments
+from frameforecast.config import experiments
 
 METRIC_DOCS = [
     (

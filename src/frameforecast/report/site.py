@@ -71,7 +71,7 @@ def _run_files(folder: Path, target: Path) -> list[str]:
 
 def _config(folder: Path):
     """The run's typed config, or None when it has none or one this version cannot read."""
-    from frameforecast import experiments
+    from frameforecast.config import experiments
 
     try:
         return experiments.saved_config(folder)
@@ -123,7 +123,7 @@ def collect_predictions(runs: Path) -> list[dict]:
 
 def build(runs: Path, out: Path, reference: list | None = None) -> Path:
     """Render the whole site into a temporary folder next to `out`, then swap it in. `reference` is the
-    command-line reference (frameforecast.options.reference), handed in as data by the CLI."""
+    command-line reference (frameforecast.config.options.reference), handed in as data by the CLI."""
     runs, out = Path(runs), Path(out)
     collected = collect_runs(runs)  # raises before anything is written
     predictions = collect_predictions(runs)

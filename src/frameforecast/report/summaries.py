@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 from pathlib import PurePath
 
-from frameforecast import experiments, families
-from frameforecast.configs import RunSettings, SeriesData, VideoConfig
+from frameforecast import families
+from frameforecast.config import experiments
+from frameforecast.config.classes import RunSettings, SeriesData, VideoConfig
 
 NAV = [
     ("index.html", "Results"),

@@ -9,7 +9,7 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
-from frameforecast.configs import LookbackConfig, LookbackMode
+from frameforecast.config.classes import LookbackConfig, LookbackMode
 from frameforecast.errors import UserError
 from frameforecast.families import resolve
 from frameforecast.models import peers

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from frameforecast.configs import LookbackConfig, LookbackMode
+from frameforecast.config.classes import LookbackConfig, LookbackMode
 from frameforecast.datasets import series as series_data
 from frameforecast.datasets.windows import lookback_windows, require_length, rows_for_training_part
 from frameforecast.stages.series_common import Scaler, load_configured

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from frameforecast.atomic import write_text
-from frameforecast.configs import LookbackMode
+from frameforecast.config.classes import LookbackMode
 from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
 from frameforecast.models import baselines, peers

@@ -11,7 +11,7 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
-from frameforecast.configs import Seq2seqConfig
+from frameforecast.config.classes import Seq2seqConfig
 from frameforecast.datasets import time_axis
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json

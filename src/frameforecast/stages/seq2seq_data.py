@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from frameforecast.configs import Seq2seqConfig
+from frameforecast.config.classes import Seq2seqConfig
 from frameforecast.datasets import series as series_data
 from frameforecast.datasets.windows import require_length
 from frameforecast.errors import UserError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from frameforecast import metrics
-from frameforecast.configs import SeriesData
+from frameforecast.config.classes import SeriesData
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
 from frameforecast.models import baselines

@@ -8,7 +8,7 @@ import numpy as np
 
 from frameforecast import metrics
 from frameforecast.atomic import write_json
-from frameforecast.configs import SignalsConfig
+from frameforecast.config.classes import SignalsConfig
 from frameforecast.datasets.signals import GENERATORS
 from frameforecast.datasets.streaming import batch_seed, indexed_batches
 from frameforecast.datasets.windows import require_length

@@ -8,7 +8,7 @@ import numpy as np
 
 from frameforecast import video_tasks
 from frameforecast.atomic import write_json
-from frameforecast.configs import VideoConfig
+from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.stages.video_data import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from frameforecast import video_tasks
-from frameforecast.configs import VideoConfig
+from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError

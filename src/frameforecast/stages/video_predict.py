@@ -14,7 +14,7 @@ import numpy as np
 
 from frameforecast import video_tasks
 from frameforecast.atomic import write_json
-from frameforecast.configs import VideoConfig
+from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import video_files
 from frameforecast.errors import UserError
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from frameforecast import metrics, video_tasks
 from frameforecast.atomic import atomic_path, write_json
-from frameforecast.configs import VideoConfig
+from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError

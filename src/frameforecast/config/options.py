@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from frameforecast import experiments
+from frameforecast.config import experiments
 from frameforecast.distribution import STRATEGIES
 
 

@@ -36,190 +36,220 @@ def fmt(x, digits=1):
     return f"{x:.{digits}f}"
 
 
+class Rows(list):
+    """The table's Markdown rows; `add` writes one figure with its target and whether it is met."""
+
+    def add(self, figure, measured, reference, target, met) -> None:
+        self.append(f"| {figure} | {measured} | {reference} | {target} | {'yes' if met else '**no**'} |")
+
+
 def table(record: dict) -> str:
-    rows = ["| figure | measured | baseline / reference | target | met |", "| --- | --- | --- | --- | --- |"]
-
-    def add(figure, measured, reference, target, met):
-        rows.append(f"| {figure} | {measured} | {reference} | {target} | {'yes' if met else '**no**'} |")
-
-    suite = record.get("suite")
-    if suite:
-        minutes = suite["wall_seconds"] / 60
-        add(
-            "whole quick suite (`./run_lstm.sh --no-serve`, venv made)",
-            f"{fmt(minutes)} min",
-            "—",
-            "≤ 20 min",
-            minutes <= TARGETS["suite_minutes"],
-        )
-        if suite.get("first_result_seconds") is not None:
-            first = suite["first_result_seconds"] / 60
-            add(
-                f"first result page on the live site (`{suite['first_result_page']}`), from the start",
-                f"{fmt(first)} min",
-                "—",
-                "≤ 3 min",
-                first <= TARGETS["first_result_minutes"],
-            )
-        gib = suite["peak_memory_mb"] / 1024
-        add("peak memory of the suite", f"{fmt(gib, 2)} GiB", "—", "≤ 4 GiB", gib <= TARGETS["suite_peak_gib"])
-        stages = ", ".join(f"{k} {fmt(v / 60)} min" for k, v in suite["stage_seconds"].items())
-        rows.append(f"| stages | {stages} | | | |")
-        if suite.get("experiment_seconds"):
-            each = ", ".join(f"{k} {fmt(v / 60)}" for k, v in suite["experiment_seconds"].items())
-            rows.append(f"| minutes per experiment | {each} | | | |")
-        # a dedicated --series measurement, when there is one, stands for this target
-        if not record.get("series_measured_separately"):
-            add(
-                "all series experiments together",
-                f"{fmt(suite['series_seconds'] / 60)} min",
-                "—",
-                "≤ 5 min",
-                suite["series_seconds"] / 60 <= TARGETS["series_minutes"],
-            )
-    thr = record.get("throughput")
-    if thr:
-        g = thr["generator_seq_per_s"]
-        add(
-            "Moving MNIST generator (20 frames, 64², 2 digits, one core)",
-            f"{g:.0f} seq/s",
-            "—",
-            "≥ 2000 seq/s",
-            g >= TARGETS["generator_seq_per_s"],
-        )
-        ev = thr["standard_eval"]
-        add(
-            f"evaluate {ev['sequences']} standard-layout sequences (memory-mapped)",
-            f"{fmt(ev['seconds'])} s, RSS +{fmt(ev['rss_growth_mb'] / 1024, 2)} GiB",
-            "—",
-            "RSS growth ≤ 1.5 GiB",
-            ev["rss_growth_mb"] / 1024 <= TARGETS["eval_10k_rss_growth_gib"],
-        )
-        for name, m in thr["models"].items():
-            rows.append(
-                f"| {name} (batch {m['batch_size']}, {m['parameters']:,} parameters) | train "
-                f"{fmt(m['train_seq_per_s'])} seq/s, inference {fmt(m['inference_seq_per_s'])} seq/s | | | |"
-            )
+    out = Rows(["| figure | measured | baseline / reference | target | met |", "| --- | --- | --- | --- | --- |"])
+    if record.get("suite"):
+        _suite(out, record["suite"], record)
+    if record.get("throughput"):
+        _throughput(out, record["throughput"])
     q = record.get("quality")
     if q:
-        p = q["mnist-predict"]
-        add(
-            f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; "
-            f"{fmt(p['train_seconds'] / 60)} min training)",
-            fmt(p["mse_per_frame"]),
-            f"all-black {fmt(p['all_black'])}, copy-last {fmt(p['copy_last'])}",
-            f"≤ {TARGETS['mnist_predict_mse']:g}",
-            p["mse_per_frame"] <= TARGETS["mnist_predict_mse"],
+        _video_quality(out, q)
+        _lookback_quality(out, q)
+        _signals_quality(out, q)
+        _usercount_quality(out, q)
+    _other_measurements(out, record)
+    return "\n".join(out)
+
+
+def _suite(out: Rows, suite: dict, record: dict) -> None:
+    minutes = suite["wall_seconds"] / 60
+    out.add(
+        "whole quick suite (`./run_lstm.sh --no-serve`, venv made)",
+        f"{fmt(minutes)} min",
+        "—",
+        "≤ 20 min",
+        minutes <= TARGETS["suite_minutes"],
+    )
+    if suite.get("first_result_seconds") is not None:
+        first = suite["first_result_seconds"] / 60
+        out.add(
+            f"first result page on the live site (`{suite['first_result_page']}`), from the start",
+            f"{fmt(first)} min",
+            "—",
+            "≤ 3 min",
+            first <= TARGETS["first_result_minutes"],
         )
-        rows.append(f"| mnist-predict SSIM (data_range 1.0) | {fmt(p['ssim'], 3)} | | reported | |")
-        if "mnist-reconstruct" in q:
-            r = q["mnist-reconstruct"]["reconstruction"]
-            bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
-            add(
-                f"mnist-reconstruct MSE/frame ({fmt(q['mnist-reconstruct']['train_seconds'] / 60)} min training)",
-                fmt(r["mse_per_frame"]),
-                f"mean input frame {fmt(r['mean_input'])}",
-                f"≤ {fmt(bar)} ({TARGETS['reconstruct_vs_mean_input']} × mean input)",
-                r["mse_per_frame"] <= bar,
-            )
-            add(
-                "mnist-reconstruct SSIM",
-                fmt(r["ssim"], 3),
-                f"mean input frame {fmt(r['mean_input_ssim'], 3)}",
-                "above the mean input frame's",
-                r["ssim"] > r["mean_input_ssim"],
-            )
-        if "mnist-composite" in q:
-            c = q["mnist-composite"]
-            start = "warm-started from mnist-predict" if c["warm_start"] else "from scratch"
-            limit = TARGETS["composite_vs_predict"] * p["mse_per_frame"]
-            add(
-                f"mnist-composite prediction MSE/frame ({start}, {fmt(c['train_seconds'] / 60)} min training)",
-                fmt(c["prediction"]["mse_per_frame"]),
-                f"mnist-predict {fmt(p['mse_per_frame'])}",
-                f"≤ {fmt(limit)} ({TARGETS['composite_vs_predict']} × mnist-predict)",
-                c["prediction"]["mse_per_frame"] <= limit,
-            )
-            r = c["reconstruction"]
-            bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
-            add(
-                "mnist-composite reconstruction MSE/frame",
-                fmt(r["mse_per_frame"]),
-                f"mean input frame {fmt(r['mean_input'])}; SSIM {fmt(r['ssim'], 3)} vs {fmt(r['mean_input_ssim'], 3)}",
-                f"≤ {fmt(bar)} and SSIM above the mean input's",
-                r["mse_per_frame"] <= bar and r["ssim"] > r["mean_input_ssim"],
-            )
-        for name in ("milk-lookback", "airline-lookback"):
-            s = q[name]
-            if "corrected_ensemble_rmse" not in s:  # a record from before the ensemble headline
-                continue
-            best, ens, c = s["best_baseline"], s["corrected_ensemble_rmse"], s["corrected_rmse"]
-            limit = TARGETS["corrected_vs_best_baseline"] * best["rmse"]
-            shrunk = f", λ {fmt(s['shrinkage']['lambda'], 2)}" if s.get("shrinkage") else ""
-            add(
-                f"{name} corrected test RMSE, {s['seeds']}-seed ensemble{shrunk} (per seed {fmt(c['mean'], 2)} ± "
-                f"{fmt(c['sd'], 2)})",
-                fmt(ens, 2),
-                f"best {'baseline or peer' if 'peers_rmse' in s else 'baseline'}: {best['name']} {fmt(best['rmse'], 2)}",
-                f"≤ {fmt(limit, 2)} (the best {'alternative' if 'peers_rmse' in s else 'baseline'})",
-                ens <= limit,
-            )
-            if s.get("holdout"):
-                h = s["holdout"]
-                name_best = min(h["alternatives_mape"], key=h["alternatives_mape"].get)
-                add(
-                    f"{name} last {h['horizon']} points at once, MAPE % (corrected ensemble, recursive)",
-                    fmt(h["mape"], 2),
-                    f"best: {name_best} {fmt(h['alternatives_mape'][name_best], 2)}",
-                    f"≤ {fmt(h['alternatives_mape'][name_best], 2)}",
-                    h["mape"] <= h["alternatives_mape"][name_best],
-                )
-            f = s["faithful_rmse"]
-            band = TARGETS["faithful_band"] * s["original"]
-            add(
-                f"{name} faithful test RMSE ({s['seeds']} seeds)",
-                f"{fmt(f['mean'], 2)} ± {fmt(f['sd'], 2)}",
-                f"original {s['original']}, persistence {fmt(s['faithful_persistence'], 2)}",
-                f"{fmt(s['original'] - band, 2)} … {fmt(s['original'] + band, 2)}",
-                abs(f["mean"] - s["original"]) <= band,
-            )
-        for name in [n for n in ("signals-1", "signals-2", "signals-3") if n in q]:  # issue 30's bars
-            sig, t = q[name], q[name]["tuned"]
-            zero, linear = sig["baselines_rmse"]["zero"], sig["baselines_rmse"]["linear least-squares map"]
-            bar = {"signals-1": 0.02, "signals-2": min(0.5 * zero, linear)}.get(name, linear)
-            add(
-                f"{name} tuned GRU test RMSE ({fmt(t['rmse_other_seed'], 3)} on another test seed; faithful "
-                f"{fmt(sig['faithful']['rmse'], 3)}{', constant' if sig['faithful']['constant'] else ''}; "
-                f"{fmt(sig['train_seconds'])} s training, both)",
-                fmt(t["rmse"], 3) + (" (constant output)" if t["constant"] else ""),
-                f"zero {fmt(zero, 3)}, linear map {fmt(linear, 3)}, best {fmt(min(sig['baselines_rmse'].values()), 3)}",
-                f"{'<' if name != 'signals-1' else '≤'} {fmt(bar, 3)}",
-                (t["rmse"] < bar or (name == "signals-1" and t["rmse"] <= bar)) and not t["constant"],
-            )
-        u = q["usercount-seq2seq"]
-        h = u["next_hours"]
-        if "ensemble_mase" in u:
-            add(
-                f"usercount-seq2seq corrected test MASE, 5-seed ensemble (per seed {fmt(u['mase']['mean'], 3)} ± "
-                f"{fmt(u['mase']['sd'], 3)}; faithful ensemble {fmt(u['faithful_ensemble_mase'], 3)})",
-                fmt(u["ensemble_mase"], 3),
-                f"24-h seasonal naive {fmt(u['snaive_mase'], 3)}"
-                + (
-                    f"; best alternative {u['best_alternative'][0]} {fmt(u['best_alternative'][1], 3)}"
-                    if "best_alternative" in u
-                    else ""
-                ),
-                "≤ the best alternative" if "best_alternative" in u else "≤ the seasonal naive",
-                u["ensemble_mase"] <= (u["best_alternative"][1] if "best_alternative" in u else u["snaive_mase"]),
-            )
-        rows.append(
-            f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
-            f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |"
+    gib = suite["peak_memory_mb"] / 1024
+    out.add("peak memory of the suite", f"{fmt(gib, 2)} GiB", "—", "≤ 4 GiB", gib <= TARGETS["suite_peak_gib"])
+    stages = ", ".join(f"{k} {fmt(v / 60)} min" for k, v in suite["stage_seconds"].items())
+    out.append(f"| stages | {stages} | | | |")
+    if suite.get("experiment_seconds"):
+        each = ", ".join(f"{k} {fmt(v / 60)}" for k, v in suite["experiment_seconds"].items())
+        out.append(f"| minutes per experiment | {each} | | | |")
+    # a dedicated --series measurement, when there is one, stands for this target
+    if not record.get("series_measured_separately"):
+        out.add(
+            "all series experiments together",
+            f"{fmt(suite['series_seconds'] / 60)} min",
+            "—",
+            "≤ 5 min",
+            suite["series_seconds"] / 60 <= TARGETS["series_minutes"],
         )
+
+
+def _throughput(out: Rows, thr: dict) -> None:
+    g = thr["generator_seq_per_s"]
+    out.add(
+        "Moving MNIST generator (20 frames, 64², 2 digits, one core)",
+        f"{g:.0f} seq/s",
+        "—",
+        "≥ 2000 seq/s",
+        g >= TARGETS["generator_seq_per_s"],
+    )
+    ev = thr["standard_eval"]
+    out.add(
+        f"evaluate {ev['sequences']} standard-layout sequences (memory-mapped)",
+        f"{fmt(ev['seconds'])} s, RSS +{fmt(ev['rss_growth_mb'] / 1024, 2)} GiB",
+        "—",
+        "RSS growth ≤ 1.5 GiB",
+        ev["rss_growth_mb"] / 1024 <= TARGETS["eval_10k_rss_growth_gib"],
+    )
+    for name, m in thr["models"].items():
+        out.append(
+            f"| {name} (batch {m['batch_size']}, {m['parameters']:,} parameters) | train "
+            f"{fmt(m['train_seq_per_s'])} seq/s, inference {fmt(m['inference_seq_per_s'])} seq/s | | | |"
+        )
+
+
+def _video_quality(out: Rows, q: dict) -> None:
+    p = q["mnist-predict"]
+    out.add(
+        f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; "
+        f"{fmt(p['train_seconds'] / 60)} min training)",
+        fmt(p["mse_per_frame"]),
+        f"all-black {fmt(p['all_black'])}, copy-last {fmt(p['copy_last'])}",
+        f"≤ {TARGETS['mnist_predict_mse']:g}",
+        p["mse_per_frame"] <= TARGETS["mnist_predict_mse"],
+    )
+    out.append(f"| mnist-predict SSIM (data_range 1.0) | {fmt(p['ssim'], 3)} | | reported | |")
+    if "mnist-reconstruct" in q:
+        r = q["mnist-reconstruct"]["reconstruction"]
+        bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
+        out.add(
+            f"mnist-reconstruct MSE/frame ({fmt(q['mnist-reconstruct']['train_seconds'] / 60)} min training)",
+            fmt(r["mse_per_frame"]),
+            f"mean input frame {fmt(r['mean_input'])}",
+            f"≤ {fmt(bar)} ({TARGETS['reconstruct_vs_mean_input']} × mean input)",
+            r["mse_per_frame"] <= bar,
+        )
+        out.add(
+            "mnist-reconstruct SSIM",
+            fmt(r["ssim"], 3),
+            f"mean input frame {fmt(r['mean_input_ssim'], 3)}",
+            "above the mean input frame's",
+            r["ssim"] > r["mean_input_ssim"],
+        )
+    if "mnist-composite" in q:
+        c = q["mnist-composite"]
+        start = "warm-started from mnist-predict" if c["warm_start"] else "from scratch"
+        limit = TARGETS["composite_vs_predict"] * p["mse_per_frame"]
+        out.add(
+            f"mnist-composite prediction MSE/frame ({start}, {fmt(c['train_seconds'] / 60)} min training)",
+            fmt(c["prediction"]["mse_per_frame"]),
+            f"mnist-predict {fmt(p['mse_per_frame'])}",
+            f"≤ {fmt(limit)} ({TARGETS['composite_vs_predict']} × mnist-predict)",
+            c["prediction"]["mse_per_frame"] <= limit,
+        )
+        r = c["reconstruction"]
+        bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
+        out.add(
+            "mnist-composite reconstruction MSE/frame",
+            fmt(r["mse_per_frame"]),
+            f"mean input frame {fmt(r['mean_input'])}; SSIM {fmt(r['ssim'], 3)} vs {fmt(r['mean_input_ssim'], 3)}",
+            f"≤ {fmt(bar)} and SSIM above the mean input's",
+            r["mse_per_frame"] <= bar and r["ssim"] > r["mean_input_ssim"],
+        )
+
+
+def _lookback_quality(out: Rows, q: dict) -> None:
+    for name in ("milk-lookback", "airline-lookback"):
+        s = q[name]
+        if "corrected_ensemble_rmse" not in s:  # a record from before the ensemble headline
+            continue
+        best, ens, c = s["best_baseline"], s["corrected_ensemble_rmse"], s["corrected_rmse"]
+        limit = TARGETS["corrected_vs_best_baseline"] * best["rmse"]
+        shrunk = f", λ {fmt(s['shrinkage']['lambda'], 2)}" if s.get("shrinkage") else ""
+        out.add(
+            f"{name} corrected test RMSE, {s['seeds']}-seed ensemble{shrunk} (per seed {fmt(c['mean'], 2)} ± "
+            f"{fmt(c['sd'], 2)})",
+            fmt(ens, 2),
+            f"best {'baseline or peer' if 'peers_rmse' in s else 'baseline'}: {best['name']} {fmt(best['rmse'], 2)}",
+            f"≤ {fmt(limit, 2)} (the best {'alternative' if 'peers_rmse' in s else 'baseline'})",
+            ens <= limit,
+        )
+        if s.get("holdout"):
+            h = s["holdout"]
+            name_best = min(h["alternatives_mape"], key=h["alternatives_mape"].get)
+            out.add(
+                f"{name} last {h['horizon']} points at once, MAPE % (corrected ensemble, recursive)",
+                fmt(h["mape"], 2),
+                f"best: {name_best} {fmt(h['alternatives_mape'][name_best], 2)}",
+                f"≤ {fmt(h['alternatives_mape'][name_best], 2)}",
+                h["mape"] <= h["alternatives_mape"][name_best],
+            )
+        f = s["faithful_rmse"]
+        band = TARGETS["faithful_band"] * s["original"]
+        out.add(
+            f"{name} faithful test RMSE ({s['seeds']} seeds)",
+            f"{fmt(f['mean'], 2)} ± {fmt(f['sd'], 2)}",
+            f"original {s['original']}, persistence {fmt(s['faithful_persistence'], 2)}",
+            f"{fmt(s['original'] - band, 2)} … {fmt(s['original'] + band, 2)}",
+            abs(f["mean"] - s["original"]) <= band,
+        )
+
+
+def _signals_quality(out: Rows, q: dict) -> None:
+    for name in [n for n in ("signals-1", "signals-2", "signals-3") if n in q]:  # issue 30's bars
+        sig, t = q[name], q[name]["tuned"]
+        zero, linear = sig["baselines_rmse"]["zero"], sig["baselines_rmse"]["linear least-squares map"]
+        bar = {"signals-1": 0.02, "signals-2": min(0.5 * zero, linear)}.get(name, linear)
+        out.add(
+            f"{name} tuned GRU test RMSE ({fmt(t['rmse_other_seed'], 3)} on another test seed; faithful "
+            f"{fmt(sig['faithful']['rmse'], 3)}{', constant' if sig['faithful']['constant'] else ''}; "
+            f"{fmt(sig['train_seconds'])} s training, both)",
+            fmt(t["rmse"], 3) + (" (constant output)" if t["constant"] else ""),
+            f"zero {fmt(zero, 3)}, linear map {fmt(linear, 3)}, best {fmt(min(sig['baselines_rmse'].values()), 3)}",
+            f"{'<' if name != 'signals-1' else '≤'} {fmt(bar, 3)}",
+            (t["rmse"] < bar or (name == "signals-1" and t["rmse"] <= bar)) and not t["constant"],
+        )
+
+
+def _usercount_quality(out: Rows, q: dict) -> None:
+    u = q["usercount-seq2seq"]
+    h = u["next_hours"]
+    if "ensemble_mase" in u:
+        out.add(
+            f"usercount-seq2seq corrected test MASE, 5-seed ensemble (per seed {fmt(u['mase']['mean'], 3)} ± "
+            f"{fmt(u['mase']['sd'], 3)}; faithful ensemble {fmt(u['faithful_ensemble_mase'], 3)})",
+            fmt(u["ensemble_mase"], 3),
+            f"24-h seasonal naive {fmt(u['snaive_mase'], 3)}"
+            + (
+                f"; best alternative {u['best_alternative'][0]} {fmt(u['best_alternative'][1], 3)}"
+                if "best_alternative" in u
+                else ""
+            ),
+            "≤ the best alternative" if "best_alternative" in u else "≤ the seasonal naive",
+            u["ensemble_mase"] <= (u["best_alternative"][1] if "best_alternative" in u else u["snaive_mase"]),
+        )
+    out.append(
+        f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
+        f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |"
+    )
+
+
+def _other_measurements(out: Rows, record: dict) -> None:
     series = record.get("series")
     if series:
         minutes = series["wall_seconds"] / 60
-        add(
+        out.add(
             "all series experiments together (`frameforecast run <series…> --profile quick`)",
             f"{fmt(minutes)} min",
             "—",
@@ -228,7 +258,7 @@ def table(record: dict) -> str:
         )
     c = record.get("compare")
     if c:
-        add(
+        out.add(
             f"ours vs keras-io next-frame ConvLSTM, {fmt(c['budget_seconds'] / 60)} min each (test MSE ratio)",
             fmt(c["ratio"], 3),
             f"ours {fmt(c['ours']['mse_per_frame'])}, theirs {fmt(c['keras-example']['mse_per_frame'])}",
@@ -238,7 +268,7 @@ def table(record: dict) -> str:
     m = record.get("predict_memory")
     if m:
         growth = m["rss_growth_mb"] / 1024
-        add(
+        out.add(
             f"`frameforecast predict` on a {m['size']} MP4 of {m['frames']} frames ({fmt(m['clip_bytes_decoded'] / 2**30)} "
             f"GiB decoded), peak RSS growth",
             f"{fmt(growth, 2)} GiB ({fmt(m['seconds'])} s)",
@@ -248,7 +278,7 @@ def table(record: dict) -> str:
         )
     g = record.get("gpu_paper")
     if g:
-        add(
+        out.add(
             f"{g['experiment']} `{g['profile']}` profile on {g['device']}: {g['epochs']} epochs × {g['steps_per_epoch']} "
             f"steps, batch {g['batch_size']} ({g['sequences']:,} sequences), {fmt(g['train_seconds'] / 60)} min training; "
             f"{g['test_set']['name']} test set, {g['test_set']['size']} seq",
@@ -257,7 +287,6 @@ def table(record: dict) -> str:
             "recorded when a GPU is lent",
             True,
         )
-    return "\n".join(rows)
 
 
 def machine_note(machine: str) -> str:

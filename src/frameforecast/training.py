@@ -115,50 +115,25 @@ def fit(
     import keras
 
     run_dir = Path(run_dir)
-    backup_dir = run_dir / "backup"
-    history_path = run_dir / "history.csv"
-    if restart:
-        shutil.rmtree(backup_dir, ignore_errors=True)
-    backup = usable_backup(backup_dir, log)
-    resumed_from = backup[0] if backup else 0
-    if history_path.exists():
-        keep_history_rows(history_path, resumed_from)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    if resumed_from:
-        log(f"resuming from epoch {resumed_from + 1} (backup in {backup_dir}); --restart starts over")
+    backup_dir, history_path = run_dir / "backup", run_dir / "history.csv"
+    backup, resumed_from = _resume_point(run_dir, backup_dir, history_path, restart, log)
 
     keras.backend.clear_session()  # models of earlier experiments in this process are not needed any more
     seed_everything(seed)
     dist = get_strategy(strategy)
-    replicas = dist.num_replicas_in_sync
-    global_batch = (batch_size or 1) * replicas
-    total_steps = epochs * (steps_per_epoch or 1)
+    global_batch = (batch_size or 1) * dist.num_replicas_in_sync
     with dist.scope():
-        policy = keras.mixed_precision.global_policy()
-        if mixed_precision:  # layers keep the policy they were built with; later models start from float32
-            keras.mixed_precision.set_global_policy("mixed_bfloat16")
-        try:
-            model = build_model()
-        finally:
-            keras.mixed_precision.set_global_policy(policy)
-        whole_args = {
-            "optimizer": make_optimizer(optimizer, learning_rate, lr_schedule, total_steps, clipnorm),
+        model = _build(build_model, mixed_precision)
+        compile_args = {
+            "optimizer": make_optimizer(
+                optimizer, learning_rate, lr_schedule, epochs * (steps_per_epoch or 1), clipnorm
+            ),
             "loss": loss,
             "steps_per_execution": steps_per_execution,
         }
-        trained, trainee, trainee_args = trained_outputs(model), model, whole_args
-        if trained is not None:  # the other outputs' losses are constant: no trainable weight changes them
-            log(f"training {', '.join(trained)} only: the layers of the other outputs are kept fixed")
-            trainee = keras.Model(model.inputs, _only(model.output, trained), name=model.name)
-            trainee_args = {**whole_args, "loss": _only(loss, trained)}
-            y, dataset = _only(y, trained), dataset and _only_batches(dataset, trained)
-            validation_data = validation_data and (validation_data[0], _only(validation_data[1], trained))
-        if strategy == "multiworker":
-            trainee = for_multiworker_fit(trainee, **trainee_args)
-        else:
-            model.compile(**whole_args)  # the whole model is saved, with the optimizer that trained it
-            if trainee is not model:
-                trainee.compile(**trainee_args)
+        trainee, y, dataset, validation_data = _compiled_trainee(
+            model, compile_args, strategy, y, dataset, validation_data, log
+        )
 
     monitor = "val_loss" if (validation_data is not None or validation_split) else "loss"
     budget = TimeBudget(time_budget) if time_budget else None
@@ -167,23 +142,12 @@ def fit(
         if patience
         else None
     )
-    tensorboard = (
-        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0)
-        if on_tensorflow()
-        else None
-    )  # its summary writer is TensorFlow's
-    callbacks = [
-        # an epoch's history row is written before its backup, so a resumed history.csv is never short
-        keras.callbacks.CSVLogger(str(history_path), append=True),
-        # workers must agree on the epoch they resume from: every epoch; alone, at a bounded cost in time
-        Backup(backup_dir, backup, every_epoch=strategy == "multiworker"),
-    ] + [cb for cb in (tensorboard, early, budget) if cb is not None]
+    callbacks = _callbacks(run_dir, backup_dir, history_path, backup, strategy, [early, budget])
     tracker = progress.active()
     if tracker is not None:
         callbacks.append(ProgressReport(tracker, resumed_from, time_budget))
 
-    if verbose is None:
-        verbose = 1 if sys.stdout.isatty() else 2
+    verbose = verbose if verbose is not None else 1 if sys.stdout.isatty() else 2
     start = time.monotonic()
     with dist.scope():  # fit's steps run in the strategy that built the model
         if dataset is not None:
@@ -211,18 +175,81 @@ def fit(
                 verbose=verbose,
             )
     seconds = time.monotonic() - start
-    stopped_by = (
-        "time-budget"
-        if budget is not None and budget.exhausted
-        else "early-stopping"
-        if early is not None and early.stopped_epoch > 0
-        else "epochs"
-    )
     if is_chief(strategy):
         save_model(model, run_dir / "model.keras")
         write_json(run_dir / "model_summary.json", model_summary(model))
     shutil.rmtree(backup_dir, ignore_errors=True)  # only now: a kill before the save resumes from it
-    return FitResult(model, history.history, resumed_from, seconds, global_batch, stopped_by)
+    return FitResult(model, history.history, resumed_from, seconds, global_batch, _stopped_by(budget, early))
+
+
+def _resume_point(run_dir: Path, backup_dir: Path, history_path: Path, restart: bool, log):
+    """(the usable backup or None, the epoch it resumes from); history.csv cut back to that epoch."""
+    if restart:
+        shutil.rmtree(backup_dir, ignore_errors=True)
+    backup = usable_backup(backup_dir, log)
+    resumed_from = backup[0] if backup else 0
+    if history_path.exists():
+        keep_history_rows(history_path, resumed_from)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if resumed_from:
+        log(f"resuming from epoch {resumed_from + 1} (backup in {backup_dir}); --restart starts over")
+    return backup, resumed_from
+
+
+def _build(build_model: Callable, mixed_precision: bool):
+    import keras
+
+    policy = keras.mixed_precision.global_policy()
+    if mixed_precision:  # layers keep the policy they were built with; later models start from float32
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        return build_model()
+    finally:
+        keras.mixed_precision.set_global_policy(policy)
+
+
+def _compiled_trainee(model, compile_args: dict, strategy: str, y, dataset, validation_data, log):
+    """The model that fit trains, compiled: the whole model, or (when some outputs cannot change) a model of
+    the outputs that can, with targets, batches and validation data cut down to them. The whole model is
+    compiled too, so that it is saved with the optimizer that trained it."""
+    import keras
+
+    trained, trainee, trainee_args = trained_outputs(model), model, compile_args
+    if trained is not None:  # the other outputs' losses are constant: no trainable weight changes them
+        log(f"training {', '.join(trained)} only: the layers of the other outputs are kept fixed")
+        trainee = keras.Model(model.inputs, _only(model.output, trained), name=model.name)
+        trainee_args = {**compile_args, "loss": _only(compile_args["loss"], trained)}
+        y, dataset = _only(y, trained), dataset and _only_batches(dataset, trained)
+        validation_data = validation_data and (validation_data[0], _only(validation_data[1], trained))
+    if strategy == "multiworker":
+        trainee = for_multiworker_fit(trainee, **trainee_args)
+    else:
+        model.compile(**compile_args)
+        if trainee is not model:
+            trainee.compile(**trainee_args)
+    return trainee, y, dataset, validation_data
+
+
+def _callbacks(run_dir: Path, backup_dir: Path, history_path: Path, backup, strategy: str, optional: list) -> list:
+    import keras
+
+    tensorboard = (
+        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False, profile_batch=0)
+        if on_tensorflow()
+        else None
+    )  # its summary writer is TensorFlow's
+    return [
+        # an epoch's history row is written before its backup, so a resumed history.csv is never short
+        keras.callbacks.CSVLogger(str(history_path), append=True),
+        # workers must agree on the epoch they resume from: every epoch; alone, at a bounded cost in time
+        Backup(backup_dir, backup, every_epoch=strategy == "multiworker"),
+    ] + [cb for cb in (tensorboard, *optional) if cb is not None]
+
+
+def _stopped_by(budget, early) -> str:
+    if budget is not None and budget.exhausted:
+        return "time-budget"
+    return "early-stopping" if early is not None and early.stopped_epoch > 0 else "epochs"
 
 
 def model_summary(model) -> dict:

@@ -15,7 +15,7 @@ from frameforecast.families import resolve
 from frameforecast.models import peers
 from frameforecast.stages import lookback_future as future
 from frameforecast.stages import read_json
-from frameforecast.stages.lookback_data import load_series, modes, prepare
+from frameforecast.stages.lookback_data import FORECASTING_MODE, PROTOCOLS, load_series, modes, prepare
 from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
@@ -42,7 +42,7 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
     network = resolve(cfg.network)
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
-    progress.plan_fits(sum(1 if name == "faithful" else cfg.seeds for name in modes(cfg)))
+    progress.plan_fits(sum(1 if PROTOCOLS[name].reproduces_original else cfg.seeds for name in modes(cfg)))
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)
         common = dict(
@@ -57,7 +57,7 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
             log=log,
         )
         seconds = 0.0
-        if mode_name == "faithful":
+        if PROTOCOLS[mode_name].reproduces_original:
             members = cfg.seeds
             result = fit(
                 _ensemble_builder(mode.look_back, mode.units, members),
@@ -84,14 +84,14 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
                 seconds += result.seconds
         info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(data["x_train"]), "settings": mode}
         log(f"trained {cfg.experiment} ({mode_name}, {cfg.seeds} seeds) in {seconds:.0f} s")
-    info["config"] = {k: v for k, v in cfg.as_json().items() if k != "corrected"}
+    info["config"] = {k: v for k, v in cfg.as_json().items() if k not in PROTOCOLS}
     write_json(run_dir / "train_info.json", info)
     return info
 
 
 def _load_seeds(run_dir: Path, mode_name: str, seeds: int) -> list:
     """The trained models of a mode: one multi-output model (faithful) or one model per seed (corrected)."""
-    if mode_name == "faithful":
+    if PROTOCOLS[mode_name].reproduces_original:
         return [load_model(run_dir / mode_name / "model.keras")]
     return [load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras") for seed in range(seeds)]
 
@@ -171,7 +171,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
     report = {
         "experiment": cfg.experiment,
         "family": "lookback",
-        "model_labels": {"faithful": "LSTM", "corrected": cfg.network_label},
+        "model_labels": {n: "LSTM" if p.reproduces_original else cfg.network_label for n, p in PROTOCOLS.items()},
         "profile": cfg.profile,
         "series": {
             "source": series.source,
@@ -215,14 +215,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
             "forecast_seed0": forecasts[0].tolist(),
             "targets": idx.tolist(),
             "baseline_forecasts": {k: v[:, 0].tolist() for k, v in base_forecasts.items()},
-            "flags": (
-                [
-                    "scaler fit on all data, test values included (leak)",
-                    "range(len - look_back - 1) drops the last window of each part",
-                ]
-                if mode_name == "faithful"
-                else []
-            ),
+            "flags": list(PROTOCOLS[mode_name].flags),
         }
         rm, ens = report["modes"][mode_name]["model"]["rmse"], report["modes"][mode_name]["ensemble"]["rmse"]
         name, value = best_baseline({**base_scores, **peer_scores_})
@@ -235,7 +228,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
         if "backtest" in report["modes"][mode_name]:
             _log_multi_step(report["modes"][mode_name], log)
     write_json(run_dir / "metrics.json", report)
-    ahead = report["modes"].get("corrected", {}).get("future")
+    ahead = report["modes"].get(FORECASTING_MODE, {}).get("future")
     if ahead:
         future.write_csv(run_dir / "forecast.csv", ahead)
     return report
@@ -269,15 +262,15 @@ def forecast(cfg: LookbackConfig, run_dir: Path, horizon: int | None, log=print)
     if not path.exists():
         raise UserError(f"{run_dir} is not evaluated yet; run: frameforecast evaluate {cfg.experiment}")
     report = read_json(path)
-    res = report["modes"].get("corrected", {})
+    res = report["modes"].get(FORECASTING_MODE, {})
     if not res.get("backtest"):
         raise UserError(
             f"{cfg.experiment} has no multi-step forecaster (it needs the corrected mode with a season > 1)"
         )
     y, series = load_series(cfg, log)
-    mode = modes(cfg)["corrected"]
-    data = prepare(y, cfg, "corrected", mode, series.season)
-    models = _load_seeds(run_dir, "corrected", cfg.seeds)
+    mode = modes(cfg)[FORECASTING_MODE]
+    data = prepare(y, cfg, FORECASTING_MODE, mode, series.season)
+    models = _load_seeds(run_dir, FORECASTING_MODE, cfg.seeds)
     steps = horizon or res["backtest"]["horizon"]
     ahead = future.future(
         models, data, y, series, series.season, mode, res["shrinkage"]["lambda"], res["backtest"]["widths"], steps
@@ -351,7 +344,8 @@ def render(cfg: LookbackConfig, run_dir: Path, log=print) -> list[str]:
         if res.get("future"):
             _plot_future(cfg, run_dir, series, y, res["future"])
             written.append("future.png")
-        history = run_dir / mode_name / ("history.csv" if mode_name == "faithful" else "seed-0/history.csv")
+        one_model = PROTOCOLS[mode_name].reproduces_original
+        history = run_dir / mode_name / ("history.csv" if one_model else "seed-0/history.csv")
         if history.exists():
             plots.training_curves(history, run_dir / f"{mode_name}-training.png")
             written.append(f"{mode_name}-training.png")

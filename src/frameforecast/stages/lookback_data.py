@@ -3,6 +3,9 @@ corrected one (scalers on the training part, seasonal differences, targets that 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from frameforecast.config.classes import LookbackConfig, LookbackMode
@@ -97,5 +100,32 @@ def corrected_data(y: np.ndarray, cfg: LookbackConfig, mode: LookbackMode, seaso
     )
 
 
+@dataclass(frozen=True)
+class Protocol:
+    """What differs between the look-back modes. The faithful one reproduces the tutorial: its data (leak
+    included), its LSTM, and its seeds trained side by side as members of one model (batch-1 training of five
+    costs one); the corrected one trains the configured network once per seed and is the one forecast ahead."""
+
+    name: str
+    data: Callable  # (y, cfg, mode settings, season) → windows, scalers, targets
+    reproduces_original: bool
+    flags: tuple[str, ...] = ()  # what the page says is wrong with it
+
+
+PROTOCOLS = {
+    "faithful": Protocol(
+        "faithful",
+        faithful_data,
+        reproduces_original=True,
+        flags=(
+            "scaler fit on all data, test values included (leak)",
+            "range(len - look_back - 1) drops the last window of each part",
+        ),
+    ),
+    "corrected": Protocol("corrected", corrected_data, reproduces_original=False),
+}
+FORECASTING_MODE = "corrected"  # the mode whose ensemble forecasts past the data, with intervals
+
+
 def prepare(y: np.ndarray, cfg: LookbackConfig, mode_name: str, mode: LookbackMode, season: int) -> dict:
-    return (faithful_data if mode_name == "faithful" else corrected_data)(y, cfg, mode, season)
+    return PROTOCOLS[mode_name].data(y, cfg, mode, season)

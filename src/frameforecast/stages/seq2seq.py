@@ -15,7 +15,7 @@ from frameforecast.config.classes import Seq2seqConfig
 from frameforecast.datasets import time_axis
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
-from frameforecast.stages.seq2seq_data import FAITHFUL_FLAGS, Windows, modes, prepare
+from frameforecast.stages.seq2seq_data import FAITHFUL_FLAGS, FORECASTING_MODE, PROTOCOLS, Windows, modes, prepare
 from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
@@ -47,7 +47,7 @@ def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy:
                 features,
                 mode.units,
                 mode.dropout,
-                zero_start=mode_name == "corrected",
+                zero_start=PROTOCOLS[mode_name].seasonal_correction,
             )
             result = fit(
                 build,
@@ -97,7 +97,7 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
         forecast = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., target]
         forecasts.append(forecast)
         per_seed.append(metrics.series_scores(forecast.ravel(), truth.ravel(), train, season))
-        if d["val_origins"] is not None and mode_name == "corrected":
+        if d["val_origins"] is not None and PROTOCOLS[mode_name].seasonal_correction:
             val_forecasts.append(
                 w.to_units(model.predict(w.inputs(d["val_origins"]), verbose=0), d["val_origins"])[..., target]
             )
@@ -165,7 +165,7 @@ def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
     results, futures, d = {}, {}, None
     for mode_name in modes(cfg):
         results[mode_name], futures[mode_name], d = _evaluate_mode(cfg, run_dir, mode_name, log)
-    headline_mode = "corrected" if "corrected" in results else next(iter(results))
+    headline_mode = FORECASTING_MODE if FORECASTING_MODE in results else next(iter(results))
     future = futures[headline_mode]
     times = d["series"].times
     last_time = times[-1] if times is not None and hasattr(times[-1], "strftime") else None

@@ -3,6 +3,8 @@ origins, scaled on the training part; `prepare` reads the CSV before Keras is im
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from frameforecast.config.classes import Seq2seqConfig
@@ -20,6 +22,21 @@ def _columns(cfg: Seq2seqConfig) -> list[str]:
     if cfg.columns:
         return list(cfg.columns)
     return list(series_data.BUILTIN[cfg.series].columns) if cfg.series else []
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """What differs between the seq2seq modes: the faithful one is the original notebook's (raw windows, its
+    split); the corrected one feeds seasonal differences, starts its outputs at the seasonal naive forecast, and
+    shrinks its ensemble toward a baseline on a validation tail."""
+
+    name: str
+    seasonal_correction: bool
+    takes_the_split_option: bool  # --split (faithful_split) applies; otherwise always chronological
+
+
+PROTOCOLS = {"faithful": Protocol("faithful", False, True), "corrected": Protocol("corrected", True, False)}
+FORECASTING_MODE = "corrected"  # the mode whose next hours the page headlines, when the run has it
 
 
 def modes(cfg: Seq2seqConfig) -> dict:
@@ -79,7 +96,7 @@ def prepare(cfg: Seq2seqConfig, mode_name: str = "faithful", log=print) -> dict:
     values, n_in, n_out, season = series.values, cfg.n_in, cfg.n_out, series.season
     mode = modes(cfg)[mode_name]
     target = columns.index(cfg.target) if cfg.target in columns else 0
-    corrected = mode_name == "corrected"
+    corrected = PROTOCOLS[mode_name].seasonal_correction
     if corrected and n_out > season:
         raise UserError(f"the corrected mode forecasts at most one season ahead: --n-out {n_out} > season {season}")
     history = (season if corrected else 0) + n_in
@@ -92,7 +109,7 @@ def prepare(cfg: Seq2seqConfig, mode_name: str = "faithful", log=print) -> dict:
     split = int(len(values) * (1 - cfg.test_fraction))
     windows = Windows(values, split, n_in, n_out, season, corrected)
     origins = windows.origins
-    split_kind = cfg.faithful_split if mode_name == "faithful" else "chronological"  # corrected: always
+    split_kind = cfg.faithful_split if PROTOCOLS[mode_name].takes_the_split_option else "chronological"
     if split_kind == "shuffled":  # the original's train_test_split(random_state=42): windows leak across
         order = np.random.default_rng(42).permutation(len(origins))
         n_test = int(np.ceil(len(origins) * cfg.test_fraction))

@@ -187,9 +187,8 @@ PUBLISHED_PREDICT = (
     },
 )
 
-# Chosen by screening (docs/design.md): ConvLSTM(96, 3 × 3) on 8 × 8 patches, each embedded in 16 channels,
-# next-frame, batch 16, a fixed 560 steps (raw patches: 650 steps 95.3, 700 steps 94.6; embedded: 560 steps
-# 93.6, 700 steps 89.9 MSE/frame, at 15 % less a step); the budget is a guard
+# ConvLSTM(96, 3 × 3) on 8 × 8 patches, each embedded in 16 channels, next-frame, batch 16, a fixed 560 steps
+# (chosen by screening: docs/design.md, the tried table); the budget is a guard
 VIDEO_QUICK_PREDICT = dict(
     filters=96,
     kernel_grid=8,
@@ -201,9 +200,7 @@ VIDEO_QUICK_PREDICT = dict(
     time_budget=600,
 )
 # mnist-composite trains only its reconstruction decoder (mnist-predict's layers kept fixed), at a constant
-# rate: the decoder is far from converged (screened, 500 sequences: 400 steps at 3e-3 → 91.7, at 5e-3 → 91.2,
-# 480 at 5e-3 → 89.8 MSE/frame; on 300, cosine decay from 3e-3 → 96.6 against 91.5; on the quick profile's
-# mnist-predict, 480 steps → 89.5). The budget is a guard
+# rate, since the decoder is far from converged (the tried table in docs/design.md). The budget is a guard
 VIDEO_QUICK_COMPOSITE = dict(
     VIDEO_QUICK_PREDICT,
     epochs=6,

@@ -28,7 +28,9 @@ EPILOG_EXAMPLES = {
     "forecast": "examples:\n  frameforecast forecast airline-lookback --horizon 12\n"
     "  frameforecast forecast lookback --csv sales.csv --column sales --horizon 6",
     "site": "example:\n  frameforecast site   (reads runs/*/, writes site/)",
-    "run": "examples:\n  frameforecast run --profile quick\n  frameforecast run milk-lookback airline-lookback --profile smoke",
+    "run": "examples:\n  frameforecast run --profile quick\n  frameforecast run milk-lookback airline-lookback --profile smoke\n"
+    "  frameforecast run signals-2 --units 35   (a variant: kept beside the profile's run, compared on its page)",
+    "compare": "example:\n  frameforecast run signals-2 --units 35 && frameforecast compare signals-2",
     "serve": "example:\n  frameforecast serve --port 8000   (then open http://127.0.0.1:8000)",
 }
 
@@ -138,6 +140,13 @@ def build_parser() -> Parser:
     )
     p.add_argument("--port", type=positive_int, default=8000, help="port for --serve (default: 8000)")
     p.add_argument("--bind", default="127.0.0.1", help="address for --serve (default: 127.0.0.1)")
+    options.add_run_training_options(p)
+
+    p = add("compare", "Compare an experiment's runs with different settings (its variants), as its page does.")
+    p.add_argument(
+        "experiment", help="an experiment run more than once, e.g. with frameforecast run signals-2 --units 35"
+    )
+    p.add_argument("--runs", default="runs", help="runs folder (default: runs)")
 
     p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")
     p.add_argument("--port", type=positive_int, default=8000, help="port (default: 8000)")
@@ -276,6 +285,9 @@ def cmd_run(args) -> int:
         experiments.get(name)
     if args.profile not in experiments.PROFILES:
         raise UserError(f"unknown profile {args.profile!r}; choose one of {', '.join(experiments.PROFILES)}")
+    overrides, variant = options.run_overrides(args)
+    if overrides or variant:  # refused before anything runs, as train would refuse it
+        pipeline.resolve(args.experiments[0], args.profile, overrides, None, variant)
     from frameforecast.report import server
 
     live = server.LiveServer(Path("site"), args.bind, args.port) if args.serve else None
@@ -287,6 +299,8 @@ def cmd_run(args) -> int:
             strategy=args.strategy,
             reference=options.reference(build_parser()),
             on_site=live.start if live else None,
+            overrides=overrides or None,
+            variant=variant,
         )
         failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
         with contextlib.suppress(KeyboardInterrupt):  # the suite is complete: Ctrl+C only stops the server
@@ -300,6 +314,21 @@ def cmd_run(args) -> int:
     finally:
         if live:
             live.stop()
+
+
+def cmd_compare(args) -> int:
+    from frameforecast.config import experiments
+    from frameforecast.report import site, variants
+
+    experiments.get(args.experiment)
+    runs = variants.groups(site.collect_runs(Path(args.runs))).get(args.experiment)
+    if not runs:
+        raise UserError(
+            f"{args.experiment} has no variants in {args.runs}/; make one with: frameforecast run "
+            f"{args.experiment} --profile smoke --units 8 (any of its training options)"
+        )
+    print(variants.as_text(variants.table(args.experiment, runs)))
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -325,4 +354,5 @@ COMMANDS = {
     "site": cmd_site,
     "run": cmd_run,
     "serve": cmd_serve,
+    "compare": cmd_compare,
 }

@@ -45,8 +45,16 @@ def run_name(name: str, cfg: RunSettings) -> str:
     return name
 
 
-def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str | None = None):
-    """(experiment, config, run folder) for the command line's choices."""
+def variant_name(overrides: dict) -> str:
+    """A variant named after the settings it changes: {"tuned.units": 35} → "units-35"."""
+    parts = [f"{key.rpartition('.')[2]}-{value}" for key, value in overrides.items() if value is not None]
+    return _slug("-".join(parts))
+
+
+def resolve(
+    name: str, profile: str, overrides: dict | None = None, run_dir: str | None = None, variant: str | None = None
+):
+    """(experiment, config, run folder) for the command line's choices; a variant gets its own folder."""
     exp = experiments.get(name)
     cfg = exp.config(profile, overrides)
     if name == "lookback" and (not (cfg.csv or cfg.url) or not cfg.column):
@@ -58,8 +66,9 @@ def resolve(name: str, profile: str, overrides: dict | None = None, run_dir: str
             "the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
             "[--in-frames 10] [--out-frames 10]"
         )
-    folder = Path(run_dir) if run_dir else RUNS / run_name(name, cfg)
-    return exp, cfg.replace(run_name=folder.name), folder
+    variant = _slug(variant) if variant else ""
+    folder = Path(run_dir) if run_dir else RUNS / (run_name(name, cfg) + (f"--{variant}" if variant else ""))
+    return exp, cfg.replace(run_name=folder.name, variant=variant), folder
 
 
 def run_experiment(
@@ -154,6 +163,8 @@ def run_suite(
     reference: list | None = None,
     site_dir: Path = Path("site"),
     on_site: Callable[[], None] | None = None,
+    overrides: dict | None = None,
+    variant: str | None = None,
     log=print,
 ) -> dict:
     """Every experiment of the suite (those with bundled data, fastest first), rebuilding the site after each,
@@ -172,7 +183,8 @@ def run_suite(
         "machine": machine(),
         "versions": versions(),
     }
-    kept = {} if restart else finished_by_interrupted_run(names, profile)
+    # a variant is one experiment run once with other settings; its training still resumes from its own backup
+    kept = {} if restart or variant else finished_by_interrupted_run(names, profile)
     tracker = progress.SuiteProgress(
         names,
         profile,
@@ -199,7 +211,18 @@ def run_suite(
         plan = SuiteDeadline(profile, to_run, started_monotonic, stage_estimates(profile))
         try:
             for name in to_run:
-                _suite_experiment(name, profile, summary, tracker, plan, restart=restart, strategy=strategy, log=log)
+                _suite_experiment(
+                    name,
+                    profile,
+                    summary,
+                    tracker,
+                    plan,
+                    restart=restart,
+                    strategy=strategy,
+                    overrides=overrides,
+                    variant=variant,
+                    log=log,
+                )
                 release_unused()
                 summary["seconds"] = time.time() - started
                 summary["peak_memory_mb"] = peak_rss_mb()
@@ -277,10 +300,20 @@ class SuiteDeadline:
 
 
 def _suite_experiment(
-    name: str, profile: str, summary: dict, tracker, plan: SuiteDeadline, *, restart: bool, strategy: str, log
+    name: str,
+    profile: str,
+    summary: dict,
+    tracker,
+    plan: SuiteDeadline,
+    *,
+    restart: bool,
+    strategy: str,
+    overrides: dict | None,
+    variant: str | None,
+    log,
 ) -> None:
     start = time.monotonic()
-    exp, cfg, folder = resolve(name, profile)
+    exp, cfg, folder = resolve(name, profile, overrides, None, variant)
     cfg = plan.apply(name, profile, cfg, log)
     try:
         timings = run_experiment(

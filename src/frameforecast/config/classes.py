@@ -24,6 +24,7 @@ class RunSettings:
     profile: str = ""
     experiment: str = ""
     run_name: str = ""
+    variant: str = ""  # a run with other settings than the profile's, kept beside it (runs/<experiment>--<variant>)
 
     def replace(self, **changes):
         return dataclasses.replace(self, **changes)

@@ -7,6 +7,7 @@ import argparse
 
 from frameforecast.config import experiments
 from frameforecast.distribution import STRATEGIES
+from frameforecast.errors import UserError
 
 
 def positive_int(text: str) -> int:
@@ -124,6 +125,37 @@ def add_experiment_parsers(train, parser_class) -> None:
             spec = dict(TRAINING[option])
             spec["help"] = f"{spec['help']}{_target_note(target)}; sets {target}"
             group.add_argument(flag(option), **spec)
+
+
+def add_run_training_options(p: argparse.ArgumentParser) -> None:
+    """`run EXPERIMENT` takes that experiment's training options too (the same as `train EXPERIMENT`), and keeps
+    the result beside the profile's run as a variant."""
+    group = p.add_argument_group("other settings, for one experiment (see frameforecast train EXPERIMENT --help)")
+    group.add_argument("--variant", help="name the run with other settings (default: made from them, e.g. units-35)")
+    for option, spec in TRAINING.items():
+        group.add_argument(flag(option), **{"default": None, **spec})
+
+
+def run_overrides(args) -> tuple[dict, str | None]:
+    """(setting → value, variant name) for `run`; ({}, None) when it runs with the profile's settings."""
+    given = {option: getattr(args, option) for option in TRAINING if getattr(args, option, None) is not None}
+    if not given and not args.variant:
+        return {}, None
+    if len(args.experiments) != 1:
+        raise UserError(
+            "other settings (and --variant) are for one experiment at a time: frameforecast run EXPERIMENT "
+            + " ".join(flag(o) for o in given or ["units"])
+            + " …"
+        )
+    exp = experiments.get(args.experiments[0])
+    unknown = [option for option in given if option not in exp.training_options]
+    if unknown:
+        raise UserError(
+            f"{flag(unknown[0])} is not a training option of {exp.name}; its options are "
+            + ", ".join(flag(o) for o in exp.training_options)
+        )
+    overrides = {exp.training_options[option]: value for option, value in given.items()}
+    return overrides, args.variant or "-".join(f"{option.replace('_', '-')}-{v}" for option, v in given.items())
 
 
 def training_overrides(args) -> dict:

@@ -64,6 +64,28 @@ def training_curves(history_csv: Path, path: Path) -> None:
     _save(fig, path)
 
 
+def overlaid_curves(histories: dict, path: Path) -> None:
+    """The training loss of several runs of one experiment on one plot (validation loss dashed, where a run
+    has one), so that their settings can be compared."""
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    positive = True
+    for number, (label, history_csv) in enumerate(histories.items()):
+        history = pd.read_csv(history_csv)
+        colour = f"C{number % 10}"
+        ax.plot(history["epoch"] + 1, history["loss"], color=colour, lw=1.4, label=f"{label}: training")
+        positive &= bool((history["loss"] > 0).all())
+        if "val_loss" in history:
+            ax.plot(
+                history["epoch"] + 1, history["val_loss"], color=colour, ls="--", lw=1.2, label=f"{label}: validation"
+            )
+    ax.set(xlabel="epoch", ylabel="loss (the experiment's training loss)", title="learning curves of the variants")
+    if positive:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    _save(fig, path)
+
+
 def series_overview(
     path: Path,
     times,

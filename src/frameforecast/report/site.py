@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader
 
 from frameforecast.atomic import atomic_path
 from frameforecast.errors import UserError
-from frameforecast.report import summaries, tables
+from frameforecast.report import summaries, tables, variants
 
 ASSET_SUFFIXES = (".gif", ".png")
 DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
@@ -184,6 +184,13 @@ def _render_all(
 
     env = _env()
     cards = summaries.cards(collected)
+    grouped = variants.groups(collected)
+    for card in cards:  # the profile's card says how many variants there are; a variant's own card is left out
+        runs = grouped.get(card["name"]) if card["run"] else None
+        if runs and card["folder"] == runs[0][0] and not runs[0][1]["config"].variant:
+            best = variants.best(runs)
+            card["variants"] = {"count": len(runs) - 1, "best": collected[best]["config"].variant or "the profile's"}
+        card["hidden"] = bool(card.get("variant")) and bool(runs) and not runs[0][1]["config"].variant
     common = {"generated": time.strftime("%Y-%m-%d %H:%M %Z"), "summary": summary, "nav": summaries.NAV}
     for name in STATIC_FILES:
         static = resources.files("frameforecast.report") / "static" / name
@@ -200,6 +207,14 @@ def _render_all(
             shutil.copy2(run["folder"] / asset, target / asset)
         page = summaries.page(card, run)
         page["files"] = _run_files(run["folder"], target)
+        if card["name"] in grouped:
+            page.setdefault("tables", []).append(variants.table(card["name"], grouped[card["name"]]))
+            curves = variants.histories(grouped[card["name"]])
+            if len(curves) > 1:
+                from frameforecast.report import plots
+
+                plots.overlaid_curves(curves, target / "variants-curves.png")
+                page["variants_plot"] = "variants-curves.png"
         for number, table in enumerate(page.get("tables", []), start=1):
             stem = f"table-{number}"
             (target / f"{stem}.csv").write_text(tables.as_csv(table), encoding="utf-8")

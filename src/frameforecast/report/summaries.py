@@ -126,6 +126,8 @@ def _card(folder: str, exp, run) -> dict:
         video = isinstance(cfg, VideoConfig)
         column = f" · column {cfg.column}" if getattr(cfg, "column", None) else ""
         card["title"] = f"{exp.title}: {PurePath(cfg.data).name if video else data_name(cfg)}{column}"
+    if cfg.variant:
+        card.update(variant=cfg.variant, title=f"{card['title']} · variant {cfg.variant}")
     if isinstance(cfg, VideoConfig) and cfg.scaled_down and metrics.get("profile") == "quick":
         card["scaled_down"] = cfg.scaled_down
     return card

@@ -218,3 +218,21 @@ def test_every_table_downloads_as_csv_and_json_with_the_numbers_the_page_shows(s
             assert [list(r.values())[2:-1] for r in as_json["rows"]] == shown
             checked += 1
     assert checked >= 10
+
+
+def test_every_metric_column_links_to_its_definition_on_the_methodology_page(smoke_suite):
+    import re
+
+    site = smoke_suite / "site"
+    anchors = set(re.findall(r'id="(metric-[^"]+)"', (site / "methodology.html").read_text(encoding="utf-8")))
+    linked = set()
+    for page in sorted(site.glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for head in re.findall(r"<thead>(.*?)</thead>", html, re.S):
+            for cell in re.findall(r"<th>(.*?)</th>", head, re.S):
+                if any(arrow in cell for arrow in ("↓", "↑")):  # a metric column: it says its direction
+                    found = re.search(r'href="methodology\.html#(metric-[^"]+)"', cell)
+                    assert found, (page.name, cell)
+                    assert found.group(1) in anchors, (page.name, found.group(1))
+                    linked.add(found.group(1))
+    assert {"metric-ssim", "metric-mse-per-frame", "metric-mase", "metric-mape"} <= linked

@@ -57,6 +57,13 @@ METRIC_DOCS = [
         "when the scale is 0 (a constant or exactly seasonal training part) or the training part is not longer "
         "than one season: nothing is divided by zero.",
     ),
+    (
+        "MAPE",
+        "mean over the hold-out's points of 100 · |forecast − actual| / |actual|, in percent (sktime's and Darts' "
+        "definition, as their published airline results use)",
+        "Undefined when an actual value is 0, and then shown as —. Only on the multi-step hold-out, where the "
+        "published numbers are MAPE.",
+    ),
 ]
 
 BASELINE_DOCS = [
@@ -161,6 +168,34 @@ def methodology(collected: dict) -> dict:
             }
         )
     return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS}
+
+
+# a table column's label → the METRIC_DOCS entry that defines it
+COLUMN_DOCS = {
+    "MSE / frame ↓": "MSE per frame",
+    "MAE / frame ↓": "MAE per frame",
+    "SSIM ↑": "SSIM",
+    "PSNR dB ↑": "PSNR",
+    "BCE nats / frame ↓": "BCE nats per frame",
+    "binary pixel accuracy ↑": "binary pixel accuracy",
+    "RMSE ↓": "RMSE, MAE",
+    "MAE ↓": "RMSE, MAE",
+    "mean RMSE over origins ↓": "RMSE, MAE",
+    "sMAPE % ↓": "sMAPE",
+    "MASE ↓": "MASE",
+    "MAPE % ↓": "MAPE",
+}
+
+
+def metric_anchor(name: str) -> str:
+    """The methodology page's id for a metric's definition."""
+    return "metric-" + "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+
+
+def column_link(label: str) -> str:
+    """methodology.html#… for a table column that is a metric ('' for one that is not)."""
+    name = COLUMN_DOCS.get(label) or COLUMN_DOCS.get(label.split(" (")[0])  # "… ↓ (± sd)"
+    return f"methodology.html#{metric_anchor(name)}" if name else ""
 
 
 def pages(collected: dict, reference: list | None) -> dict:

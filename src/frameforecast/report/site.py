@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader
 
 from frameforecast.atomic import atomic_path
 from frameforecast.errors import UserError
-from frameforecast.report import summaries, tables, variants
+from frameforecast.report import docs, summaries, tables, variants
 
 ASSET_SUFFIXES = (".gif", ".png")
 DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
@@ -32,6 +32,8 @@ def _env() -> Environment:
         loader=PackageLoader("frameforecast.report", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
     env.filters["num"] = tables.fmt
+    env.filters["metric_link"] = docs.column_link
+    env.filters["metric_anchor"] = docs.metric_anchor
     return env
 
 
@@ -233,7 +235,6 @@ def _render_all(
         env.get_template("index.html").render(cards=cards, predictions=predictions, status=status, root="", **common),
         encoding="utf-8",
     )
-    from frameforecast.report import docs
 
     for name, context in docs.pages(collected, reference).items():
         (site / f"{name}.html").write_text(

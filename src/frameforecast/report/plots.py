@@ -56,7 +56,7 @@ def training_curves(history_csv: Path, path: Path) -> None:
     for column in history.columns:
         if column.endswith("loss"):
             ax.plot(history["epoch"] + 1, history[column], marker="o", ms=3, label=column)
-    ax.set(xlabel="epoch", ylabel="loss", title="training curves")
+    ax.set(xlabel="epoch", ylabel="loss (the training objective)", title="training curves")
     if (history.filter(like="loss") > 0).all().all():
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
@@ -112,7 +112,7 @@ def series_overview(
             else dict(lw=1, ls="--", color=COLORS.get(name))
         )
         ax.plot(x[test_index], forecast, label=name, **style)
-    ax.set(title=title, ylabel=ylabel)
+    ax.set(title=title, ylabel=ylabel, xlabel="time" if times is not None else "position in the series (rows)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=3)
     _save(fig, path)
@@ -142,7 +142,7 @@ def residual_histogram(path: Path, residuals: np.ndarray, title: str) -> None:
     fig, ax = plt.subplots(figsize=(5, 3.2))
     ax.hist(residuals, bins=20, color=COLORS["model"], alpha=0.8)
     ax.axvline(0, color="black", lw=1)
-    ax.set(title=title, xlabel="truth − forecast", ylabel="count")
+    ax.set(title=title, xlabel="truth − forecast (the series' units)", ylabel="count of test points")
     _save(fig, path)
 
 
@@ -187,7 +187,7 @@ def future_with_intervals(path: Path, times, values: np.ndarray, future: dict, t
         low, high = (np.array(future[f"{side}{level}"], dtype=float) for side in ("lo", "hi"))  # None → nan: no band
         ax.fill_between(ahead, low, high, color=COLORS["model"], alpha=alpha, label=f"{level} % interval")
     ax.plot(ahead, future["forecast"], color=COLORS["model"], lw=2, label="forecast")
-    ax.set(title=title, ylabel=ylabel)
+    ax.set(title=title, ylabel=ylabel, xlabel="time" if times is not None else "position in the series (rows)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     _save(fig, path)

@@ -51,12 +51,13 @@ def model_folder(scratch: Path) -> tuple[Path, bool]:
     cfg = experiments.get("mnist-predict").config("quick").replace(run_name="bench")
     folder = scratch / "mnist-predict"
     save_model(video.build("predict", cfg), folder / "model.keras")
-    (folder / "config.json").write_text(json.dumps(cfg))
+    (folder / "config.json").write_text(json.dumps(cfg.as_json()))
     return folder, False
 
 
 def child(video: Path, folder: Path) -> None:
     """Import TensorFlow and load the model first, so the growth measured is predict's own."""
+    from frameforecast.config import experiments
     from frameforecast.memory import current_rss_mb, peak_rss_mb
     from frameforecast.stages import video_predict
     from frameforecast.training import load_model
@@ -64,7 +65,7 @@ def child(video: Path, folder: Path) -> None:
     load_model(folder / "model.keras")
     before = current_rss_mb()
     start = time.monotonic()
-    video_predict.predict(json.loads((folder / "config.json").read_text()), folder, str(video), log=lambda *_: None)
+    video_predict.predict(experiments.saved_config(folder), folder, str(video), log=lambda *_: None)
     peak = peak_rss_mb()
     print(
         json.dumps(

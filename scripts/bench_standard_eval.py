@@ -25,7 +25,7 @@ def main(path: str, count: int) -> None:
 
     run = Path("bench-run")
     if (run / "model.keras").exists():  # the trained model, evaluated with the config it was trained with
-        cfg = json.loads((run / "config.json").read_text())
+        cfg = experiments.saved_config(run)
     else:
         cfg = experiments.get("mnist-predict").config("quick")
         save_model(models.build("predict", cfg), run / "model.keras")

@@ -195,11 +195,10 @@ def test_predict_refuses_a_model_that_does_not_forecast(trained, capsys, monkeyp
     monkeypatch.chdir(trained)
     folder = trained / "runs" / "recon"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(
-        json.dumps(
-            {"task": "reconstruct", "experiment": "mnist-reconstruct", "canvas": 32, "in_frames": 10, "out_frames": 10}
-        )
-    )
+    from frameforecast.config import experiments
+
+    saved = experiments.get("mnist-reconstruct").config("smoke").replace(canvas=32, run_name="recon")
+    (folder / "config.json").write_text(json.dumps(saved.as_json()))
     write_gif(trained / "fine.gif", moving_square(12))
     assert "does not forecast" in run_cli(predict("fine.gif", "--run-dir", str(folder)), capsys, trained)
     assert "has no trained model" in run_cli(["predict", "nothing-here", "--video", "fine.gif"], capsys, trained)

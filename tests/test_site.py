@@ -159,3 +159,48 @@ def test_baseline_bce_is_infinite_not_an_epsilon_number(smoke_suite):
     assert metrics["results"]["prediction"]["all-black frame"]["bce_nats_per_frame"] is None
     page = (smoke_suite / "site" / "mnist-predict.html").read_text()
     assert "∞" in page and "their own entropy" in page
+
+
+@needs_browser
+@pytest.mark.parametrize("where", ["file", "served"])
+def test_the_sequence_browser_steps_sorts_and_opens_sequences_with_the_numbers_of_metrics_json(
+    served_site, browser, smoke_suite, where
+):
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, site = served_site
+    browser.get(f"file://{site}/mnist-predict.html" if where == "file" else f"{base}/mnist-predict.html")
+    browse = json.loads((smoke_suite / "runs" / "mnist-predict" / "metrics.json").read_text())["browse"]
+    model = browse["mse_by_frame"]["model"]
+    means = [sum(frames) / len(frames) for frames in model]
+
+    def shown():
+        sprite = browser.find_element(By.ID, "browse-sprite")
+        cells = browser.find_elements(By.CSS_SELECTOR, "#browse-scores tr[data-method='model'] td")
+        return int(sprite.get_attribute("data-index")), sprite.get_attribute("src"), cells[0].text, cells[1].text
+
+    index, src, mean, by_frame = shown()
+    assert index == 0 and mean == f"{means[0]:.1f}"
+    assert by_frame == " · ".join(f"{v:.1f}" for v in model[0])
+    browser.find_element(By.ID, "browse-next").click()
+    index, next_src, mean, _ = shown()
+    assert index == 1 and next_src != src and mean == f"{means[1]:.1f}"
+    assert browser.execute_script("return document.getElementById('browse-sprite').naturalWidth") > 0
+    browser.find_element(By.ID, "browse-prev").click()
+    assert shown()[0] == 0
+    Select(browser.find_element(By.ID, "browse-sort")).select_by_value("worst")
+    worst = max(range(len(means)), key=means.__getitem__)
+    assert shown()[0] == worst and shown()[2] == f"{means[worst]:.1f}"
+    last = browser.find_elements(By.CSS_SELECTOR, "#browse-list a")[-1]
+    target = int(last.get_attribute("data-index"))
+    last.click()
+    assert shown()[0] == target and shown()[2] == f"{means[target]:.1f}"
+    outside = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !(n.startsWith('file://') || n.startsWith(location.origin)))"
+    )
+    assert outside == []  # nothing but the site's own files
+    assert severe_console_messages(browser) == []

@@ -131,3 +131,21 @@ def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred:
         draw.text((4, top * scale + (h * scale - SHEET_FONT_SIZE) // 2), name, fill=230, font=font)
     with atomic_path(path, suffix=".png") as tmp:
         image.save(tmp, format="PNG")
+
+
+def write_sequence_sprite(path: Path, rows: dict, label_width: int = 120) -> None:
+    """One test sequence as rows of frames (uint8, (T, H, W) each), every row named at its left: the sequence
+    browser shows one such image at a time."""
+    h, w = next(iter(rows.values())).shape[1:]
+    cols = max(len(frames) for frames in rows.values())
+    sheet = np.zeros((len(rows) * (h + 2), cols * (w + 2)), np.uint8)
+    for r, frames in enumerate(rows.values()):
+        for c, frame in enumerate(frames):
+            sheet[r * (h + 2) : r * (h + 2) + h, c * (w + 2) : c * (w + 2) + w] = frame
+    image = Image.new("L", (sheet.shape[1] + label_width, sheet.shape[0]), 40)
+    image.paste(Image.fromarray(sheet, mode="L"), (label_width, 0))
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=12)
+    for r, name in enumerate(rows):
+        draw.text((4, r * (h + 2) + h // 2 - 6), name, fill=230, font=font)
+    with atomic_path(path, suffix=".png") as tmp:
+        image.save(tmp, format="PNG", optimize=True)

@@ -23,7 +23,7 @@ from frameforecast.report import docs, summaries, tables, variants
 
 ASSET_SUFFIXES = (".gif", ".png")
 DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
-STATIC_FILES = ("style.css", "live.js")
+STATIC_FILES = ("style.css", "live.js", "browser.js")
 STATUS_FILE = "suite_status.json"  # written by the suite (frameforecast.progress) into runs/
 
 
@@ -207,6 +207,8 @@ def _render_all(
         target.mkdir()
         for asset in run["assets"] + run["downloads"]:
             shutil.copy2(run["folder"] / asset, target / asset)
+        if (run["folder"] / "browse").is_dir():  # the sequence browser's sprites
+            shutil.copytree(run["folder"] / "browse", target / "browse")
         page = summaries.page(card, run)
         page["files"] = _run_files(run["folder"], target)
         if card["name"] in grouped:

@@ -44,7 +44,30 @@ class Video:
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
-        return {"tables": _video_tables(metrics), "published": _published_video(card, metrics)}
+        return {
+            "tables": _video_tables(metrics),
+            "published": _published_video(card, metrics),
+            "browser": _browser(metrics),
+        }
+
+
+def _browser(metrics: dict) -> dict | None:
+    """The sequence browser's data: per browsed test sequence, its sprite and each method's MSE/frame (the
+    mean over frames of its squared error per frame) and the per-frame values."""
+    browse = metrics.get("browse")
+    if not browse or not browse["sequences"]:
+        return None
+    by_frame = browse["mse_by_frame"]
+    sequences = [
+        {
+            "index": i,
+            "sprite": f"browse/seq-{i:03d}.png",
+            "mse": {name: sum(rows[i]) / len(rows[i]) for name, rows in by_frame.items()},
+            "by_frame": {name: rows[i] for name, rows in by_frame.items()},
+        }
+        for i in range(browse["sequences"])
+    ]
+    return {"output": browse["output"], "methods": list(by_frame), "sequences": sequences}
 
 
 def _columns(metrics: dict) -> list:

@@ -23,6 +23,46 @@ from frameforecast.training import load_model
 # Two batches are in flight (one predicted, one scored); 25 sequences keep the scoring's temporaries small:
 # mnist-predict's evaluation peaked at 1.23 GB against 1.49 GB with 50, and took 23.7 s against 25.3 s.
 EVALUATION_BATCH = 25
+BROWSE_SEQUENCES = 100  # test sequences the page's browser steps through
+
+
+def _uint8(frames) -> np.ndarray:
+    return np.round(np.clip(np.asarray(frames, np.float32)[..., 0], 0, 1) * 255).astype(np.uint8)
+
+
+class BrowseSample:
+    """The first test sequences of the headline output kept whole for the sequence browser: the inputs, the
+    truth, the model's and every baseline's frames (uint8), and each one's squared error per frame (the sum over
+    pixels, as MSE/frame is; its mean over frames is that sequence's MSE/frame)."""
+
+    def __init__(self, limit: int, reverse: bool):
+        self.limit, self.reverse, self.count = limit, reverse, 0
+        self.frames: dict[str, list] = {}
+        self.errors: dict[str, list] = {}
+
+    def add(self, inputs, target, prediction) -> None:
+        take = min(self.limit - self.count, len(inputs))
+        if take <= 0:
+            return
+        x, t = inputs[:take], np.asarray(target[:take], np.float32)
+        forecasts = {"model": np.asarray(prediction[:take], np.float32)} | {
+            name: baseline(x, t.shape[1], reverse=self.reverse) for name, baseline in baselines.VIDEO_BASELINES.items()
+        }
+        for name, frames in {"input": x, "truth": t, **forecasts}.items():
+            self.frames.setdefault(name, []).append(_uint8(frames))
+        for name, frames in forecasts.items():
+            self.errors.setdefault(name, []).append(((np.asarray(frames, np.float32) - t) ** 2).sum(axis=(2, 3, 4)))
+        self.count += take
+
+    def summary(self, output: str) -> dict:
+        return {
+            "output": output,
+            "sequences": self.count,
+            "mse_by_frame": {name: np.concatenate(e).tolist() for name, e in self.errors.items()},
+        }
+
+    def arrays(self) -> dict:
+        return {name: np.concatenate(frames) for name, frames in self.frames.items()}
 
 
 # ---------------------------------------------------------------- evaluate
@@ -79,6 +119,7 @@ def evaluate(
         for out in outputs
     }
     kept, pending = None, []
+    browse = BrowseSample(BROWSE_SEQUENCES, _walks_back(cfg, outputs[0]))
     start = time.monotonic()
     # Scoring (SSIM, BCE, the baselines) runs on a thread pool while the model predicts the next batch; each
     # accumulator gets its batches in order (a batch's jobs finish before the next batch's are submitted).
@@ -88,6 +129,7 @@ def evaluate(
             preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
             if not isinstance(preds, dict):
                 preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
+            browse.add(inputs, targets[outputs[0]], preds[outputs[0]])
             for job in pending:
                 job.result()
             pending = [pool.submit(acc[out]["model"].add, preds[out], targets[out]) for out in outputs] + [
@@ -116,11 +158,14 @@ def evaluate(
         "results": results,
         "ssim_data_range": metrics.SSIM_DATA_RANGE,
         "evaluation_seconds": seconds,
+        "browse": browse.summary(outputs[0]),
     }
     if accuracy:
         report["training_data_results"] = _original_on_training_data(model, cfg)
     with atomic_path(run_dir / "predictions.npz", suffix=".npz") as tmp, open(tmp, "wb") as handle:
         np.savez_compressed(handle, **kept)
+    with atomic_path(run_dir / "browse.npz", suffix=".npz") as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **browse.arrays())
     write_json(run_dir / "metrics.json", report)
     head = results[outputs[0]]
     log(
@@ -177,8 +222,26 @@ def render(cfg: VideoConfig, run_dir: Path, log=print) -> list[str]:
         curve = f"{out}-per-timestep.png"
         plots.per_timestep_plot(run_dir / curve, report["results"][out], title=f"{out}: error by frame ahead")
         written.append(curve)
+    written += _browse_sprites(run_dir, report, gifs)
     if (run_dir / "history.csv").exists():
         plots.training_curves(run_dir / "history.csv", run_dir / "training.png")
         written.append("training.png")
     log(f"rendered {len(written)} files into {run_dir}")
     return written
+
+
+def _browse_sprites(run_dir: Path, report: dict, gifs) -> list[str]:
+    """browse/seq-NNN.png: each browsed test sequence as rows (input, truth, model, each baseline)."""
+    path = run_dir / "browse.npz"
+    if "browse" not in report or not path.exists():
+        return []
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {k: stored[k] for k in stored.files}
+    folder = run_dir / "browse"
+    folder.mkdir(exist_ok=True)
+    names = []
+    for i in range(report["browse"]["sequences"]):
+        name = f"browse/seq-{i:03d}.png"
+        gifs.write_sequence_sprite(run_dir / name, {row: frames[i] for row, frames in arrays.items()})
+        names.append(name)
+    return names

@@ -174,6 +174,34 @@ def _move_into(new: Path, out: Path) -> None:
             path.rmdir()
 
 
+def _render_page(env, card: dict, run: dict, grouped: dict, site: Path, common: dict) -> None:
+    """One run's page, its assets, its tables as CSV and JSON, and (with variants) their table and curves."""
+    target = site / card["folder"]
+    target.mkdir()
+    for asset in run["assets"] + run["downloads"]:
+        shutil.copy2(run["folder"] / asset, target / asset)
+    if (run["folder"] / "browse").is_dir():  # the sequence browser's sprites
+        shutil.copytree(run["folder"] / "browse", target / "browse")
+    page = summaries.page(card, run)
+    page["files"] = _run_files(run["folder"], target)
+    if card["name"] in grouped:
+        page.setdefault("tables", []).append(variants.table(card["name"], grouped[card["name"]]))
+        curves = variants.histories(grouped[card["name"]])
+        if len(curves) > 1:
+            from frameforecast.report import plots
+
+            plots.overlaid_curves(curves, target / "variants-curves.png")
+            page["variants_plot"] = "variants-curves.png"
+    for number, table in enumerate(page.get("tables", []), start=1):
+        stem = f"table-{number}"
+        (target / f"{stem}.csv").write_text(tables.as_csv(table), encoding="utf-8")
+        (target / f"{stem}.json").write_text(json.dumps(tables.as_json(table), indent=1), encoding="utf-8")
+        table["downloads"] = {kind: f"{card['folder']}/{stem}.{kind}" for kind in ("csv", "json")}
+    (site / f"{card['folder']}.html").write_text(
+        env.get_template(f"{page['template']}.html").render(card=card, page=page, root="", **common), encoding="utf-8"
+    )
+
+
 def _render_all(
     collected: dict,
     predictions: list[dict],
@@ -187,12 +215,7 @@ def _render_all(
     env = _env()
     cards = summaries.cards(collected)
     grouped = variants.groups(collected)
-    for card in cards:  # the profile's card says how many variants there are; a variant's own card is left out
-        runs = grouped.get(card["name"]) if card["run"] else None
-        if runs and card["folder"] == runs[0][0] and not runs[0][1]["config"].variant:
-            best = variants.best(runs)
-            card["variants"] = {"count": len(runs) - 1, "best": collected[best]["config"].variant or "the profile's"}
-        card["hidden"] = bool(card.get("variant")) and bool(runs) and not runs[0][1]["config"].variant
+    variants.mark_cards(cards, grouped)
     common = {"generated": time.strftime("%Y-%m-%d %H:%M %Z"), "summary": summary, "nav": summaries.NAV}
     for name in STATIC_FILES:
         static = resources.files("frameforecast.report") / "static" / name
@@ -200,34 +223,8 @@ def _render_all(
     if status is not None:
         (site / "status.json").write_text(json.dumps(status, indent=1), encoding="utf-8")
     for card in cards:
-        if card["run"] is None:
-            continue
-        run = collected[card["folder"]]
-        target = site / card["folder"]
-        target.mkdir()
-        for asset in run["assets"] + run["downloads"]:
-            shutil.copy2(run["folder"] / asset, target / asset)
-        if (run["folder"] / "browse").is_dir():  # the sequence browser's sprites
-            shutil.copytree(run["folder"] / "browse", target / "browse")
-        page = summaries.page(card, run)
-        page["files"] = _run_files(run["folder"], target)
-        if card["name"] in grouped:
-            page.setdefault("tables", []).append(variants.table(card["name"], grouped[card["name"]]))
-            curves = variants.histories(grouped[card["name"]])
-            if len(curves) > 1:
-                from frameforecast.report import plots
-
-                plots.overlaid_curves(curves, target / "variants-curves.png")
-                page["variants_plot"] = "variants-curves.png"
-        for number, table in enumerate(page.get("tables", []), start=1):
-            stem = f"table-{number}"
-            (target / f"{stem}.csv").write_text(tables.as_csv(table), encoding="utf-8")
-            (target / f"{stem}.json").write_text(json.dumps(tables.as_json(table), indent=1), encoding="utf-8")
-            table["downloads"] = {kind: f"{card['folder']}/{stem}.{kind}" for kind in ("csv", "json")}
-        (site / f"{card['folder']}.html").write_text(
-            env.get_template(f"{page['template']}.html").render(card=card, page=page, root="", **common),
-            encoding="utf-8",
-        )
+        if card["run"] is not None:
+            _render_page(env, card, collected[card["folder"]], grouped, site, common)
     for prediction in predictions:
         target = site / prediction["run"] / prediction["name"]
         target.mkdir(parents=True)

@@ -62,6 +62,18 @@ def best(runs: list[tuple[str, dict]]) -> str:
     return pick(heads, key=lambda folder: heads[folder]["model"])
 
 
+def mark_cards(cards: list[dict], grouped: dict) -> None:
+    """The profile's card says how many variants it has and which is best; a variant's own card is hidden from
+    the index when the profile's run is there (its page stays, linked from the variants table)."""
+    for card in cards:
+        runs = grouped.get(card["name"]) if card["run"] else None
+        has_profile_run = bool(runs) and not runs[0][1]["config"].variant
+        if has_profile_run and card["folder"] == runs[0][0]:
+            winner = dict(runs)[best(runs)]["config"].variant
+            card["variants"] = {"count": len(runs) - 1, "best": winner or "the profile's"}
+        card["hidden"] = bool(card.get("variant")) and has_profile_run
+
+
 def table(name: str, runs: list[tuple[str, dict]]) -> dict:
     """The variants of one experiment, as a site table (label, kind, cells, note per row)."""
     winner = best(runs)

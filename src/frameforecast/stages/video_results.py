@@ -118,34 +118,9 @@ def evaluate(
         }
         for out in outputs
     }
-    kept, pending = None, []
     browse = BrowseSample(BROWSE_SEQUENCES, _walks_back(cfg, outputs[0]))
     start = time.monotonic()
-    # Scoring (SSIM, BCE, the baselines) runs on a thread pool while the model predicts the next batch; each
-    # accumulator gets its batches in order (a batch's jobs finish before the next batch's are submitted).
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for videos in data.batches(batch_size):
-            inputs, targets = split_frames(videos, cfg)
-            preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
-            if not isinstance(preds, dict):
-                preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
-            browse.add(inputs, targets[outputs[0]], preds[outputs[0]])
-            for job in pending:
-                job.result()
-            pending = [pool.submit(acc[out]["model"].add, preds[out], targets[out]) for out in outputs] + [
-                pool.submit(_add_baseline, acc[out][name], baseline, inputs, targets[out], _walks_back(cfg, out))
-                for out in outputs
-                for name, baseline in baselines.VIDEO_BASELINES.items()
-            ]
-            if kept is None:
-                count = cfg.gif_count
-                kept = {
-                    "inputs": inputs[:count, ..., 0],
-                    **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},
-                    **{f"{o}_pred": np.asarray(preds[o][:count, ..., 0], np.float32) for o in outputs},
-                }
-        for job in pending:
-            job.result()
+    kept = _score_batches(model, data, cfg, outputs, acc, browse, batch_size)
     seconds = time.monotonic() - start
     results = {out: {name: a.result() for name, a in table.items()} for out, table in acc.items()}
     report = {
@@ -179,6 +154,39 @@ def evaluate(
             f"{head['all-black frame']['binary_accuracy']:.4f} on the same held-out data"
         )
     return report
+
+
+def _score_batches(model, data, cfg: VideoConfig, outputs: list, acc: dict, browse: BrowseSample, batch_size: int):
+    """Predict the test set batch by batch and feed every accumulator and the browse sample; returns the first
+    batch's first `gif_count` sequences (inputs, truths, predictions) for the GIFs.
+
+    Scoring (SSIM, BCE, the baselines) runs on a thread pool while the model predicts the next batch; each
+    accumulator gets its batches in order (a batch's jobs finish before the next batch's are submitted)."""
+    kept, pending = None, []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for videos in data.batches(batch_size):
+            inputs, targets = split_frames(videos, cfg)
+            preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
+            if not isinstance(preds, dict):
+                preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
+            browse.add(inputs, targets[outputs[0]], preds[outputs[0]])
+            for job in pending:
+                job.result()
+            pending = [pool.submit(acc[out]["model"].add, preds[out], targets[out]) for out in outputs] + [
+                pool.submit(_add_baseline, acc[out][name], baseline, inputs, targets[out], _walks_back(cfg, out))
+                for out in outputs
+                for name, baseline in baselines.VIDEO_BASELINES.items()
+            ]
+            if kept is None:
+                count = cfg.gif_count
+                kept = {
+                    "inputs": inputs[:count, ..., 0],
+                    **{f"{o}_truth": targets[o][:count, ..., 0] for o in outputs},
+                    **{f"{o}_pred": np.asarray(preds[o][:count, ..., 0], np.float32) for o in outputs},
+                }
+        for job in pending:
+            job.result()
+    return kept
 
 
 def _original_on_training_data(model, cfg: VideoConfig) -> dict:

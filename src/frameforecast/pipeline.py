@@ -45,12 +45,6 @@ def run_name(name: str, cfg: RunSettings) -> str:
     return name
 
 
-def variant_name(overrides: dict) -> str:
-    """A variant named after the settings it changes: {"tuned.units": 35} → "units-35"."""
-    parts = [f"{key.rpartition('.')[2]}-{value}" for key, value in overrides.items() if value is not None]
-    return _slug("-".join(parts))
-
-
 def resolve(
     name: str, profile: str, overrides: dict | None = None, run_dir: str | None = None, variant: str | None = None
 ):

@@ -204,3 +204,85 @@ def test_the_sequence_browser_steps_sorts_and_opens_sequences_with_the_numbers_o
     )
     assert outside == []  # nothing but the site's own files
     assert severe_console_messages(browser) == []
+
+
+def _window_rmse(metrics: dict) -> list[tuple[int, float]]:
+    """(first forecast position, the model's RMSE) of every window a look-back page browses, computed here from
+    metrics.json's observed series and stored forecasts, independently of the page's data."""
+    import numpy as np
+
+    y = np.asarray(metrics["observed"]["values"])
+    out = []
+
+    def add(start, forecast):
+        forecast = np.asarray(forecast)
+        out.append((start, float(np.sqrt(np.mean((forecast - y[start : start + len(forecast)]) ** 2)))))
+
+    for res in metrics["modes"].values():
+        add(res["targets"][0], res["forecast_ensemble"])
+        if res.get("holdout"):
+            add(res["holdout"]["origin"], res["holdout"]["forecasts"]["model"])
+        if res.get("backtest"):
+            for k, forecast in enumerate(res["backtest"]["forecasts"]["model"]):
+                add(res["backtest"]["origins"][0] + k, forecast)
+    return out
+
+
+@needs_browser
+@pytest.mark.parametrize("where", ["file", "served"])
+def test_the_window_browser_steps_sorts_zooms_and_compares_with_the_numbers_of_metrics_json(
+    served_site, browser, smoke_suite, where
+):
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, site = served_site
+    browser.get(f"file://{site}/milk-lookback.html" if where == "file" else f"{base}/milk-lookback.html")
+    metrics = json.loads((smoke_suite / "runs" / "milk-lookback" / "metrics.json").read_text())
+    windows = _window_rmse(metrics)
+
+    def shown():
+        label = browser.find_element(By.ID, "windows-position")
+        model = browser.find_element(By.CSS_SELECTOR, "#windows-scores tr[data-method='model'] td").text
+        line = browser.find_element(By.ID, "line-model").get_attribute("d")
+        return int(label.get_attribute("data-start")), float(model), line
+
+    def close(value, expected):
+        return abs(value - expected) <= 5e-4 * max(abs(expected), 1)
+
+    start, model, line = shown()
+    assert start == windows[0][0] and close(model, windows[0][1])
+    browser.find_element(By.ID, "windows-next").click()
+    start, model, next_line = shown()
+    assert (start, next_line != line) == (windows[1][0], True) and close(model, windows[1][1])
+    browser.find_element(By.ID, "windows-prev").click()
+    assert shown()[0] == windows[0][0]
+
+    plot = browser.find_element(By.ID, "windows-plot")
+    wide = plot.get_attribute("data-range")
+    browser.find_element(By.ID, "windows-zoom-in").click()
+    narrow = plot.get_attribute("data-range")
+    lo, hi = (int(v) for v in narrow.split("-"))
+    assert narrow != wide and lo <= windows[0][0] < hi  # zoomed in, the window still in view
+
+    Select(browser.find_element(By.ID, "windows-sort")).select_by_value("worst")
+    for expected in sorted(windows, key=lambda w: -w[1])[:4]:  # the worst four, in order
+        start, model, _ = shown()
+        assert close(model, expected[1]) and start == expected[0]
+        browser.find_element(By.ID, "windows-next").click()
+
+    compare = Select(browser.find_element(By.ID, "windows-compare"))
+    choices = [o.get_attribute("value") for o in compare.options]
+    assert "model" not in choices and {"persistence", "AutoARIMA"} <= set(choices)
+    for name in ("persistence", "AutoARIMA"):
+        compare.select_by_value(name)
+        compared = browser.find_element(By.CSS_SELECTOR, "#windows-scores tr.compared th").text
+        assert compared == name and browser.find_element(By.ID, "line-other").get_attribute("d")
+    outside = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !(n.startsWith('file://') || n.startsWith(location.origin)))"
+    )
+    assert outside == []
+    assert severe_console_messages(browser) == []

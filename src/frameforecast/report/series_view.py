@@ -4,6 +4,7 @@ MASE scale, refused baselines and shrinkage under it, and the verdict on the hea
 from __future__ import annotations
 
 from frameforecast.metrics import best_of
+from frameforecast.report import series_windows
 from frameforecast.report.tables import fmt, row, verdict
 
 SERIES_COLUMNS = [("rmse", "RMSE ↓"), ("mae", "MAE ↓"), ("smape", "sMAPE % ↓"), ("mase", "MASE ↓")]
@@ -54,7 +55,11 @@ class Lookback:
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
-        return {"tables": _lookback_tables(metrics), "future": _future(metrics)}
+        return {
+            "tables": _lookback_tables(metrics),
+            "future": _future(metrics),
+            "windows": series_windows.browser(metrics),
+        }
 
 
 class Seq2seq:
@@ -69,7 +74,7 @@ class Seq2seq:
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
-        return {"tables": _seq2seq_tables(metrics)}
+        return {"tables": _seq2seq_tables(metrics), "windows": series_windows.browser(metrics)}
 
 
 def signals_verdict(res: dict, baselines: dict, constant_spread: float) -> tuple[bool, str]:

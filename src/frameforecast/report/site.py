@@ -23,7 +23,7 @@ from frameforecast.report import docs, summaries, tables, variants
 
 ASSET_SUFFIXES = (".gif", ".png")
 DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
-STATIC_FILES = ("style.css", "live.js", "browser.js")
+STATIC_FILES = ("style.css", "live.js", "browser.js", "windows.js")
 STATUS_FILE = "suite_status.json"  # written by the suite (frameforecast.progress) into runs/
 
 

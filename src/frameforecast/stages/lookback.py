@@ -20,6 +20,7 @@ from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
     ensemble,
+    observed,
     peer_scores,
     shrink,
     shrinkage,
@@ -227,6 +228,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
         )
         if "backtest" in report["modes"][mode_name]:
             _log_multi_step(report["modes"][mode_name], log)
+    report["observed"] = observed(series, y)
     write_json(run_dir / "metrics.json", report)
     ahead = report["modes"].get(FORECASTING_MODE, {}).get("future")
     if ahead:

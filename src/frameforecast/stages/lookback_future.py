@@ -109,6 +109,7 @@ def backtest(models, data, y, season: int, mode: LookbackMode, weight: float, ho
         "coverage": checks,
         "calibration": "leave one origin out: each origin's interval is calibrated on the other origins",
         "widths": {str(level): _finite(conformal_width(residuals, level)) for level in LEVELS},
+        "forecasts": {name: f.tolist() for name, f in forecasts.items()},
     }
 
 

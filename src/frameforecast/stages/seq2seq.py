@@ -20,6 +20,7 @@ from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
     ensemble,
+    observed,
     peer_scores,
     shrink,
     shrinkage,
@@ -201,6 +202,7 @@ def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
         "modes": results,
         "headline_mode": headline_mode,
         "next_hours": {"times": future_times, "per_seed": future.tolist(), "headline": headline},
+        "observed": observed(series, d["values"][:, d["target"]]),
         "evaluation_seconds": time.monotonic() - start,
         "peak_memory_mb": peak_mb,
     }

@@ -93,6 +93,16 @@ def peer_scores(
     return scores, forecasts, refused
 
 
+def observed(series: series_data.Series, y: np.ndarray) -> dict:
+    """The forecast column as the page's window browser draws it: each point's timestamp (or its position) and
+    value."""
+    times = [str(t) for t in series.times] if series.times is not None else [str(i) for i in range(len(y))]
+    if all(t.endswith(" 00:00:00") for t in times):  # dates only
+        times = [t.removesuffix(" 00:00:00") for t in times]
+    label = f"{series.frequency} steps" if series.frequency else "row"
+    return {"times": times, "values": np.asarray(y, float).tolist(), "time_label": label}
+
+
 def summarise_seeds(per_seed: list[dict]) -> dict:
     """mean and sd (ddof 1) of each metric over seeds, plus the per-seed values (None stays None: "—")."""
     out = {}

@@ -53,7 +53,7 @@ def test_a_forecast_from_an_origin_ignores_every_value_after_it(seed, origin, sh
 
 
 def test_conformal_widths_take_the_finite_sample_rank_and_leave_one_out_coverage_is_honest():
-    from frameforecast.stages.lookback_future import conformal_width, leave_one_out_coverage
+    from frameforecast.stages.series_future import conformal_width, leave_one_out_coverage
 
     residuals = np.arange(1, 20, dtype=float)[:, None]  # 19 origins, one step: |r| = 1 … 19
     assert conformal_width(residuals, 80)[0] == 16  # ⌈20 · 0.8⌉ = 16th smallest

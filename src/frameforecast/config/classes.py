@@ -105,6 +105,9 @@ class LookbackMode:
     learning_rate: float
     patience: int | None
     features: Literal["raw", "seasonal-difference"]
+    # the forecast the corrected network starts from and learns a correction to ("validation": whichever of
+    # seasonal naive + last change and the statsforecast peers does best on the validation part)
+    anchor: Literal["none", "seasonal-naive", "AutoARIMA", "AutoETS", "AutoTheta", "validation"]
 
 
 @dataclass(frozen=True, kw_only=True)

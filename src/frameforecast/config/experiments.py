@@ -65,6 +65,7 @@ OPTION_TARGETS = {
         "learning_rate": "corrected.learning_rate",
         "look_back": "corrected.look_back",
         "units": "corrected.units",
+        "anchor": "corrected.anchor",
         "seed": "seed",
         "seeds": "seeds",
     },

@@ -50,6 +50,10 @@ TRAINING = {
     "seeds": dict(type=positive_int, help="number of seeds (the headline is their ensemble)"),
     "look_back": dict(type=positive_int, help="look-back window length"),
     "units": dict(type=positive_int, help="recurrent units"),
+    "anchor": dict(
+        choices=["seasonal-naive", "AutoARIMA", "AutoETS", "AutoTheta", "validation"],
+        help="the forecast the network corrects (validation: the best of them on the validation part)",
+    ),
     "iterations": dict(type=positive_int, help="training iterations"),
     "split": dict(choices=["chronological", "shuffled"], help="train/test split (shuffled is the original's)"),
     "filters": dict(type=positive_int, help="ConvLSTM filters"),

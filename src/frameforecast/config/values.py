@@ -62,7 +62,9 @@ LOOKBACK = dict(
     network_label="LSTM",
     modes=("faithful", "corrected"),
     # the tutorial's settings, reproduced
-    faithful=dict(look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, features="raw"),
+    faithful=dict(
+        look_back=1, units=4, epochs=100, batch_size=1, learning_rate=1e-3, patience=None, features="raw", anchor="none"
+    ),
     corrected=dict(
         look_back=13,
         units=16,
@@ -71,6 +73,7 @@ LOOKBACK = dict(
         learning_rate=3e-3,
         patience=25,
         features="seasonal-difference",
+        anchor="AutoARIMA",
     ),
 )
 SEQ2SEQ = dict(

@@ -65,16 +65,17 @@ class Lookback:
 class Seq2seq:
     @staticmethod
     def headline(metrics: dict) -> dict:
-        h = metrics["next_hours"]["headline"]
-        return _modes_headline(
-            metrics,
-            "mase",
-            f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({fmt(h['low'], 0)}–{fmt(h['high'], 0)})",
-        )
+        h = (metrics.get("next_hours") or {}).get("headline")
+        said = f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({fmt(h['low'], 0)}–{fmt(h['high'], 0)})"
+        return _modes_headline(metrics, "mase", said if h else "")
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
-        return {"tables": _seq2seq_tables(metrics), "windows": series_windows.browser(metrics)}
+        return {
+            "tables": _seq2seq_tables(metrics),
+            "future": _future(metrics),
+            "windows": series_windows.browser(metrics),
+        }
 
 
 def signals_verdict(res: dict, baselines: dict, constant_spread: float) -> tuple[bool, str]:
@@ -210,10 +211,13 @@ def _future(metrics: dict) -> dict | None:
     ]
     return {
         "rows": rows,
-        "caption": f"The corrected ensemble, recursive, from the last point. Intervals: split-conformal, the "
-        f"quantile of the backtest's absolute errors at each step ({bt['count']} origins). Their coverage on the "
-        f"backtest, each origin calibrated on the others: {bt['coverage']['80']:.0%} of points inside the 80 % "
-        f"interval, {bt['coverage']['95']:.0%} inside the 95 % one.",
+        "caption": (
+            "The corrected ensemble from the last point, each forecast fed back as input. Intervals: "
+            "split-conformal, the quantile of the backtest's absolute errors at each step "
+            f"({bt['count']} origins). Their coverage on the backtest, each origin calibrated on the others: "
+            f"{bt['coverage']['80']:.0%} of points inside the 80 % interval, {bt['coverage']['95']:.0%} inside "
+            "the 95 % one."
+        ),
     }
 
 
@@ -257,6 +261,9 @@ def _holdout_table(metrics: dict, mode: str, res: dict) -> dict:
 
 def _seq2seq_tables(metrics: dict) -> list[dict]:
     s = metrics["series"]
+    backtests = [
+        _backtest_table(m, r, "seq2seq LSTM + attention") for m, r in metrics["modes"].items() if r.get("backtest")
+    ]
     return [
         _mode_table(
             f"{mode} mode · {s['target']}: {res['test_windows']} test windows × {len(res['truth'][0])} "
@@ -266,7 +273,7 @@ def _seq2seq_tables(metrics: dict) -> list[dict]:
             metrics,
         )
         for mode, res in metrics["modes"].items()
-    ]
+    ] + backtests
 
 
 def _settings_changed(metrics: dict) -> str:

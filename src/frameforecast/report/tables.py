@@ -51,7 +51,7 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
     """Green only when the model beats the best alternative on every metric shown; otherwise, for each metric it
     loses on, which alternative beats it and by how much. An unknown value ("—") is not compared; an unbounded
     one (∞ cross-entropy) never wins."""
-    losses = []
+    losses, ties = [], []
     for key, label in columns:
         up = higher_is_better(label)
         known = {n: v for n, v in ((n, _value(s, key)) for n, s in alternatives.items()) if v is not None}
@@ -60,7 +60,9 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
             continue
         best = (max if up else min)(known, key=known.get)
         gap = known[best] - ours if up else ours - known[best]
-        if gap >= 0 or (math.isinf(ours) and ours == known[best]):
+        if gap == 0 and math.isfinite(ours):
+            ties.append(f"{label.rstrip(' ↑↓')} {cell(model, key)}, equal to {best}'s")
+        elif gap > 0 or (math.isinf(ours) and ours == known[best]):
             how = f"+{fmt(gap)}" if math.isfinite(gap) else "∞"
             if known[best] and math.isfinite(gap):
                 how += f", {gap / abs(known[best]):.1%} worse"
@@ -68,7 +70,9 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
                 f"{label.rstrip(' ↑↓')} {cell(model, key)} against {best}'s {cell(alternatives[best], key)} ({how})"
             )
     if losses:
-        return False, "loses on " + "; ".join(losses)
+        return False, "loses on " + "; ".join(losses + ties)
+    if ties:
+        return False, "ties on " + "; ".join(ties)
     return True, "beats every alternative on every metric shown"
 
 

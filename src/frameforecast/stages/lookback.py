@@ -13,8 +13,8 @@ from frameforecast.config.classes import LookbackConfig, LookbackMode
 from frameforecast.errors import UserError
 from frameforecast.families import resolve
 from frameforecast.models import peers
-from frameforecast.stages import lookback_future as future
 from frameforecast.stages import read_json
+from frameforecast.stages import series_future as future
 from frameforecast.stages.lookback_data import FORECASTING_MODE, PROTOCOLS, load_series, modes, prepare
 from frameforecast.stages.series_common import (
     baseline_scores,
@@ -72,7 +72,9 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
         else:
             for seed in range(cfg.seeds):
                 starts_at_base = data.get("base") is not None
-                build = functools.partial(network, mode.look_back, 1, mode.units, zero_start=starts_at_base)
+                build = functools.partial(
+                    network, mode.look_back, data["features"], mode.units, zero_start=starts_at_base
+                )
                 result = fit(
                     build,
                     run_dir / mode_name / f"seed-{seed}",
@@ -114,7 +116,8 @@ def _ensemble_forecast(models: list, data: dict, y: np.ndarray, per_seed: list):
     weight = shrinkage(val_model, val_base, val_truth)
     info = {
         "lambda": weight,
-        "toward": "seasonal naive + last change",
+        "toward": data["anchor"],
+        "anchor_validation_rmse": data["anchor_scores"],
         "validation_points": len(val_idx),
         "validation_rmse": {
             "ensemble": metrics.rmse(val_model, val_truth),
@@ -143,7 +146,7 @@ def _holdout(
     def scores(forecast):
         return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
 
-    model = future.recursive(models, data, y, origin, horizon, mode.look_back, season, weight)
+    model = future.recursive(models, data, y, origin, horizon, mode.look_back, season, weight, fit_end=origin)
     others, refused = future.alternatives(y, [origin], horizon, season)
     others = {name: f[0] for name, f in others.items()}
     return {

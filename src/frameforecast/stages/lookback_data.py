@@ -48,17 +48,53 @@ def faithful_data(y: np.ndarray, cfg: LookbackConfig, mode: LookbackMode, season
     )
 
 
+SEASONAL_ANCHOR = "seasonal naive + last change"
+
+
+def _anchor_paths(y: np.ndarray, fit_end: int, m: int, names) -> dict:
+    """Each candidate anchor's one-step forecast of every point (NaN where it has too little history): the
+    seasonal naive + last change y[t − m] + y[t − 1] − y[t − 1 − m], and statsforecast's peers fit on
+    y[:fit_end] (in-sample fitted values before it, refit=False one-step forecasts after)."""
+    from frameforecast.models import peers
+
+    paths = {}
+    for name in names:
+        if name == SEASONAL_ANCHOR:
+            path = np.full(len(y), np.nan)
+            path[m + 1 :] = y[1 : len(y) - m] + y[m:-1] - y[: len(y) - m - 1]
+        else:
+            path = peers.one_step_path(y, fit_end, m, name)
+        if path is not None:
+            paths[name] = path
+    return paths
+
+
+def choose_anchor(y: np.ndarray, mode: LookbackMode, m: int, val_targets: np.ndarray) -> tuple[str, dict]:
+    """The anchor the settings name, or (anchor="validation") the candidate with the lowest RMSE on the
+    validation targets, each peer fit on the points before them (no validation point seen in the fit)."""
+    from frameforecast.models import peers
+
+    named = {"seasonal-naive": SEASONAL_ANCHOR}.get(mode.anchor, mode.anchor)
+    if mode.anchor != "validation":
+        return named, {}
+    candidates = _anchor_paths(y[: val_targets[-1] + 1], int(val_targets[0]), m, (SEASONAL_ANCHOR, *peers.PEERS))
+    scores = {name: float(np.sqrt(np.mean((p[val_targets] - y[val_targets]) ** 2))) for name, p in candidates.items()}
+    return min(scores, key=scores.get), scores
+
+
 def corrected_data(y: np.ndarray, cfg: LookbackConfig, mode: LookbackMode, season: int) -> dict:
     """No leak: scalers fit on the training part only; every test point is forecast one step ahead.
 
-    features="seasonal-difference": the inputs are the last `look_back` seasonal differences
-    d[t] = y[t] − y[t − m]; the LSTM predicts the correction e[t] = d[t] − d[t − 1] to the seasonal
-    naive + last change forecast, so the forecast is y[t − m] + d[t − 1] + ê[t].
+    features="seasonal-difference": the network starts from an anchor forecast a[t] (seasonal naive + last
+    change, or a statsforecast peer fit on the training part, or whichever of them the validation part
+    prefers) and predicts the correction e[t] = y[t] − a[t]; the forecast is a[t] + ê[t]. Its inputs are the
+    last `look_back` seasonal differences d[t] = y[t] − y[t − m] and, for a peer anchor, the peer's last
+    `look_back` errors (a hybrid in the manner of Zhang 2003 and Smyl's ES-RNN).
     features="raw": the inputs are the last `look_back` values and the target is y[t], min-max scaled.
     """
     lb, m = mode.look_back, season
     train_end = int(len(y) * (1 - cfg.test_fraction))
-    seasonal = mode.features == "seasonal-difference" and m > 1
+    seasonal = mode.features == "seasonal-difference" and m > 1 and mode.anchor != "none"
     offset = m + 1 if seasonal else 0
     require_length(
         len(y),
@@ -66,35 +102,63 @@ def corrected_data(y: np.ndarray, cfg: LookbackConfig, mode: LookbackMode, seaso
         f"look_back {lb}" + (f" with season {m}" if seasonal else ""),
         cfg.csv or cfg.url or cfg.series,
     )
+    first_target = offset + lb
+    all_targets = np.arange(first_target, len(y))
+    is_train = all_targets < train_end
+    n_val = max(1, int(round(is_train.sum() * cfg.val_fraction)))
+    val_targets = all_targets[is_train][-n_val:]
+    anchor, anchor_scores = choose_anchor(y, mode, m, val_targets) if seasonal else (None, {})
     if seasonal:
+        # the anchor of the training and validation targets is fit on the points before the validation part,
+        # so its validation errors are out of sample (as a test point's are); the test's is fit on the whole
+        # training part, exactly as the table's peer
+        fits = {"fit": int(val_targets[0]), "test": train_end}
+        paths = {part: _anchor_paths(y, end, m, [anchor]).get(anchor) for part, end in fits.items()}
+        if any(p is None for p in paths.values()):  # statsforecast refused this series: the naive anchor
+            anchor = SEASONAL_ANCHOR
+            paths = {part: _anchor_paths(y, end, m, [anchor])[anchor] for part, end in fits.items()}
         signal = np.full(len(y), np.nan)
         signal[m:] = y[m:] - y[:-m]
-        target = np.full(len(y), np.nan)
-        target[m + 1 :] = signal[m + 1 :] - signal[m:-1]
-        base = lambda idx: y[idx - m] + signal[idx - 1]  # noqa: E731
+        targets_of = {part: y - p for part, p in paths.items()}
+        if anchor == SEASONAL_ANCHOR:
+            inputs_of = {part: signal[:, None] for part in paths}
+        else:
+            inputs_of = {part: np.stack([signal, t], axis=1) for part, t in targets_of.items()}
+        path = paths["test"]
+
+        def base(idx):
+            idx = np.asarray(idx)
+            return np.where(idx < train_end, paths["fit"][idx], path[idx])
+
     else:
-        signal = target = y.astype(float)
+        path, plain = None, y.astype(float)
+        inputs_of, targets_of = {"fit": plain[:, None], "test": plain[:, None]}, {"fit": plain, "test": plain}
         base = lambda idx: 0.0  # noqa: E731
-    first_target = max(offset, m if seasonal else 0) + lb
-    in_scaler = Scaler(signal[first_target - lb : train_end, None])  # training rows only
+    inputs, target = inputs_of["fit"], targets_of["fit"]
+    in_scaler = Scaler(inputs[first_target - lb : train_end])  # training rows only
     out_scaler = Scaler(target[first_target:train_end, None], keep_zero=seasonal)  # training rows only
-    scaled_in = in_scaler.transform(signal[:, None])[:, 0]
-    scaled_out = out_scaler.transform(target[:, None])[:, 0]
-    all_targets = np.arange(first_target, len(y))
-    windows = np.stack([scaled_in[t - lb : t] for t in all_targets])[..., None]
-    is_train = all_targets < train_end
-    x_trainval, y_trainval = windows[is_train], scaled_out[all_targets[is_train]]
-    n_val = max(1, int(round(len(x_trainval) * cfg.val_fraction)))
+
+    def windows_of(part: str, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scaled_in = in_scaler.transform(inputs_of[part])
+        scaled_out = out_scaler.transform(targets_of[part][:, None])[:, 0]
+        return np.stack([scaled_in[t - lb : t] for t in targets]), scaled_out[targets]
+
+    x_trainval, y_trainval = windows_of("fit", all_targets[is_train])
+    x_test, _ = windows_of("test", all_targets[~is_train])
     return dict(
         x_train=x_trainval[:-n_val],
         y_train=y_trainval[:-n_val],
         validation=(x_trainval[-n_val:], y_trainval[-n_val:]),
-        val_targets=all_targets[is_train][-n_val:],
-        x_test=windows[~is_train],
+        val_targets=val_targets,
+        x_test=x_test,
         targets=all_targets[~is_train],
         train_end=train_end,
         scaler=in_scaler,
         target_scaler=out_scaler,
+        features=inputs.shape[1],
+        anchor=anchor,
+        anchor_scores=anchor_scores,
+        anchor_path=path,
         base=base if seasonal else None,
         to_units=lambda pred, idx: out_scaler.inverse(np.asarray(pred)[:, None])[:, 0] + base(idx),
     )

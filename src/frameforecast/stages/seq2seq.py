@@ -12,9 +12,9 @@ import numpy as np
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import Seq2seqConfig
-from frameforecast.datasets import time_axis
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
+from frameforecast.stages import series_future as future
 from frameforecast.stages.seq2seq_data import FAITHFUL_FLAGS, FORECASTING_MODE, PROTOCOLS, Windows, modes, prepare
 from frameforecast.stages.series_common import (
     baseline_scores,
@@ -76,14 +76,43 @@ def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy:
     return info
 
 
-def _rollout(model, windows: Windows, values: np.ndarray, steps: int) -> np.ndarray:
-    """Forecast `steps` rows past the end of the series by feeding forecasts back in, n_out at a time."""
-    history = values.copy()
-    while len(history) < len(values) + steps:
-        origin = [len(history)]
-        pred = model.predict(windows.inputs(origin, history), verbose=0)
-        history = np.concatenate([history, windows.to_units(pred, origin, history)[0]])
-    return history[len(values) : len(values) + steps]
+def rollout(models: list, windows: Windows, values: np.ndarray, origins, steps: int, weight: float) -> np.ndarray:
+    """The ensemble's forecasts (len(origins), steps, F) of the rows after each origin, from the rows before it
+    alone: each seed forecasts n_out rows, shrunk toward its seasonal-naive start by λ (corrected mode), feeds
+    them back and goes on; the seeds' rollouts are averaged."""
+    import keras
+
+    per_seed = []
+    for model in models:
+        histories = [values[:o].copy() for o in origins]
+        while len(histories[0]) < origins[0] + steps:
+            ends = [len(h) for h in histories]
+            x = np.concatenate([windows.inputs([e], h) for e, h in zip(ends, histories, strict=True)])
+            pred = keras.ops.convert_to_numpy(model(x, training=False))
+            for k, (e, h) in enumerate(zip(ends, histories, strict=True)):
+                forecast = windows.to_units(pred[k : k + 1], [e], h)[0]
+                if windows.corrected:
+                    start = windows.to_units(np.zeros_like(pred[k : k + 1]), [e], h)[0]
+                    forecast = start + weight * (forecast - start)
+                histories[k] = np.concatenate([h, forecast])
+        per_seed.append(np.stack([h[o : o + steps] for h, o in zip(histories, origins, strict=True)]))
+    return np.mean(per_seed, axis=0)
+
+
+def _multi_step(cfg: Seq2seqConfig, models, d: dict, origins: np.ndarray, weight: float) -> dict:
+    """The rolling-origin backtest of the next `horizon_hours` rows from every test origin that has them (the
+    seeds' rollouts, beside the peers and baselines), and the next rows after the last one with split-conformal
+    intervals calibrated on that backtest."""
+    w, values, target, season, steps = d["windows"], d["values"], d["target"], d["season"], cfg.horizon_hours
+    y = values[:, target]
+    tested = origins[origins + steps <= len(values)]
+    if len(tested) < 2:
+        return {}
+    model = rollout(models, w, values, tested, steps, weight)[..., target]
+    result = future.score_backtest(y, tested, steps, season, model)
+    ahead = rollout(models, w, values, [len(values)], steps, weight)[0, :, target]
+    times = future.future_times(d["series"], steps)
+    return {"backtest": result, "future": future.with_intervals(times, ahead, result["widths"])}
 
 
 def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print) -> tuple[dict, np.ndarray]:
@@ -92,9 +121,10 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
     values, origins = d["values"], d["test_origins"]
     y, train = values[:, target], values[: d["split"], target]
     truth = values[origins[:, None] + np.arange(n_out), target]
-    per_seed, forecasts, val_forecasts, futures = [], [], [], []
+    per_seed, forecasts, val_forecasts, models = [], [], [], []
     for seed in range(cfg.seeds):
         model = load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras")
+        models.append(model)
         forecast = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., target]
         forecasts.append(forecast)
         per_seed.append(metrics.series_scores(forecast.ravel(), truth.ravel(), train, season))
@@ -102,7 +132,6 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
             val_forecasts.append(
                 w.to_units(model.predict(w.inputs(d["val_origins"]), verbose=0), d["val_origins"])[..., target]
             )
-        futures.append(_rollout(model, w, values, cfg.horizon_hours)[:, target])
     headline, shrunk = ensemble(forecasts), None
     if val_forecasts:
         val = d["val_origins"]
@@ -154,7 +183,9 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
         + (f", shrunk λ {weight:.2f}" if shrunk else "")
         + f"); best baseline or peer {name} {fmt_or_dash(value)}"
     )
-    return result, np.array(futures), d
+    if mode_name == FORECASTING_MODE:
+        result.update(_multi_step(cfg, models, d, origins, shrunk["lambda"] if shrunk else 1.0))
+    return result, d
 
 
 def fmt_or_dash(value) -> str:
@@ -163,29 +194,24 @@ def fmt_or_dash(value) -> str:
 
 def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
     start = time.monotonic()
-    results, futures, d = {}, {}, None
+    results, d = {}, None
     for mode_name in modes(cfg):
-        results[mode_name], futures[mode_name], d = _evaluate_mode(cfg, run_dir, mode_name, log)
+        results[mode_name], d = _evaluate_mode(cfg, run_dir, mode_name, log)
     headline_mode = FORECASTING_MODE if FORECASTING_MODE in results else next(iter(results))
-    future = futures[headline_mode]
-    times = d["series"].times
-    last_time = times[-1] if times is not None and hasattr(times[-1], "strftime") else None
-    step = time_axis.step_of(d["series"].frequency)
-    future_times = (
-        [str(last_time + step * h) for h in range(1, cfg.horizon_hours + 1)]
-        if last_time is not None and step is not None
-        else list(range(1, cfg.horizon_hours + 1))
-    )
+    ahead = results[headline_mode].get("future")
     peak_mb = peak_rss_mb()
-    headline = {
-        "time": future_times[-1],
-        "column": d["columns"][d["target"]],
-        "mode": headline_mode,
-        "mean": float(future[:, -1].mean()),
-        "low": float(future[:, -1].min()),
-        "high": float(future[:, -1].max()),
-        "interval": f"min–max over {len(future)} seeds",
-    }
+    headline = None
+    if ahead:
+        cover = results[headline_mode]["backtest"]["coverage"]["95"]
+        headline = {
+            "time": ahead["times"][-1],
+            "column": d["columns"][d["target"]],
+            "mode": headline_mode,
+            "mean": ahead["forecast"][-1],
+            "low": ahead["lo95"][-1],
+            "high": ahead["hi95"][-1],
+            "interval": f"95 % split-conformal interval, {cover:.0%} coverage on the backtest",
+        }
     series = d["series"]
     report = {
         "experiment": cfg.experiment,
@@ -201,17 +227,26 @@ def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
         },
         "modes": results,
         "headline_mode": headline_mode,
-        "next_hours": {"times": future_times, "per_seed": future.tolist(), "headline": headline},
+        "next_hours": {"headline": headline} if headline else None,
         "observed": observed(series, d["values"][:, d["target"]]),
         "evaluation_seconds": time.monotonic() - start,
         "peak_memory_mb": peak_mb,
     }
     write_json(run_dir / "metrics.json", report)
-    log(
-        f"{headline['column']} at {headline['time']}: {headline['mean']:.0f} "
-        f"({headline['low']:.0f}–{headline['high']:.0f}, {headline['interval']}, {headline_mode} mode); evaluation "
-        f"took {report['evaluation_seconds']:.1f} s, peak memory {peak_mb:.0f} MB"
-    )
+    if headline:
+        future.write_csv(run_dir / "forecast.csv", ahead)
+        bt = results[headline_mode]["backtest"]
+        log(
+            f"  backtest {bt['count']} origins × {bt['horizon']} rows: RMSE {bt['rmse']['model']['mean']:.2f}; "
+            f"interval coverage 80 % → {bt['coverage']['80']:.0%}, 95 % → {bt['coverage']['95']:.0%}"
+        )
+        interval = (
+            "too few origins for a 95 % interval"
+            if headline["low"] is None
+            else (f"{headline['low']:.0f}–{headline['high']:.0f}, {headline['interval']}")
+        )
+        log(f"{headline['column']} at {headline['time']}: {headline['mean']:.0f} ({interval}, {headline_mode} mode)")
+    log(f"evaluation took {report['evaluation_seconds']:.1f} s, peak memory {peak_mb:.0f} MB")
     return report
 
 
@@ -253,6 +288,11 @@ def render(cfg: Seq2seqConfig, run_dir: Path, log=print) -> list[str]:
     residuals = (np.array(res["truth"]) - np.array(res["forecast_ensemble"])).ravel()
     plots.residual_histogram(run_dir / "residuals.png", residuals, "residuals over all test horizons (ensemble)")
     written = ["forecast.png", "zoom.png", "residuals.png"]
+    if res.get("future"):
+        steps = len(res["future"]["forecast"])
+        title = f"{cfg.experiment}: the next {steps} rows, with conformal 80 % and 95 % intervals"
+        plots.future_with_intervals(run_dir / "future.png", d["series"].times, y, res["future"], title, label)
+        written.append("future.png")
     for mode in report["modes"]:
         history = run_dir / mode / "seed-0" / "history.csv"
         if history.exists():

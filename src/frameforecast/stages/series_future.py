@@ -1,4 +1,4 @@
-"""Past the one-step test: the corrected look-back ensemble forecasting many steps (recursively), a
+"""Past the one-step test: a series model forecasting many steps (the look-back ensemble recursively), a
 rolling-origin backtest beside the peers and baselines, split-conformal intervals calibrated on that
 backtest, and the forecast of the steps after the last timestamp."""
 
@@ -19,26 +19,51 @@ from frameforecast.models import baselines, peers
 LEVELS = (80, 95)
 
 
-def recursive(models: list, data: dict, y: np.ndarray, origin: int, horizon: int, lb: int, m: int, weight: float):
+def recursive(models, data, y, origin: int, horizon: int, lb: int, m: int, weight: float, fit_end: int | None = None):
     """The corrected ensemble forecast of y[origin : origin + horizon] from y[:origin] alone, each step fed back
-    as input: ŷ[t] = y[t − m] + d[t − 1] + λ · ê[t], with the one-step model's scalers and λ."""
-    return recursive_many(models, data, y, [origin], horizon, lb, m, weight)[0]
+    as input: ŷ[t] = a[t] + λ · ê[t], with the one-step model's scalers and λ."""
+    return recursive_many(models, data, y, [origin], horizon, lb, m, weight, fit_end)[0]
 
 
-def recursive_many(models, data, y, origins, horizon: int, lb: int, m: int, weight: float) -> np.ndarray:
-    """`recursive` from several origins at once (one batch per step): (len(origins), horizon)."""
+def anchor_ahead(data: dict, y: np.ndarray, origins, horizon: int, m: int, fit_end: int) -> np.ndarray | None:
+    """A peer anchor's own multi-step forecasts from each origin, fit on y[:fit_end] (None for the naive
+    anchor, which recursive_many rolls forward itself)."""
+    from frameforecast.stages.lookback_data import SEASONAL_ANCHOR
+
+    if data["anchor"] == SEASONAL_ANCHOR:
+        return None
+    ahead = peers.from_origins(y, fit_end, origins, horizon, m, data["anchor"])
+    if ahead is None:
+        raise UserError(f"statsforecast could not fit {data['anchor']} on the first {fit_end} points of this series")
+    return ahead
+
+
+def recursive_many(models, data, y, origins, horizon: int, lb: int, m: int, weight: float, fit_end=None) -> np.ndarray:
+    """`recursive` from several origins at once (one batch per step): (len(origins), horizon). A peer anchor
+    is fit on y[:fit_end] (default: the training part) and forecasts from each origin on its own; the
+    network's correction to it is fed back through its error input."""
     import keras
 
+    ahead = anchor_ahead(data, y, origins, horizon, m, fit_end or data["train_end"])
     known = [np.asarray(y[:o], float) for o in origins]
-    for _ in range(horizon):
-        windows = np.stack([data["scaler"].transform((k[m:] - k[:-m])[-lb:, None]) for k in known])
+    errors = [np.asarray(y[:o] - data["anchor_path"][:o], float) for o in origins]
+    for step in range(horizon):
+        columns = [lambda k, e: (k[m:] - k[:-m])[-lb:]]
+        if data["features"] == 2:
+            columns.append(lambda k, e: e[-lb:])
+        windows = np.stack(
+            [
+                data["scaler"].transform(np.stack([c(k, e) for c in columns], axis=1))
+                for k, e in zip(known, errors, strict=True)
+            ]
+        )
         outputs = np.stack(
             [keras.ops.convert_to_numpy(model(windows, training=False)).reshape(len(known)) for model in models]
         )
-        corrections = data["target_scaler"].inverse(outputs.reshape(-1, 1)).reshape(outputs.shape).mean(axis=0)
-        known = [
-            np.append(k, k[-m] + (k[-1] - k[-1 - m]) + weight * c) for k, c in zip(known, corrections, strict=True)
-        ]
+        corrections = weight * data["target_scaler"].inverse(outputs.reshape(-1, 1)).reshape(outputs.shape).mean(axis=0)
+        starts = [k[-m] + (k[-1] - k[-1 - m]) for k in known] if ahead is None else ahead[:, step]
+        known = [np.append(k, a + c) for k, a, c in zip(known, starts, corrections, strict=True)]
+        errors = [np.append(e, c) for e, c in zip(errors, corrections, strict=True)]
     return np.stack([k[o:] for k, o in zip(known, origins, strict=True)])
 
 
@@ -82,18 +107,23 @@ def backtest_horizon(season: int, test_points: int) -> int:
 
 
 def backtest(models, data, y, season: int, mode: LookbackMode, weight: float, horizon: int) -> dict:
-    """Every origin of the test part with `horizon` points after it; the LSTM recursive (trained once), the
-    peers fit once on the training part and updated without refitting, the baselines as always. Per origin
-    RMSE, its mean and sd over origins, and the intervals' coverage (leave one origin out)."""
-    first = data["train_end"]
-    origins = np.arange(first, len(y) - horizon + 1)
+    """Every origin of the test part with `horizon` points after it; the LSTM recursive (trained once)."""
+    origins = np.arange(data["train_end"], len(y) - horizon + 1)
+    model = recursive_many(models, data, y, origins, horizon, mode.look_back, season, weight)
+    return score_backtest(y, origins, horizon, season, model)
+
+
+def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int, model: np.ndarray) -> dict:
+    """The model's forecasts (len(origins), horizon) beside the peers (fit once on the points before the first
+    origin and updated without refitting) and the baselines from the same origins: per origin RMSE, its mean and
+    sd over origins, and the conformal intervals' coverage (leave one origin out)."""
     truth = np.stack([y[o : o + horizon] for o in origins])
-    forecasts = {"model": recursive_many(models, data, y, origins, horizon, mode.look_back, season, weight)}
+    forecasts = {"model": model}
     others, refused = alternatives(y, origins, horizon, season)
     forecasts.update(others)
     rolled = [name for name in others if name in peers.PEERS]
     errors = {name: np.sqrt(np.mean((f - truth) ** 2, axis=1)) for name, f in forecasts.items()}
-    residuals = truth - forecasts["model"]
+    residuals = truth - model
     checks = {str(level): leave_one_out_coverage(residuals, level) for level in LEVELS}
     return {
         "horizon": horizon,
@@ -115,16 +145,25 @@ def backtest(models, data, y, season: int, mode: LookbackMode, weight: float, ho
 
 def future(models, data, y, series, season: int, mode: LookbackMode, weight: float, widths: dict, horizon: int) -> dict:
     """The next `horizon` steps after the last point, with the backtest's conformal intervals."""
+    require_calibrated(widths, horizon)
+    mean = recursive(models, data, y, len(y), horizon, mode.look_back, season, weight, fit_end=len(y))
+    return with_intervals(future_times(series, horizon), mean, widths)
+
+
+def require_calibrated(widths: dict, horizon: int) -> None:
     calibrated = len(next(iter(widths.values())))
     if horizon > calibrated:
         raise UserError(
             f"--horizon {horizon} is longer than the {calibrated} steps its intervals are calibrated on (the "
             f"backtest's horizon); pass --horizon {calibrated} or less"
         )
-    mean = recursive(models, data, y, len(y), horizon, mode.look_back, season, weight)
-    out = {"times": future_times(series, horizon), "forecast": mean.tolist()}
+
+
+def with_intervals(times: list, mean: np.ndarray, widths: dict) -> dict:
+    """A forecast with its 80 % and 95 % split-conformal intervals (None where too few origins calibrate it)."""
+    out = {"times": list(times), "forecast": np.asarray(mean, float).tolist()}
     for level in LEVELS:
-        width = widths[str(level)][:horizon]
+        width = widths[str(level)][: len(mean)]
         out[f"lo{level}"] = [None if w is None else float(m - w) for m, w in zip(mean, width, strict=True)]
         out[f"hi{level}"] = [None if w is None else float(m + w) for m, w in zip(mean, width, strict=True)]
     return out

@@ -98,7 +98,7 @@ def bench_quality() -> dict:
             key=lambda kv: kv[1],
         ),
         "faithful_ensemble_mase": users["modes"]["faithful"]["ensemble"]["mase"],
-        "next_hours": users["next_hours"]["headline"],
+        "next_hours": (users.get("next_hours") or {}).get("headline"),
     }
     return out
 

@@ -239,10 +239,11 @@ def _usercount_quality(out: Rows, q: dict) -> None:
             "≤ the best alternative" if "best_alternative" in u else "≤ the seasonal naive",
             u["ensemble_mase"] <= (u["best_alternative"][1] if "best_alternative" in u else u["snaive_mase"]),
         )
-    out.append(
-        f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
-        f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |"
-    )
+    if h:
+        out.append(
+            f"| usercount next-24-h forecast, {h['column']} at {h['time']} | {fmt(h['mean'], 0)} "
+            f"({fmt(h['low'], 0)}–{fmt(h['high'], 0)}, {h['interval']}) | | reported | |"
+        )
 
 
 def _other_measurements(out: Rows, record: dict) -> None:

@@ -98,10 +98,10 @@ def test_series_experiment_trains_evaluates_plots(smoke_suite, name):
             assert len(mode["model"]["mase"]["per_seed"]) == mode["seeds"]
         assert 0 <= metrics["modes"]["corrected"]["shrinkage"]["lambda"] <= 1
         assert metrics["series"]["season_label"] == "season 24 (inferred from hourly timestamps)"
-        headline = metrics["next_hours"]["headline"]
-        assert (
-            headline["time"].startswith("2018-12-30 09:00") and headline["low"] <= headline["mean"] <= headline["high"]
-        )
+        ahead = metrics["modes"]["corrected"]["future"]  # conformal intervals from the rolling-origin backtest
+        assert ahead["times"][-1].startswith("2018-12-30 09:00") and len(ahead["forecast"]) == 24
+        assert all(lo <= f <= hi for lo, f, hi in zip(ahead["lo80"], ahead["forecast"], ahead["hi80"], strict=True))
+        assert metrics["modes"]["corrected"]["backtest"]["horizon"] == 24
     else:
         assert set(metrics["baselines"]) == {
             "zero",

@@ -1,6 +1,10 @@
 """Series loading, windows and the corrected mode's leak-free scaling."""
 
+from dataclasses import replace
+
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frameforecast.config import experiments
 from frameforecast.datasets import series, signals, windows
@@ -87,3 +91,22 @@ def test_signal_generators_shapes_and_seeding():
         assert np.array_equal(x, again)
     x, y = signals.sin_cos_pair(1, np.random.default_rng(1))
     assert np.allclose(x[0, :, 0] ** 2 + x[0, :, 1] ** 2, 1)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["AutoARIMA", "seasonal-naive"]), st.integers(0, 20), st.floats(-200, 200))
+def test_a_test_point_forecast_by_the_anchored_network_reads_nothing_from_it_on(anchor, after, shift):
+    """The inputs and the anchor of the test point t (the network's whole forecast of y[t]) stay the same when
+    y[t:] changes: the anchor is fit on the training part and updated without refitting."""
+    cfg = experiments.get("milk-lookback").config("quick")
+    mode = replace(lookback_data.modes(cfg)["corrected"], anchor=anchor)
+    y = series.load_builtin("milk").column()
+    base = lookback_data.corrected_data(y, cfg, mode, 12)
+    k = after
+    t = int(base["targets"][k])
+    changed = y.copy()
+    changed[t:] += shift
+    other = lookback_data.corrected_data(changed, cfg, mode, 12)
+    assert np.allclose(base["x_test"][k], other["x_test"][k])
+    assert np.allclose(base["base"](np.array([t])), other["base"](np.array([t])))
+    assert base["anchor"] == other["anchor"]

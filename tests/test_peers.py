@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from frameforecast import metrics
 from frameforecast.datasets import series as series_data
-from frameforecast.models import peers
+from frameforecast.forecasters import peers
+from frameforecast.forecasters.statistical import Peer
+
+
+def _one_step(y: np.ndarray, first: int, name: str) -> np.ndarray:
+    return Peer(name, 12).fit(y[:first]).predict(y, np.arange(first, len(y)), 1)[:, 0]
 
 
 def _series(name: str) -> np.ndarray:
@@ -23,21 +28,19 @@ def test_one_step_peers_equal_statsforecast_models_called_directly():
     y = _series("airline")
     first = 96
     targets = np.arange(first, len(y))
-    ours, refused = peers.one_step(y, targets, 12)
-    assert not refused and set(ours) == set(peers.PEERS)
     for name, model in (("AutoARIMA", AutoARIMA), ("AutoTheta", AutoTheta)):
+        ours = _one_step(y, first, name)
         fitted = model(season_length=12).fit(y[:first])
         direct = np.array([fitted.forward(y=y[:t], h=1)["mean"][0] for t in targets[:: len(targets) // 6]])
-        assert np.allclose(ours[name][:: len(targets) // 6], direct, rtol=1e-6), name
+        assert np.allclose(ours[:: len(targets) // 6], direct, rtol=1e-6), name
 
 
 def test_published_airline_hold_out_and_milk_one_step_figures():
     y = _series("airline")
-    forecasts, _ = peers.rolling(y, len(y) - 36, 36, 12)
-    assert metrics.mape(forecasts["AutoARIMA"][0], y[-36:]) == pytest.approx(4.15, abs=0.01)
+    holdout = Peer("AutoARIMA", 12).fit(y[:-36]).predict(y, [len(y) - 36], 36)[0]
+    assert metrics.mape(holdout, y[-36:]) == pytest.approx(4.15, abs=0.01)
     milk = _series("milk")
-    one_step, _ = peers.one_step(milk, np.arange(112, len(milk)), 12)
-    assert metrics.rmse(one_step["AutoARIMA"], milk[112:]) == pytest.approx(8.29, abs=0.01)
+    assert metrics.rmse(_one_step(milk, 112, "AutoARIMA"), milk[112:]) == pytest.approx(8.29, abs=0.01)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -46,10 +49,11 @@ def test_a_forecast_from_an_origin_ignores_every_value_after_it(seed, origin, sh
     y = np.cumsum(np.random.default_rng(seed).normal(size=48)) + 10
     changed = y.copy()
     changed[origin:] += shift
-    a, _ = peers.rolling(y, 24, 3, 4)
-    b, _ = peers.rolling(changed, 24, 3, 4)
-    for name in a:
-        assert np.allclose(a[name][: origin - 24 + 1], b[name][: origin - 24 + 1]), name
+    origins = np.arange(24, 46)
+    for name in peers.PEERS:
+        a = Peer(name, 4).fit(y[:24]).predict(y, origins, 3)
+        b = Peer(name, 4).fit(changed[:24]).predict(changed, origins, 3)
+        assert np.allclose(a[: origin - 24 + 1], b[: origin - 24 + 1]), name
 
 
 def test_conformal_widths_take_the_finite_sample_rank_and_leave_one_out_coverage_is_honest():

@@ -214,6 +214,8 @@ def test_series_training_options(tmp_path, name):
         args += ["--look-back", "4"]
     if "split" in exp.training_options:
         args += ["--split", "shuffled"]
+    if "anchor" in exp.training_options:  # the default anchor (a peer) adds its errors as a second input
+        args += ["--anchor", "seasonal-naive"]
     run = train(tmp_path, name, *args, *series_data(name, tmp_path), folder="run")
     modes = run.json("train_info.json")["modes"]
     layers = run.layers("corrected/seed-0/")
@@ -228,6 +230,10 @@ def test_series_training_options(tmp_path, name):
         ),
         "look_back": lambda: run.json("corrected/seed-0/model_summary.json")["inputs"][0].startswith("(None, 4,"),
         "split": lambda: run.json("config.json")["faithful_split"] == "shuffled",
+        "anchor": lambda: (
+            modes["corrected"]["settings"]["anchor"] == "seasonal-naive"
+            and run.json("corrected/seed-0/model_summary.json")["inputs"][0].endswith(", 1)")
+        ),
     }
     for option in exp.training_options:
         assert checks[option](), f"{name}: {option} did not change the run"

@@ -12,7 +12,8 @@ from frameforecast.atomic import write_json
 from frameforecast.config.classes import LookbackConfig, LookbackMode
 from frameforecast.errors import UserError
 from frameforecast.families import resolve
-from frameforecast.models import peers
+from frameforecast.forecasters.base import forecast_all
+from frameforecast.forecasters.statistical import alternatives, by_kind
 from frameforecast.stages import read_json
 from frameforecast.stages import series_future as future
 from frameforecast.stages.lookback_data import FORECASTING_MODE, PROTOCOLS, load_series, modes, prepare
@@ -146,17 +147,17 @@ def _holdout(
     def scores(forecast):
         return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
 
-    model = future.recursive(models, data, y, origin, horizon, mode.look_back, season, weight, fit_end=origin)
-    others, refused = future.alternatives(y, [origin], horizon, season)
-    others = {name: f[0] for name, f in others.items()}
+    forecasters = [future.LookbackEnsemble(models, data, mode.look_back, season, weight), *alternatives(season)]
+    forecasts, refused = forecast_all(forecasters, y, origin, [origin], horizon)
+    kinds = by_kind(forecasters, {name: f[0] for name, f in forecasts.items()})
     return {
         "horizon": horizon,
         "origin": origin,
-        "model": scores(model),
-        "peers": {name: scores(f) for name, f in others.items() if name in peers.PEERS},
-        "baselines": {name: scores(f) for name, f in others.items() if name not in peers.PEERS},
+        "model": scores(kinds["model"]["model"]),
+        "peers": {name: scores(f) for name, f in kinds.get("peer", {}).items()},
+        "baselines": {name: scores(f) for name, f in kinds.get("baseline", {}).items()},
         "refused": refused,
-        "forecasts": {k: v.tolist() for k, v in {"model": model, **others}.items()},
+        "forecasts": {name: f[0].tolist() for name, f in forecasts.items()},
     }
 
 
@@ -164,8 +165,10 @@ def _multi_step(cfg: LookbackConfig, mode: LookbackMode, models, data: dict, y, 
     """The corrected mode past one step: the hold-out, the rolling-origin backtest, the future with intervals."""
     season = series.season
     h = future.backtest_horizon(season, len(data["targets"]))
-    tested = future.backtest(models, data, y, season, mode, weight, h)
-    ahead = future.future(models, data, y, series, season, mode, weight, tested["widths"], h)
+    model = future.LookbackEnsemble(models, data, mode.look_back, season, weight)
+    origins = np.arange(data["train_end"], len(y) - h + 1)  # every test origin with h points after it
+    tested = future.score_backtest(y, origins, h, season, model)
+    ahead = future.future(model, y, series, tested["widths"], h)
     return {"holdout": _holdout(cfg, mode, models, data, y, season, weight), "backtest": tested, "future": ahead}
 
 
@@ -277,9 +280,8 @@ def forecast(cfg: LookbackConfig, run_dir: Path, horizon: int | None, log=print)
     data = prepare(y, cfg, FORECASTING_MODE, mode, series.season)
     models = _load_seeds(run_dir, FORECASTING_MODE, cfg.seeds)
     steps = horizon or res["backtest"]["horizon"]
-    ahead = future.future(
-        models, data, y, series, series.season, mode, res["shrinkage"]["lambda"], res["backtest"]["widths"], steps
-    )
+    model = future.LookbackEnsemble(models, data, mode.look_back, series.season, res["shrinkage"]["lambda"])
+    ahead = future.future(model, y, series, res["backtest"]["widths"], steps)
     res["future"] = ahead
     future.write_csv(run_dir / "forecast.csv", ahead)
     write_json(path, report)

@@ -55,7 +55,7 @@ def _anchor_paths(y: np.ndarray, fit_end: int, m: int, names) -> dict:
     """Each candidate anchor's one-step forecast of every point (NaN where it has too little history): the
     seasonal naive + last change y[t − m] + y[t − 1] − y[t − 1 − m], and statsforecast's peers fit on
     y[:fit_end] (in-sample fitted values before it, refit=False one-step forecasts after)."""
-    from frameforecast.models import peers
+    from frameforecast.forecasters import peers
 
     paths = {}
     for name in names:
@@ -72,7 +72,7 @@ def _anchor_paths(y: np.ndarray, fit_end: int, m: int, names) -> dict:
 def choose_anchor(y: np.ndarray, mode: LookbackMode, m: int, val_targets: np.ndarray) -> tuple[str, dict]:
     """The anchor the settings name, or (anchor="validation") the candidate with the lowest RMSE on the
     validation targets, each peer fit on the points before them (no validation point seen in the fit)."""
-    from frameforecast.models import peers
+    from frameforecast.forecasters import peers
 
     named = {"seasonal-naive": SEASONAL_ANCHOR}.get(mode.anchor, mode.anchor)
     if mode.anchor != "validation":

@@ -12,6 +12,7 @@ import numpy as np
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import Seq2seqConfig
+from frameforecast.forecasters.base import Forecaster
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
 from frameforecast.stages import series_future as future
@@ -99,6 +100,25 @@ def rollout(models: list, windows: Windows, values: np.ndarray, origins, steps: 
     return np.mean(per_seed, axis=0)
 
 
+class Seq2seqEnsemble(Forecaster):
+    """The seeds' rollouts as one forecaster of the target column: its seeds are trained by `train` on the
+    training rows; the other columns it reads come from the same rows before each origin."""
+
+    kind = "model"
+
+    def __init__(self, models: list, windows: Windows, values: np.ndarray, target: int, weight: float):
+        self.models, self.windows, self.values, self.target, self.weight = models, windows, values, target, weight
+        self.name = "model"
+
+    def fit(self, train: np.ndarray) -> Seq2seqEnsemble:
+        return self
+
+    def predict(self, y: np.ndarray, origins, horizon: int) -> np.ndarray:
+        if not np.array_equal(np.asarray(y, float), self.values[: len(y), self.target]):
+            raise ValueError("y is not the target column of the rows this forecaster reads")
+        return rollout(self.models, self.windows, self.values, list(origins), horizon, self.weight)[..., self.target]
+
+
 def _multi_step(cfg: Seq2seqConfig, models, d: dict, origins: np.ndarray, weight: float) -> dict:
     """The rolling-origin backtest of the next `horizon_hours` rows from every test origin that has them (the
     seeds' rollouts, beside the peers and baselines), and the next rows after the last one with split-conformal
@@ -108,11 +128,9 @@ def _multi_step(cfg: Seq2seqConfig, models, d: dict, origins: np.ndarray, weight
     tested = origins[origins + steps <= len(values)]
     if len(tested) < 2:
         return {}
-    model = rollout(models, w, values, tested, steps, weight)[..., target]
+    model = Seq2seqEnsemble(models, w, values, target, weight)
     result = future.score_backtest(y, tested, steps, season, model)
-    ahead = rollout(models, w, values, [len(values)], steps, weight)[0, :, target]
-    times = future.future_times(d["series"], steps)
-    return {"backtest": result, "future": future.with_intervals(times, ahead, result["widths"])}
+    return {"backtest": result, "future": future.future(model, y, d["series"], result["widths"], steps)}
 
 
 def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print) -> tuple[dict, np.ndarray]:

@@ -8,7 +8,8 @@ from frameforecast import metrics
 from frameforecast.config.classes import SeriesData
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
-from frameforecast.models import baselines
+from frameforecast.forecasters import statistical
+from frameforecast.forecasters.base import forecast_all
 
 
 def load_configured(cfg: SeriesData, columns: list[str], *, needs_season: bool = True, log=print) -> series_data.Series:
@@ -58,39 +59,29 @@ class Scaler:
         return np.asarray(values, float) * self.span + self.low
 
 
-def baseline_scores(
-    y: np.ndarray, train_end: int, origins, horizon: int, season: int | None, truth: np.ndarray, scale_train: np.ndarray
+def scored(
+    forecasters, y: np.ndarray, fit_end: int, origins, horizon: int, season: int | None, truth, scale_train
 ) -> tuple[dict, dict, dict]:
-    """Scores, forecasts (len(origins), horizon) and refusals of every baseline, on exactly the model's test
-    points. A baseline that cannot forecast from every origin honestly is left out, with the reason."""
-    scores, forecasts = {}, {}
-    methods, refused = baselines.series_baselines(y[:train_end], season)
-    for name, method in methods.items():
-        try:
-            forecast = baselines.forecast_at(method, y, origins, horizon, season)
-        except baselines.BaselineRefused as exc:
-            refused[name] = str(exc)
-            continue
-        forecasts[name] = forecast
-        scores[name] = metrics.series_scores(forecast.ravel(), truth.ravel(), scale_train, season or 1)
-    return scores, forecasts, refused
-
-
-def peer_scores(
-    y: np.ndarray, origins, horizon: int, season: int | None, truth: np.ndarray, scale_train: np.ndarray
-) -> tuple[dict, dict, dict]:
-    """Scores, forecasts (len(origins), horizon) and refusals of statsforecast's AutoARIMA, AutoETS and
-    AutoTheta on exactly the model's test points, each fit once on the data before the first origin and then
-    updated with each observed point (refit=False)."""
-    from frameforecast.models import peers
-
-    origins = np.asarray(origins)
-    rolled, refused = peers.rolling(y[: origins[-1] + horizon], int(origins[0]), horizon, season)
-    forecasts = {name: f[origins - origins[0]] for name, f in rolled.items()}
+    """Scores, forecasts (len(origins), horizon) and refusals of each forecaster fit on y[:fit_end], on exactly
+    the model's test points. One that cannot forecast from every origin honestly is left out, with the reason."""
+    forecasts, refused = forecast_all(forecasters, y, fit_end, origins, horizon)
     scores = {
-        name: metrics.series_scores(f.ravel(), truth.ravel(), scale_train, season or 1) for name, f in forecasts.items()
+        name: metrics.series_scores(f.ravel(), np.asarray(truth).ravel(), scale_train, season or 1)
+        for name, f in forecasts.items()
     }
     return scores, forecasts, refused
+
+
+def baseline_scores(y, train_end: int, origins, horizon: int, season, truth, scale_train) -> tuple[dict, dict, dict]:
+    """Every baseline (naive ones, Holt-Winters) fit on the training part, scored on the model's test points."""
+    return scored(statistical.of_kind(season, "baseline"), y, train_end, origins, horizon, season, truth, scale_train)
+
+
+def peer_scores(y, origins, horizon: int, season, truth, scale_train) -> tuple[dict, dict, dict]:
+    """statsforecast's AutoARIMA, AutoETS and AutoTheta on exactly the model's test points, each fit once on the
+    data before the first origin and then updated with each observed point (refit=False)."""
+    first = int(np.asarray(origins)[0])
+    return scored(statistical.of_kind(season, "peer"), y, first, origins, horizon, season, truth, scale_train)
 
 
 def observed(series: series_data.Series, y: np.ndarray) -> dict:

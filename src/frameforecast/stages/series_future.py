@@ -11,18 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from frameforecast.atomic import write_text
-from frameforecast.config.classes import LookbackMode
 from frameforecast.datasets import time_axis
 from frameforecast.errors import UserError
-from frameforecast.models import baselines, peers
+from frameforecast.forecasters import peers, statistical
+from frameforecast.forecasters.base import Forecaster, Refused, forecast_all
 
 LEVELS = (80, 95)
-
-
-def recursive(models, data, y, origin: int, horizon: int, lb: int, m: int, weight: float, fit_end: int | None = None):
-    """The corrected ensemble forecast of y[origin : origin + horizon] from y[:origin] alone, each step fed back
-    as input: ŷ[t] = a[t] + λ · ê[t], with the one-step model's scalers and λ."""
-    return recursive_many(models, data, y, [origin], horizon, lb, m, weight, fit_end)[0]
 
 
 def anchor_ahead(data: dict, y: np.ndarray, origins, horizon: int, m: int, fit_end: int) -> np.ndarray | None:
@@ -32,10 +26,10 @@ def anchor_ahead(data: dict, y: np.ndarray, origins, horizon: int, m: int, fit_e
 
     if data["anchor"] == SEASONAL_ANCHOR:
         return None
-    ahead = peers.from_origins(y, fit_end, origins, horizon, m, data["anchor"])
-    if ahead is None:
-        raise UserError(f"statsforecast could not fit {data['anchor']} on the first {fit_end} points of this series")
-    return ahead
+    try:
+        return peers.from_origins(y, fit_end, origins, horizon, m, data["anchor"])
+    except Refused as exc:
+        raise UserError(f"{data['anchor']} on the first {fit_end} points of this series: {exc}") from None
 
 
 def recursive_many(models, data, y, origins, horizon: int, lb: int, m: int, weight: float, fit_end=None) -> np.ndarray:
@@ -67,6 +61,26 @@ def recursive_many(models, data, y, origins, horizon: int, lb: int, m: int, weig
     return np.stack([k[o:] for k, o in zip(known, origins, strict=True)])
 
 
+class LookbackEnsemble(Forecaster):
+    """The corrected look-back ensemble, recursive: its seeds are trained by `train` (checkpointed, resumable);
+    fitting it on a training part fits its anchor there. The forecast is shrunk by the validation-chosen λ."""
+
+    kind = "model"
+
+    def __init__(self, models: list, data: dict, look_back: int, season: int, weight: float, name: str = "model"):
+        self.models, self.data, self.look_back, self.season, self.weight = models, data, look_back, season, weight
+        self.name, self._fit_end = name, data["train_end"]
+
+    def fit(self, train: np.ndarray) -> LookbackEnsemble:
+        self._fit_end = len(train)
+        return self
+
+    def predict(self, y: np.ndarray, origins, horizon: int) -> np.ndarray:
+        return recursive_many(
+            self.models, self.data, y, origins, horizon, self.look_back, self.season, self.weight, self._fit_end
+        )
+
+
 def conformal_width(residuals: np.ndarray, level: int) -> np.ndarray:
     """Split-conformal half-widths per step: the ⌈(n + 1)·level⌉-th smallest |residual| of the n calibration
     origins (∞ when n is too small for that level)."""
@@ -86,44 +100,23 @@ def leave_one_out_coverage(residuals: np.ndarray, level: int) -> float:
     return float(np.mean(inside))
 
 
-def alternatives(y: np.ndarray, origins, horizon: int, season: int) -> tuple[dict, dict]:
-    """Every peer's and baseline's forecasts (len(origins), horizon) from `origins`, each fit on the data before
-    the first origin (peers updated without refitting), and those left out with the reason."""
-    first = int(origins[0])
-    forecasts, refused = peers.rolling(y, first, horizon, season)
-    forecasts = {name: f[np.asarray(origins) - first] for name, f in forecasts.items()}
-    methods, base_refused = baselines.series_baselines(y[:first], season)
-    for name, method in methods.items():
-        try:
-            forecasts[name] = baselines.forecast_at(method, y, origins, horizon, season)
-        except baselines.BaselineRefused as exc:
-            base_refused[name] = str(exc)
-    return forecasts, {**refused, **base_refused}
-
-
 def backtest_horizon(season: int, test_points: int) -> int:
     """h of the backtest (and the longest calibrated forecast): one season, at most a third of the test part."""
     return max(1, min(season, test_points // 3))
 
 
-def backtest(models, data, y, season: int, mode: LookbackMode, weight: float, horizon: int) -> dict:
-    """Every origin of the test part with `horizon` points after it; the LSTM recursive (trained once)."""
-    origins = np.arange(data["train_end"], len(y) - horizon + 1)
-    model = recursive_many(models, data, y, origins, horizon, mode.look_back, season, weight)
-    return score_backtest(y, origins, horizon, season, model)
-
-
-def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int, model: np.ndarray) -> dict:
-    """The model's forecasts (len(origins), horizon) beside the peers (fit once on the points before the first
-    origin and updated without refitting) and the baselines from the same origins: per origin RMSE, its mean and
-    sd over origins, and the conformal intervals' coverage (leave one origin out)."""
+def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int, model: Forecaster) -> dict:
+    """The model beside every peer and baseline, each fit on the points before the first origin and forecasting
+    `horizon` steps from every origin (peers and Holt-Winters updated without refitting): per origin RMSE, its
+    mean and sd over origins, and the model's conformal intervals' coverage (leave one origin out)."""
+    origins = np.asarray(origins, int)
     truth = np.stack([y[o : o + horizon] for o in origins])
-    forecasts = {"model": model}
-    others, refused = alternatives(y, origins, horizon, season)
-    forecasts.update(others)
-    rolled = [name for name in others if name in peers.PEERS]
+    forecasters = [model, *statistical.alternatives(season)]
+    forecasts, refused = forecast_all(forecasters, y, int(origins[0]), origins, horizon)
+    if model.name not in forecasts:
+        raise UserError(f"the model could not forecast this series' backtest: {refused[model.name]}")
     errors = {name: np.sqrt(np.mean((f - truth) ** 2, axis=1)) for name, f in forecasts.items()}
-    residuals = truth - model
+    residuals = truth - forecasts[model.name]
     checks = {str(level): leave_one_out_coverage(residuals, level) for level in LEVELS}
     return {
         "horizon": horizon,
@@ -134,7 +127,7 @@ def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int
             name: {"mean": float(e.mean()), "sd": float(e.std(ddof=1)) if len(e) > 1 else None}
             for name, e in errors.items()
         },
-        "peers": sorted(rolled),
+        "peers": sorted(statistical.by_kind(forecasters, forecasts).get("peer", {})),
         "refused": refused,
         "coverage": checks,
         "calibration": "leave one origin out: each origin's interval is calibrated on the other origins",
@@ -143,10 +136,11 @@ def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int
     }
 
 
-def future(models, data, y, series, season: int, mode: LookbackMode, weight: float, widths: dict, horizon: int) -> dict:
-    """The next `horizon` steps after the last point, with the backtest's conformal intervals."""
+def future(model: Forecaster, y: np.ndarray, series, widths: dict, horizon: int) -> dict:
+    """The next `horizon` steps after the last point, the model fit on all of it, with the backtest's conformal
+    intervals."""
     require_calibrated(widths, horizon)
-    mean = recursive(models, data, y, len(y), horizon, mode.look_back, season, weight, fit_end=len(y))
+    mean = model.fit(np.asarray(y, float)).predict(y, [len(y)], horizon)[0]
     return with_intervals(future_times(series, horizon), mean, widths)
 
 

@@ -15,6 +15,8 @@ import warnings
 
 import numpy as np
 
+from frameforecast.forecasters.base import Refused
+
 PEERS = ("AutoARIMA", "AutoETS", "AutoTheta")
 
 
@@ -43,64 +45,37 @@ def _frame(y: np.ndarray):
     return pd.DataFrame({"unique_id": "series", "ds": np.arange(len(y), dtype=np.int64), "y": np.asarray(y, float)})
 
 
-def rolling(
-    y: np.ndarray, first_origin: int, horizon: int, season: int | None, levels: tuple[int, ...] = ()
-) -> tuple[dict, dict]:
-    """Each peer's forecasts of y[o : o + horizon] from every origin o = first_origin … len(y) − horizon,
-    fit once on y[:first_origin] (refit=False): ({name: (origins, horizon) array, name-lo-80: …}, refused)."""
-    windows = len(y) - horizon - first_origin + 1
-    if windows < 1:
-        raise ValueError(f"no origin from {first_origin} leaves {horizon} steps in {len(y)} points")
-    out, refused = {}, {}
-    for name in PEERS:
-        forecasts, why = _rolling_one(y, first_origin, horizon, season, name, levels)
-        if forecasts is None:
-            refused[name] = why
-        else:
-            out.update(forecasts)
-    return out, refused
-
-
-def _rolling_one(y, first_origin: int, horizon: int, season, name: str, levels=()) -> tuple:
-    """One peer's cross-validation forecasts {column: (windows, horizon)} (the point forecast under `name`, the
-    interval bounds as name-lo-80 …), or (None, why it was refused)."""
+def _cross_validation(y, first_origin: int, horizon: int, season, name: str) -> tuple:
+    """One peer's cross-validation forecasts (windows, horizon) from every origin first_origin … len(y) − horizon,
+    fit once on y[:first_origin], or (None, why it was refused)."""
     from statsforecast import StatsForecast
 
     windows = len(y) - horizon - first_origin + 1
     engine = StatsForecast(models=[_model(name, season)], freq=1, n_jobs=1)
     try:
         with _quiet():
-            cv = engine.cross_validation(
-                df=_frame(y), h=horizon, step_size=1, n_windows=windows, refit=False, level=list(levels) or None
-            )
+            cv = engine.cross_validation(df=_frame(y), h=horizon, step_size=1, n_windows=windows, refit=False)
     except Exception as exc:  # statsforecast raises bare Exceptions for series it cannot fit
         return None, f"statsforecast could not fit it ({str(exc).splitlines()[0][:120]})"
-    cv = cv.sort_values(["cutoff", "ds"])
-    out = {c: cv[c].to_numpy(float).reshape(windows, horizon) for c in cv.columns if c.startswith(name)}
-    if not all(np.isfinite(v).all() for v in out.values()):
+    out = cv.sort_values(["cutoff", "ds"])[name].to_numpy(float).reshape(windows, horizon)
+    if not np.isfinite(out).all():
         return None, "statsforecast returned non-finite forecasts"
     return out, None
 
 
-def one_step(y: np.ndarray, targets: np.ndarray, season: int | None) -> tuple[dict, dict]:
-    """One-step-ahead forecasts of y[targets] (increasing positions), each peer fit once on y[:targets[0]]."""
-    targets = np.asarray(targets)
-    forecasts, refused = rolling(y[: targets[-1] + 1], int(targets[0]), 1, season)
-    return {name: f[targets - targets[0], 0] for name, f in forecasts.items()}, refused
-
-
-def from_origins(
-    y: np.ndarray, fit_end: int, origins, horizon: int, season: int | None, name: str
-) -> np.ndarray | None:
+def from_origins(y: np.ndarray, fit_end: int, origins, horizon: int, season: int | None, name: str) -> np.ndarray:
     """One peer's forecasts (len(origins), horizon) from each origin o ≥ fit_end, fit once on y[:fit_end] and
     updated with y[fit_end:o] (refit=False); nothing at or after an origin is read (the points past the last
-    origin are padding that only cross-validation's bookkeeping sees). None when statsforecast refuses."""
+    origin are padding that only cross-validation's bookkeeping sees). Raises Refused when statsforecast
+    cannot fit the series."""
     origins = np.asarray(origins, int)
     if origins.min() < fit_end:
         raise ValueError(f"origin {origins.min()} lies inside the {fit_end} points the peer is fit on")
     padded = np.concatenate([np.asarray(y[: origins.max()], float), np.full(horizon, y[origins.max() - 1])])
-    forecasts, _ = _rolling_one(padded, fit_end, horizon, season, name)
-    return None if forecasts is None else forecasts[name][origins - fit_end]
+    forecasts, why = _cross_validation(padded, fit_end, horizon, season, name)
+    if forecasts is None:
+        raise Refused(why)
+    return forecasts[origins - fit_end]
 
 
 def one_step_path(y: np.ndarray, fit_end: int, season: int | None, name: str) -> np.ndarray | None:
@@ -116,6 +91,9 @@ def one_step_path(y: np.ndarray, fit_end: int, season: int | None, name: str) ->
             fitted = engine.forecast_fitted_values()[name].to_numpy(float)
     except Exception:  # statsforecast raises bare Exceptions for series it cannot fit
         return None
-    later = from_origins(y, fit_end, np.arange(fit_end, len(y)), 1, season, name) if fit_end < len(y) else None
+    try:
+        later = from_origins(y, fit_end, np.arange(fit_end, len(y)), 1, season, name) if fit_end < len(y) else None
+    except Refused:
+        return None
     path = np.concatenate([fitted, [] if later is None else later[:, 0]])
     return path if len(path) == len(y) and np.isfinite(path).all() else None

@@ -88,6 +88,12 @@ def test_every_page_loads_cleanly_in_chromium(served_site, browser, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+def open_page(served_site, browser, page: str, where: str) -> None:
+    """Opens a page of the smoke site from file:// or from the server."""
+    base, site = served_site
+    browser.get(f"file://{site}/{page}" if where == "file" else f"{base}/{page}")
+
+
 OTHER_SCRIPTS = """return window.__ran || Array.from(document.querySelectorAll('main script')).filter(
     s => s.type !== 'application/json' && !['windows.js', 'browser.js'].includes(s.getAttribute('src'))).length"""
 
@@ -177,8 +183,7 @@ def test_the_sequence_browser_steps_sorts_and_opens_sequences_with_the_numbers_o
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    base, site = served_site
-    browser.get(f"file://{site}/mnist-predict.html" if where == "file" else f"{base}/mnist-predict.html")
+    open_page(served_site, browser, "mnist-predict.html", where)
     browse = json.loads((smoke_suite / "runs" / "mnist-predict" / "metrics.json").read_text())["browse"]
     model = browse["mse_by_frame"]["model"]
     means = [sum(frames) / len(frames) for frames in model]
@@ -244,8 +249,7 @@ def test_the_window_browser_steps_sorts_zooms_and_compares_with_the_numbers_of_m
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    base, site = served_site
-    browser.get(f"file://{site}/milk-lookback.html" if where == "file" else f"{base}/milk-lookback.html")
+    open_page(served_site, browser, "milk-lookback.html", where)
     metrics = json.loads((smoke_suite / "runs" / "milk-lookback" / "metrics.json").read_text())
     windows = _window_rmse(metrics)
 

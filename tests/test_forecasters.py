@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frameforecast.config import experiments
 from frameforecast.datasets import series
@@ -37,6 +39,23 @@ def check_contract(make, y: np.ndarray, fit_end: int, origins: np.ndarray, horiz
 def test_every_baseline_and_peer_keeps_the_contract(name):
     kind = next(f for f in statistical.alternatives(SEASON) if f.name == name)
     check_contract(lambda y: type(kind)(name, SEASON), seasonal_series(), 60, np.arange(60, 90), 6)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**16), st.integers(50, 80), st.integers(1, 8), st.floats(-1e3, 1e3).filter(bool))
+def test_no_forecaster_reads_a_point_at_or_after_its_origin(seed, origin, horizon, shift):
+    """Any series, origin and horizon: changing y[origin:] leaves every forecast from origins ≤ origin as it was."""
+    rng = np.random.default_rng(seed)
+    y = seasonal_series() + np.cumsum(rng.normal(0, 2, 96))
+    changed = y.copy()
+    changed[origin:] += shift
+    origins = np.arange(48, 96 - horizon + 1)
+    before = origins <= origin
+    a, _ = forecast_all(statistical.alternatives(SEASON), y, 48, origins, horizon)
+    b, _ = forecast_all(statistical.alternatives(SEASON), changed, 48, origins, horizon)
+    assert set(a) == set(b) == set(statistical.BASELINES) | {"AutoARIMA", "AutoETS", "AutoTheta"}
+    for name in a:
+        assert np.allclose(a[name][before], b[name][before]), name
 
 
 def test_a_forecaster_that_cannot_fit_is_listed_with_its_reason_and_the_others_still_forecast():

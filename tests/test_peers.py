@@ -63,8 +63,22 @@ def test_conformal_widths_take_the_finite_sample_rank_and_leave_one_out_coverage
     assert conformal_width(residuals, 80)[0] == 16  # ⌈20 · 0.8⌉ = 16th smallest
     assert conformal_width(residuals, 95)[0] == 19  # ⌈20 · 0.95⌉ = 19th
     assert np.isinf(conformal_width(residuals[:10], 95)[0])  # 10 origins cannot give a 95 % interval
+    twenty = np.arange(1, 21, dtype=float)[:, None]
+    assert leave_one_out_coverage(twenty, 95) is not None  # 19 others: the 19th smallest of them
+    assert leave_one_out_coverage(residuals, 95) is None  # 18 others: unbounded, so not measured
+    assert leave_one_out_coverage(residuals[:11], 80) is not None
     assert conformal_width(-residuals, 80)[0] == 16  # the absolute error sets the width
     rng = np.random.default_rng(0)
     noise = rng.normal(size=(400, 3))
     for level in (80, 95):
         assert abs(leave_one_out_coverage(noise, level) - level / 100) < 0.03
+
+
+def test_intervals_of_a_series_never_below_zero_stop_at_zero_and_a_missing_level_stays_missing():
+    from frameforecast.stages.series_future import with_intervals
+
+    widths = {"80": [5.0, 20.0], "95": [None, None]}
+    out = with_intervals(["a", "b"], np.array([10.0, 10.0]), widths, floor=0.0)
+    assert out["lo80"] == [5.0, 0.0] and out["hi80"] == [15.0, 30.0]
+    assert out["lo95"] == [None, None] and out["hi95"] == [None, None]
+    assert with_intervals(["a", "b"], np.array([10.0, 10.0]), widths)["lo80"] == [5.0, -10.0]

@@ -219,3 +219,8 @@ def best_of(scores: dict, key: str) -> tuple[str | None, float | None]:
         return None, None
     name = min(ranked, key=lambda n: scores[n][key])
     return name, scores[name][key]
+
+
+def percent(share: float | None) -> str:
+    """A share for the console and the page: "81%", or "—" where it could not be measured."""
+    return "—" if share is None else f"{share:.0%}"

@@ -3,7 +3,7 @@ MASE scale, refused baselines and shrinkage under it, and the verdict on the hea
 
 from __future__ import annotations
 
-from frameforecast.metrics import best_of
+from frameforecast.metrics import best_of, percent
 from frameforecast.report import series_windows
 from frameforecast.report.tables import fmt, row, verdict
 
@@ -66,8 +66,11 @@ class Seq2seq:
     @staticmethod
     def headline(metrics: dict) -> dict:
         h = (metrics.get("next_hours") or {}).get("headline")
-        said = f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({fmt(h['low'], 0)}–{fmt(h['high'], 0)})"
-        return _modes_headline(metrics, "mase", said if h else "")
+        if not h:
+            return _modes_headline(metrics, "mase", "")
+        bounds = "" if h["low"] is None else f"{fmt(h['low'], 0)}–{fmt(h['high'], 0)}, "
+        said = f"; {h['column']} at {h['time']}: {fmt(h['mean'], 0)} ({bounds}{h['interval']})"
+        return _modes_headline(metrics, "mase", said)
 
     @staticmethod
     def page(card: dict, metrics: dict) -> dict:
@@ -215,8 +218,13 @@ def _future(metrics: dict) -> dict | None:
             "The corrected ensemble from the last point, each forecast fed back as input. Intervals: "
             "split-conformal, the quantile of the backtest's absolute errors at each step "
             f"({bt['count']} origins). Their coverage on the backtest, each origin calibrated on the others: "
-            f"{bt['coverage']['80']:.0%} of points inside the 80 % interval, {bt['coverage']['95']:.0%} inside "
-            "the 95 % one."
+            f"{percent(bt['coverage']['80'])} of points inside the 80 % interval, "
+            f"{percent(bt['coverage']['95'])} inside the 95 % one"
+            + (
+                " (— : too few origins to bound that interval, so it is not shown and its coverage not measured)."
+                if None in bt["coverage"].values()
+                else "."
+            )
         ),
     }
 

@@ -250,8 +250,8 @@ def _log_multi_step(res: dict, log) -> None:
         f"  last {h['horizon']} at once: MAPE {h['model']['mape']:.2f} % (best other {best_h[0]} "
         f"{best_h[1]['mape']:.2f} %); backtest {bt['count']} origins × {bt['horizon']} steps: RMSE "
         f"{bt['rmse']['model']['mean']:.2f} ± {bt['rmse']['model']['sd'] or 0:.2f} (best other {best_b} "
-        f"{bt['rmse'][best_b]['mean']:.2f}); interval coverage 80 % → {bt['coverage']['80']:.0%}, 95 % → "
-        f"{bt['coverage']['95']:.0%}; next {len(ahead['times'])} steps in forecast.csv"
+        f"{bt['rmse'][best_b]['mean']:.2f}); interval coverage 80 % → {metrics.percent(bt['coverage']['80'])}, 95 % → "
+        f"{metrics.percent(bt['coverage']['95'])}; next {len(ahead['times'])} steps in forecast.csv"
     )
 
 
@@ -289,7 +289,7 @@ def forecast(cfg: LookbackConfig, run_dir: Path, horizon: int | None, log=print)
     cover = res["backtest"]["coverage"]
     log(
         f"next {steps} steps of {series.columns[0]} in {run_dir / 'forecast.csv'} (80 % and 95 % intervals; "
-        f"backtest coverage {cover['80']:.0%} and {cover['95']:.0%}); first: {ahead['times'][0]} "
+        f"backtest coverage {metrics.percent(cover['80'])} and {metrics.percent(cover['95'])}); first: {ahead['times'][0]} "
         f"{ahead['forecast'][0]:.4g}"
         + ("" if ahead["lo95"][0] is None else f" ({ahead['lo95'][0]:.4g} – {ahead['hi95'][0]:.4g})")
     )

@@ -220,15 +220,21 @@ def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
     peak_mb = peak_rss_mb()
     headline = None
     if ahead:
-        cover = results[headline_mode]["backtest"]["coverage"]["95"]
+        cover = results[headline_mode]["backtest"]["coverage"]
+        # the widest interval the backtest's origins can bound (95 % needs at least 20 of them)
+        level = next((lv for lv in (95, 80) if ahead[f"lo{lv}"][-1] is not None), None)
         headline = {
             "time": ahead["times"][-1],
             "column": d["columns"][d["target"]],
             "mode": headline_mode,
             "mean": ahead["forecast"][-1],
-            "low": ahead["lo95"][-1],
-            "high": ahead["hi95"][-1],
-            "interval": f"95 % split-conformal interval, {cover:.0%} coverage on the backtest",
+            "low": ahead[f"lo{level}"][-1] if level else None,
+            "high": ahead[f"hi{level}"][-1] if level else None,
+            "interval": (
+                f"{level} % split-conformal interval, {metrics.percent(cover[str(level)])} coverage on the backtest"
+                if level
+                else "no interval: too few backtest origins"
+            ),
         }
     series = d["series"]
     report = {
@@ -256,10 +262,11 @@ def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
         bt = results[headline_mode]["backtest"]
         log(
             f"  backtest {bt['count']} origins × {bt['horizon']} rows: RMSE {bt['rmse']['model']['mean']:.2f}; "
-            f"interval coverage 80 % → {bt['coverage']['80']:.0%}, 95 % → {bt['coverage']['95']:.0%}"
+            f"interval coverage 80 % → {metrics.percent(bt['coverage']['80'])}, 95 % → "
+            f"{metrics.percent(bt['coverage']['95'])}"
         )
         interval = (
-            "too few origins for a 95 % interval"
+            headline["interval"]
             if headline["low"] is None
             else (f"{headline['low']:.0f}–{headline['high']:.0f}, {headline['interval']}")
         )

@@ -92,10 +92,13 @@ def conformal_width(residuals: np.ndarray, level: int) -> np.ndarray:
     return np.sort(residuals, axis=0)[rank - 1]
 
 
-def leave_one_out_coverage(residuals: np.ndarray, level: int) -> float:
+def leave_one_out_coverage(residuals: np.ndarray, level: int) -> float | None:
     """The share of backtest points inside their interval when each origin's interval is calibrated on the
-    other origins' residuals (the origin itself never sets its own width)."""
+    other origins' residuals (the origin itself never sets its own width); None ("—") when the other origins
+    are too few for that level, since an unbounded interval covers everything and says nothing."""
     residuals = np.abs(np.asarray(residuals, float))
+    if int(np.ceil(len(residuals) * level / 100)) > len(residuals) - 1:
+        return None
     inside = [residuals[i] <= conformal_width(np.delete(residuals, i, axis=0), level) for i in range(len(residuals))]
     return float(np.mean(inside))
 
@@ -141,7 +144,8 @@ def future(model: Forecaster, y: np.ndarray, series, widths: dict, horizon: int)
     intervals."""
     require_calibrated(widths, horizon)
     mean = model.fit(np.asarray(y, float)).predict(y, [len(y)], horizon)[0]
-    return with_intervals(future_times(series, horizon), mean, widths)
+    floor = 0.0 if np.min(y) >= 0 else None  # counts, sales, passengers: never below zero
+    return with_intervals(future_times(series, horizon), mean, widths, floor)
 
 
 def require_calibrated(widths: dict, horizon: int) -> None:
@@ -153,12 +157,17 @@ def require_calibrated(widths: dict, horizon: int) -> None:
         )
 
 
-def with_intervals(times: list, mean: np.ndarray, widths: dict) -> dict:
-    """A forecast with its 80 % and 95 % split-conformal intervals (None where too few origins calibrate it)."""
+def with_intervals(times: list, mean: np.ndarray, widths: dict, floor: float | None = None) -> dict:
+    """A forecast with its 80 % and 95 % split-conformal intervals (None where too few origins calibrate it).
+    floor: the least value the series can take (0 for one never observed below it); a lower bound below it is
+    raised to it, which keeps every point the interval covered."""
     out = {"times": list(times), "forecast": np.asarray(mean, float).tolist()}
     for level in LEVELS:
         width = widths[str(level)][: len(mean)]
-        out[f"lo{level}"] = [None if w is None else float(m - w) for m, w in zip(mean, width, strict=True)]
+        lows = [None if w is None else float(m - w) for m, w in zip(mean, width, strict=True)]
+        if floor is not None:
+            lows = [None if lo is None else max(lo, min(floor, m)) for lo, m in zip(lows, mean, strict=True)]
+        out[f"lo{level}"] = lows
         out[f"hi{level}"] = [None if w is None else float(m + w) for m, w in zip(mean, width, strict=True)]
     return out
 

@@ -123,6 +123,16 @@ def test_pages_use_relative_links_only(smoke_suite):
             assert not link.startswith(("/", "http:", "https:")), (page.name, link)
 
 
+def test_video_cards_show_a_still_of_predicted_frames_not_the_first_input(smoke_suite):
+    from PIL import Image
+
+    index = (smoke_suite / "site" / "index.html").read_text()
+    for name, output in (("mnist-predict", "prediction"), ("mnist-reconstruct", "reconstruction")):
+        assert f'src="{name}/{output}-thumbnail.png"' in index, name
+        still = Image.open(smoke_suite / "site" / name / f"{output}-thumbnail.png")
+        assert still.height > still.width / 2  # two rows: the truth above the prediction
+
+
 def test_site_shows_no_path_of_the_build_machine(smoke_suite):
     machine_paths = {str(smoke_suite), str(Path.cwd()), str(Path(__file__).resolve().parents[1]), str(Path.home())}
     for page in (smoke_suite / "site").rglob("*"):

@@ -92,6 +92,22 @@ def forecast_frames(inputs: np.ndarray, pred: np.ndarray, title: str = "") -> li
     return frames
 
 
+def write_thumbnail(path: Path, truth: np.ndarray, pred: np.ndarray, title: str = "") -> None:
+    """A still for the index card: the truth (top) and the prediction (bottom) at the first, middle and last
+    output frame, so the card shows what the model makes of the frames, not the first input."""
+    steps = sorted({0, len(truth) // 2, len(truth) - 1})
+    size = truth.shape[-1] * SCALE
+    rows = [
+        _panel_row([(f"{name} {t + 1}/{len(truth)}", _to_image(frames[t])) for t in steps], size, caption)
+        for name, frames, caption in (("truth", truth, title), ("prediction", pred, "output frames"))
+    ]
+    canvas = Image.new("RGB", (rows[0].width, sum(r.height for r in rows)), (32, 32, 40))
+    for k, row in enumerate(rows):
+        canvas.paste(row, (0, k * rows[0].height))
+    with atomic_path(path, suffix=".png") as tmp:
+        canvas.save(tmp, format="PNG")
+
+
 def write_gif(path: Path, frames: list[Image.Image]) -> None:
     with atomic_path(path, suffix=".gif") as tmp:
         frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=FRAME_MS, loop=0)

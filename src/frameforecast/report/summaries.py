@@ -62,6 +62,8 @@ def published_note(metrics: dict, published: dict) -> str:
 
 def _thumbnail(assets: list[str]) -> str | None:
     for prefix in (
+        "prediction-thumbnail.png",
+        "reconstruction-thumbnail.png",
         "prediction-0.gif",
         "reconstruction-0.gif",
         "corrected-forecast.png",

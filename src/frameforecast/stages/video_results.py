@@ -224,6 +224,11 @@ def render(cfg: VideoConfig, run_dir: Path, log=print) -> list[str]:
                 title=f"{cfg.experiment} · {out} · test #{i}",
             )
             written.append(name)
+        thumbnail = f"{out}-thumbnail.png"
+        gifs.write_thumbnail(
+            run_dir / thumbnail, arrays[f"{out}_truth"][0], arrays[f"{out}_pred"][0], f"{cfg.experiment} · test #0"
+        )
+        written.append(thumbnail)
         sheet = f"{out}-sheet.png"
         gifs.write_contact_sheet(run_dir / sheet, arrays["inputs"], arrays[f"{out}_truth"], arrays[f"{out}_pred"])
         written.append(sheet)

@@ -104,11 +104,10 @@ class Seq2seqEnsemble(Forecaster):
     """The seeds' rollouts as one forecaster of the target column: its seeds are trained by `train` on the
     training rows; the other columns it reads come from the same rows before each origin."""
 
-    kind = "model"
+    kind, name = "model", "model"
 
     def __init__(self, models: list, windows: Windows, values: np.ndarray, target: int, weight: float):
         self.models, self.windows, self.values, self.target, self.weight = models, windows, values, target, weight
-        self.name = "model"
 
     def fit(self, train: np.ndarray) -> Seq2seqEnsemble:
         return self

@@ -65,11 +65,11 @@ class LookbackEnsemble(Forecaster):
     """The corrected look-back ensemble, recursive: its seeds are trained by `train` (checkpointed, resumable);
     fitting it on a training part fits its anchor there. The forecast is shrunk by the validation-chosen λ."""
 
-    kind = "model"
+    kind, name = "model", "model"
 
-    def __init__(self, models: list, data: dict, look_back: int, season: int, weight: float, name: str = "model"):
+    def __init__(self, models: list, data: dict, look_back: int, season: int, weight: float):
         self.models, self.data, self.look_back, self.season, self.weight = models, data, look_back, season, weight
-        self.name, self._fit_end = name, data["train_end"]
+        self._fit_end = data["train_end"]
 
     def fit(self, train: np.ndarray) -> LookbackEnsemble:
         self._fit_end = len(train)
@@ -97,7 +97,7 @@ def leave_one_out_coverage(residuals: np.ndarray, level: int) -> float | None:
     other origins' residuals (the origin itself never sets its own width); None ("—") when the other origins
     are too few for that level, since an unbounded interval covers everything and says nothing."""
     residuals = np.abs(np.asarray(residuals, float))
-    if int(np.ceil(len(residuals) * level / 100)) > len(residuals) - 1:
+    if np.isinf(conformal_width(residuals[1:], level)).any():  # as many calibration origins as each one gets
         return None
     inside = [residuals[i] <= conformal_width(np.delete(residuals, i, axis=0), level) for i in range(len(residuals))]
     return float(np.mean(inside))

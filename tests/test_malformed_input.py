@@ -258,7 +258,8 @@ def test_newest_first_airline_gives_the_same_numbers(tmp_path, monkeypatch, caps
         args = ["--profile", "smoke", "--csv", f"{name}.csv", "--column", "Passengers", "--time-column", "Month"]
         assert cli.main(["train", "lookback", *args, "--seeds", "1", "--epochs", "2"]) == 0
         assert cli.main(["evaluate", "lookback", *args]) == 0
-        reports.append(json.loads((tmp_path / f"runs/lookback-{name}-passengers/metrics.json").read_text()))
+        (metrics_path,) = tmp_path.glob(f"runs/lookback-{name}-passengers-*/metrics.json")
+        reports.append(json.loads(metrics_path.read_text()))
     assert "sorted them oldest-first" in capsys.readouterr().out
     assert reports[0]["modes"] == reports[1]["modes"]
 

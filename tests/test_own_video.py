@@ -12,6 +12,7 @@ from test_bad_input import run_cli
 
 from frameforecast import cli
 from frameforecast.datasets import video_files
+from frameforecast.stages import video_predict
 
 IN_FRAMES, OUT_FRAMES = 10, 10
 
@@ -94,7 +95,7 @@ def test_predict_on_an_mp4_and_a_gif(trained, maker, monkeypatch):
     monkeypatch.chdir(trained)
     video = maker(trained / f"street{'.mp4' if maker is write_mp4 else '.gif'}", moving_square(25, seed=9))
     assert cli.main(["predict", "video-clips", "--video", video.name]) == 0
-    out = trained / "runs" / "video-clips" / f"predict-{video.name.replace('.', '-')}"
+    out = trained / "runs" / "video-clips" / video_predict.folder_name(trained / video.name)
     info = json.loads((out / "info.json").read_text())
     assert info["source"] == video.name and info["input_frames"] == [15, 24] and info["frames_read"] == 25
     assert "prediction only" in info["note"]
@@ -119,7 +120,9 @@ def test_predict_from_a_chosen_start_frame(trained, monkeypatch):
     monkeypatch.chdir(trained)
     write_mp4(trained / "long.mp4", moving_square(40, seed=3))
     assert cli.main(["predict", "video-clips", "--video", "long.mp4", "--start", "5"]) == 0
-    info = json.loads((trained / "runs" / "video-clips" / "predict-long-mp4" / "info.json").read_text())
+    info = json.loads(
+        (trained / "runs" / "video-clips" / video_predict.folder_name(trained / "long.mp4") / "info.json").read_text()
+    )
     assert info["input_frames"] == [5, 14]
 
 

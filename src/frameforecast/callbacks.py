@@ -9,6 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from frameforecast.atomic import require_space
+from frameforecast.errors import filesystem_error
+
 # Backups of a fit that runs alone take at most about this share of its time (a tiny series model's epoch
 # takes less time than writing its weights); an interrupted run loses at most the epochs since the last one.
 BACKUP_TIME_SHARE = 0.1
@@ -30,6 +33,31 @@ def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
                 self.model.stop_training = True
 
     return _TimeBudget()
+
+
+def StopOnNonFinite(learning_rate: float):  # noqa: N802 - used like a Keras callback class
+    """Keras's TerminateOnNaN, but the run stops with one line saying where and what to change. It raises in
+    the batch that diverged, before any backup of the non-finite weights is written."""
+    import math
+
+    import keras
+
+    from frameforecast.errors import UserError
+
+    class _StopOnNonFinite(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not math.isfinite(float(loss)):
+                self.model.stop_training = True
+                raise UserError(
+                    f"training diverged: the loss became {float(loss)} in epoch {getattr(self, 'epoch', 0) + 1}, "
+                    f"batch {batch + 1}, with learning rate {learning_rate:g}; lower --learning-rate and run again"
+                )
+
+    return _StopOnNonFinite()
 
 
 def ProgressReport(tracker, resumed_from: int, time_budget: float | None):  # noqa: N802 - a Keras callback class
@@ -122,9 +150,14 @@ def Backup(backup_dir: Path, resume: tuple[int, Path] | None, every_epoch: bool)
             began = time.monotonic()
             backup_dir.mkdir(parents=True, exist_ok=True)
             final = backup_dir / f"{BACKUP_PREFIX}{self._current_epoch:05d}"
+            require_space(backup_dir, 3 * 4 * self.model.count_params())
             tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=backup_dir))
-            self.model.save_weights(tmp / WEIGHTS, overwrite=True)
-            (tmp / "state.json").write_text(json.dumps({"epoch": self._current_epoch}))
+            try:
+                self.model.save_weights(tmp / WEIGHTS, overwrite=True)
+                (tmp / "state.json").write_text(json.dumps({"epoch": self._current_epoch}))
+            except OSError as exc:  # the previous backup stays: the same command resumes from it
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise filesystem_error(exc, tmp / WEIGHTS) from exc
             shutil.rmtree(final, ignore_errors=True)
             os.replace(tmp, final)
             for stale in [p for p in backup_dir.iterdir() if p.name.startswith(".")]:

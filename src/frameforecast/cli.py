@@ -7,10 +7,10 @@ import contextlib
 import sys
 from pathlib import Path
 
-from frameforecast import families
+from frameforecast import families, runlock
 from frameforecast.config import options
-from frameforecast.config.options import non_negative_int, positive_int
-from frameforecast.errors import UserError
+from frameforecast.config.options import non_negative_int, port_number, positive_int
+from frameforecast.errors import FILESYSTEM_ERRNOS, UserError, filesystem_error
 
 EPILOG_EXAMPLES = {
     "data": "examples:\n  frameforecast data list\n  frameforecast data show milk\n"
@@ -138,7 +138,7 @@ def build_parser() -> Parser:
         action="store_true",
         help="serve the live site at once, while the experiments run, and until Ctrl+C (./run_lstm.sh does)",
     )
-    p.add_argument("--port", type=positive_int, default=8000, help="port for --serve (default: 8000)")
+    p.add_argument("--port", type=port_number, default=8000, help="port for --serve (default: 8000)")
     p.add_argument("--bind", default="127.0.0.1", help="address for --serve (default: 127.0.0.1)")
     options.add_run_training_options(p)
 
@@ -149,7 +149,7 @@ def build_parser() -> Parser:
     p.add_argument("--runs", default="runs", help="runs folder (default: runs)")
 
     p = add("serve", "Serve site/ over HTTP (127.0.0.1 unless told otherwise).")
-    p.add_argument("--port", type=positive_int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=port_number, default=8000, help="port (default: 8000)")
     p.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
     p.add_argument("--directory", default="site", help="folder to serve (default: site)")
     return parser
@@ -195,11 +195,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args) or 0
     except UserError as exc:
-        print(f"frameforecast: error: {exc}", file=sys.stderr)
-        return 2
+        return _refuse(str(exc))
+    except OSError as exc:
+        if exc.errno not in FILESYSTEM_ERRNOS:
+            raise
+        return _refuse(str(filesystem_error(exc, Path.cwd())))
+    except MemoryError:
+        return _refuse(
+            f"{args.command} ran out of memory; use smaller settings (--units, --filters, --batch-size) or "
+            "a smaller input, or run it on a machine with more memory"
+        )
     except KeyboardInterrupt:
         print("frameforecast: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
+
+
+MESSAGE_LIMIT = 600  # characters: an error is one readable line whatever the input held
+
+
+def _refuse(message: str) -> int:
+    """Print an error as one line, cut to MESSAGE_LIMIT characters; exit status 2."""
+    line = " ".join(message.split())
+    if len(line) > MESSAGE_LIMIT:
+        line = line[: MESSAGE_LIMIT - 1] + "…"
+    print(f"frameforecast: error: {line}", file=sys.stderr)
+    return 2
 
 
 def cmd_train(args) -> int:
@@ -226,14 +246,16 @@ def cmd_evaluate(args) -> int:
             )
     exp, cfg, folder = _stage_config(args)
     kwargs = {keyword: getattr(args, option) for option, keyword in family.evaluate_options.items()}
-    family.stage_module().evaluate(cfg, folder, **kwargs)
+    with runlock.writer(folder):
+        family.stage_module().evaluate(cfg, folder, **kwargs)
     return 0
 
 
 def cmd_render(args) -> int:
 
     exp, cfg, folder = _stage_config(args)
-    families.get(exp.family).stage_module().render(cfg, folder)
+    with runlock.writer(folder):
+        families.get(exp.family).stage_module().render(cfg, folder)
     return 0
 
 
@@ -249,7 +271,8 @@ def cmd_predict(args) -> int:
         raise UserError(f"{folder} has no trained model; train it first: frameforecast train {args.experiment}")
     if not isinstance(cfg, VideoConfig):
         raise UserError(f"{args.experiment} is not a video experiment; predict works on video models")
-    video_predict.predict(cfg, folder, args.video, start=args.start)
+    with runlock.writer(folder):
+        video_predict.predict(cfg, folder, args.video, start=args.start)
     print("next: frameforecast site   (the site's 'Your videos' section shows it)")
     return 0
 
@@ -264,7 +287,8 @@ def cmd_forecast(args) -> int:
             f"{args.experiment} is a {exp.family} experiment"
         )
     exp, cfg, folder = _stage_config(args)
-    families.get(exp.family).stage_module().forecast(cfg, folder, args.horizon)
+    with runlock.writer(folder):
+        families.get(exp.family).stage_module().forecast(cfg, folder, args.horizon)
     print("next: frameforecast site   (the experiment's page shows the forecast and links the CSV)")
     return 0
 

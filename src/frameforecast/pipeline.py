@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import platform
-import re
+import shutil
 import signal
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from frameforecast import families, progress
-from frameforecast.atomic import write_json
+from frameforecast import estimate, families, names, progress, runlock
+from frameforecast.atomic import require_space, write_json
 from frameforecast.config import experiments
 from frameforecast.config.classes import RunSettings
 from frameforecast.config.values import RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
@@ -25,23 +25,16 @@ RUNS = Path("runs")
 MIN_TRAINING_SECONDS = 30  # a video model given less than this by the suite's deadline still trains this long
 
 
-def _slug(text: str) -> str:
-    """A folder name: lower-case ASCII letters, digits and dashes. Text with other characters (a Chinese column
-    name) gets a short hash of itself too, so that two such names never share a folder."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
-    if not text.isascii():
-        slug = f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}".strip("-")
-    return slug
-
-
 def run_name(name: str, cfg: RunSettings) -> str:
-    """runs/<name>; user data gets its own folder: lookback-<file>-<column>, video-<file or folder>."""
+    """runs/<name>; user data gets its own folder: lookback-<file>-<column>-<hash of the file's full path or
+    URL and the column>, video-<file or folder>-<hash>, so two inputs never share a folder."""
     if name == "lookback" and (cfg.csv or cfg.url):
-        stem, column = Path(cfg.csv or cfg.url).stem, cfg.column or ""
-        return "lookback-" + (_slug(f"{stem}-{column}") or "csv")
+        source = names.public_url(cfg.url) if cfg.url else str(Path(cfg.csv).resolve())
+        stem, column = Path(urlsplit(source).path if cfg.url else source).stem, cfg.column or ""
+        return "lookback-" + names.slug(f"{stem}-{column}", identity=f"{source}\n{column}")
     if name == "video" and cfg.data:
         data = Path(cfg.data)
-        return "video-" + (_slug(data.stem if data.suffix else data.name) or "clips")
+        return "video-" + names.slug(data.stem if data.suffix else data.name, identity=str(data.resolve()))
     return name
 
 
@@ -60,7 +53,7 @@ def resolve(
             "the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
             "[--in-frames 10] [--out-frames 10]"
         )
-    variant = _slug(variant) if variant else ""
+    variant = names.slug(variant) if variant is not None else ""
     folder = Path(run_dir) if run_dir else RUNS / (run_name(name, cfg) + (f"--{variant}" if variant else ""))
     return exp, cfg.replace(run_name=folder.name, variant=variant), folder
 
@@ -77,21 +70,42 @@ def run_experiment(
         ("evaluate", lambda: module.evaluate(cfg, folder, log=log)),
         ("render", lambda: module.render(cfg, folder, log=log)),
     )
-    for stage, action in stages:
-        if on_stage is not None:
-            on_stage(stage)
-        start = time.monotonic()
-        action()
-        timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_rss_mb()}
+    with runlock.writer(folder):
+        for stage, action in stages:
+            if on_stage is not None:
+                on_stage(stage)
+            start = time.monotonic()
+            action()
+            timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_rss_mb()}
     return timings
 
 
 def train(exp, cfg: RunSettings, folder: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
-    """The train stage; saves the config that evaluate and render read back."""
+    """The train stage; saves the config that evaluate and render read back. A refusal (bad input, a model
+    too large, a loss that diverged) removes the run folder if this call made it: nothing half-written."""
     module = families.get(exp.family).stage_module()
-    info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
-    write_json(folder / "config.json", cfg.as_json())
+    made_here = _first_missing(folder)
+    try:
+        with runlock.writer(folder):
+            estimate.check_fits(cfg)
+            require_space(folder, estimate.disk_bytes(cfg))
+            info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
+            write_json(folder / "config.json", cfg.as_json())
+    except (UserError, MemoryError):
+        if made_here is not None:
+            shutil.rmtree(made_here, ignore_errors=True)
+        raise
     return info
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder of `folder`'s path that does not exist yet (what a refused run must remove)."""
+    missing = None
+    for candidate in [folder, *folder.parents]:
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
 
 
 def prepare_data(names: list[str], profile: str, log=print) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
-from frameforecast.callbacks import Backup, ProgressReport, TimeBudget, usable_backup
+from frameforecast.callbacks import Backup, ProgressReport, StopOnNonFinite, TimeBudget, usable_backup
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError
 
@@ -19,7 +19,7 @@ from frameforecast.errors import UserError
 def seed_everything(seed: int) -> None:
     import keras
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(seed % 2**32)  # a seed's ensemble members count up from it: wrap, never overflow
     if on_tensorflow():
         import tensorflow as tf
 
@@ -142,7 +142,8 @@ def fit(
         if patience
         else None
     )
-    callbacks = _callbacks(run_dir, backup_dir, history_path, backup, strategy, [early, budget])
+    callbacks = [StopOnNonFinite(learning_rate)]
+    callbacks += _callbacks(run_dir, backup_dir, history_path, backup, strategy, [early, budget])
     tracker = progress.active()
     if tracker is not None:
         callbacks.append(ProgressReport(tracker, resumed_from, time_budget))
@@ -298,4 +299,11 @@ def load_model(path: Path, with_optimizer: bool = False):
 
     if not Path(path).exists():
         raise UserError(f"{path} does not exist; train first: frameforecast train <experiment>")
-    return keras.saving.load_model(path, safe_mode=True, compile=with_optimizer)
+    try:
+        return keras.saving.load_model(path, safe_mode=True, compile=with_optimizer)
+    except Exception as exc:  # noqa: BLE001 - Keras raises ValueError, TypeError, OSError, zipfile errors …
+        reason = " ".join(str(exc).split())[:160]
+        raise UserError(
+            f"{path} cannot be loaded as a model of this project ({type(exc).__name__}: {reason}); "
+            "train it again with frameforecast train, or restore the file"
+        ) from exc

@@ -4,6 +4,7 @@ the site shows. `frameforecast train EXPERIMENT --help` lists exactly the option
 from __future__ import annotations
 
 import argparse
+import math
 
 from frameforecast.config import experiments
 from frameforecast.distribution import STRATEGIES
@@ -14,7 +15,7 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:80]!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -24,13 +25,28 @@ def non_negative_int(text: str) -> int:
     return positive_int(text) if text.strip() != "0" else 0
 
 
+def seed_number(text: str) -> int:
+    """A random seed: NumPy and TensorFlow take 0 … 2**32 - 1."""
+    value = non_negative_int(text)
+    if value > 2**32 - 1:
+        raise argparse.ArgumentTypeError(f"must be at most {2**32 - 1} (2**32 - 1), got {value}")
+    return value
+
+
+def port_number(text: str) -> int:
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 … 65535, got {value}")
+    return value
+
+
 def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+        raise argparse.ArgumentTypeError(f"expected a number, got {text[:80]!r}") from None
+    if not math.isfinite(value) or not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text[:80]}")
     return value
 
 
@@ -46,7 +62,7 @@ TRAINING = {
     "batch_size": dict(type=positive_int, help="batch size per replica"),
     "learning_rate": dict(type=positive_float, help="initial learning rate"),
     "time_budget": dict(type=positive_float, help="stop training after this many seconds"),
-    "seed": dict(type=non_negative_int, help="random seed"),
+    "seed": dict(type=seed_number, help="random seed (0 … 2**32 - 1)"),
     "seeds": dict(type=positive_int, help="number of seeds (the headline is their ensemble)"),
     "look_back": dict(type=positive_int, help="look-back window length"),
     "units": dict(type=positive_int, help="recurrent units"),

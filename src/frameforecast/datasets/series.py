@@ -16,7 +16,8 @@ import pandas as pd
 
 from frameforecast.config.classes import SeriesData
 from frameforecast.datasets import time_axis
-from frameforecast.errors import UserError
+from frameforecast.errors import UserError, quote
+from frameforecast.names import public_url
 
 
 @dataclass(frozen=True)
@@ -110,16 +111,69 @@ def load_builtin(name: str, columns: list[str] | None = None, season: int | None
     )
 
 
-def _text(path: Path) -> tuple[str, list[str]]:
-    """The file's text: gzip unpacked, UTF-8 (with or without BOM) or else Latin-1; binary refused."""
-    raw = path.read_bytes()
-    notices = []
-    if raw[:2] == b"\x1f\x8b":
+@dataclass(frozen=True)
+class ReadLimit:
+    """A bound on what the CSV reader takes in, checked before parsing; raised with an environment variable."""
+
+    variable: str
+    default: int
+    what: str
+
+    def value(self) -> int:
+        import os
+
+        text = os.environ.get(self.variable, "")
+        return int(text) if text.isdigit() and int(text) > 0 else self.default
+
+    def refuse(self, where: str, found: str) -> UserError:
+        return UserError(
+            f"{where}: {found}, over the limit of {self.value():,} {self.what}; raise it with "
+            f"{self.variable}=N in the environment if the file is right, or pass a smaller file"
+        )
+
+
+MAX_MEGABYTES = ReadLimit("FRAMEFORECAST_MAX_INPUT_MB", 64, "MB of text (after decompression)")
+MAX_LINE = ReadLimit("FRAMEFORECAST_MAX_LINE_KB", 256, "KB per line")
+MAX_ROWS = ReadLimit("FRAMEFORECAST_MAX_ROWS", 1_000_000, "rows")
+MAX_COLUMNS = ReadLimit("FRAMEFORECAST_MAX_COLUMNS", 10_000, "columns")
+
+
+def _bounded_bytes(path: Path) -> tuple[bytes, bool]:
+    """The file's bytes, gzip unpacked as a stream, never more than MAX_MEGABYTES (a 6 MB .gz that unpacks to
+    6 GB, or a 40 GB sparse file, stops at the limit); (bytes, whether it was gzip)."""
+    cap = MAX_MEGABYTES.value() * 2**20
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        if not gzipped and path.stat().st_size > cap:
+            raise MAX_MEGABYTES.refuse(path.name, f"the file has {path.stat().st_size / 2**20:,.0f} MB")
         try:
-            raw = gzip.decompress(raw)
+            raw = (gzip.GzipFile(fileobj=handle) if gzipped else handle).read(cap + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise UserError(f"{path.name}: a damaged gzip file ({exc}); download or compress it again") from exc
-        notices.append(f"{path.name}: read as gzip-compressed CSV")
+    if len(raw) > cap:
+        raise MAX_MEGABYTES.refuse(path.name, "it unpacks to more" if gzipped else "it has more")
+    _check_lines(raw, path.name)
+    return raw, gzipped
+
+
+def _check_lines(raw: bytes, where: str) -> None:
+    """Refuse a line longer than MAX_LINE or more rows than MAX_ROWS, counted on the bytes before parsing."""
+    ends = np.flatnonzero(np.frombuffer(raw, np.uint8) == ord("\n"))
+    if len(ends) > MAX_ROWS.value() + 1:
+        raise MAX_ROWS.refuse(where, f"the file has {len(ends):,} lines")
+    starts = np.concatenate([[0], ends + 1])
+    stops = np.concatenate([ends, [len(raw)]])
+    longest = int(np.argmax(stops - starts))
+    if stops[longest] - starts[longest] > MAX_LINE.value() * 1024:
+        length = (stops[longest] - starts[longest]) / 1024
+        raise MAX_LINE.refuse(where, f"line {longest + 1} has {length:,.0f} KB")
+
+
+def _text(path: Path) -> tuple[str, list[str]]:
+    """The file's text: gzip unpacked, UTF-8 (with or without BOM) or else Latin-1; binary refused."""
+    raw, gzipped = _bounded_bytes(path)
+    notices = [f"{path.name}: read as gzip-compressed CSV"] if gzipped else []
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte-order mark (Excel's "Unicode text")
         try:
             notices.append(f"{path.name}: read as UTF-16 text")
@@ -184,7 +238,7 @@ def _numeric(raw: pd.Series, name: str, where: str, sep: str = ",") -> tuple[np.
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise UserError(
-            f"{where}: column {name!r} has a non-numeric value {text.iloc[row]!r} at data row "
+            f"{where}: column {quote(name)} has a non-numeric value {quote(text.iloc[row])} at data row "
             f"{row + 1} (line {row + 2}); fix or remove that row"
         )
     values = np.array(numeric.to_numpy(dtype=float), dtype=float)  # pandas may hand out a read-only view
@@ -192,7 +246,7 @@ def _numeric(raw: pd.Series, name: str, where: str, sep: str = ",") -> tuple[np.
     if huge.any():
         row = int(np.flatnonzero(huge)[0])
         raise UserError(
-            f"{where}: column {name!r} has {text.iloc[row]} at data row {row + 1} (line {row + 2}), "
+            f"{where}: column {quote(name)} has {text.iloc[row][:80]} at data row {row + 1} (line {row + 2}), "
             f"beyond ±{LARGEST_VALUE:g} where squared errors overflow; rescale the column"
         )
     values[~np.isfinite(values)] = np.nan  # inf and -inf are missing data
@@ -211,10 +265,20 @@ def _refuse_missing(values: np.ndarray, columns: list[str], where: str, raw_text
                 else "a missing value"
             )
             raise UserError(
-                f"{where}: column {name!r} has {int(missing.sum())} missing or non-finite value(s), "
+                f"{where}: column {quote(name)} has {int(missing.sum())} missing or non-finite value(s), "
                 f"the first ({what}) at data row {row + 1} (line {row + 2}); fix them, or pass --fill "
                 "to interpolate"
             )
+
+
+def _read_frame(text: str, where: str, options: dict, **more) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(text), **options, **more)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise UserError(
+            f"{where}: not a readable CSV ({quote(str(exc).splitlines()[0] if str(exc) else exc, 120)}); save it "
+            "as plain comma- or semicolon-separated text with a header row"
+        ) from exc
 
 
 def load_csv(
@@ -245,21 +309,22 @@ def load_csv(
     text, notices = _text(path)
     options = {"sep": _separator(text), "dtype": str, "keep_default_na": False, "skipinitialspace": True}
     options.update(read_options or {})
-    try:
-        frame = pd.read_csv(io.StringIO(text), **options)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        raise UserError(
-            f"{where}: not a readable CSV ({str(exc).splitlines()[0]}); save it as plain comma- or "
-            "semicolon-separated text with a header row"
-        ) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
     wanted = list(columns) + ([time_column] if time_column else [])
+    header = _read_frame(text, where, options, nrows=0)
+    found = [str(c).strip() for c in header.columns]
+    if len(found) > MAX_COLUMNS.value():
+        raise MAX_COLUMNS.refuse(where, f"the header has {len(found):,} columns")
     for column in wanted:
-        if column not in frame.columns:
+        if column not in found:
+            shown = ", ".join(quote(c, 40) for c in found[:12]) + (
+                f" and {len(found) - 12} more" if len(found) > 12 else ""
+            )
             raise UserError(
-                f"{where}: no column {column!r}; the columns are {', '.join(map(repr, frame.columns))} "
+                f"{where}: no column {quote(column)}; the columns are {shown} "
                 "— pass one of them to --column/--time-column"
             )
+    frame = _read_frame(text, where, options, usecols=lambda c: str(c).strip() in wanted)
+    frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame) == 0:
         raise UserError(f"{where}: the file has a header but no data rows")
     values = np.empty((len(frame), len(columns)))
@@ -308,5 +373,5 @@ def load_url(
     head = path.read_bytes()[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         path.unlink(missing_ok=True)  # keep no bad copy in the cache
-        raise UserError(f"{url}: the server sent an HTML page, not a CSV; use the link to the raw CSV file")
-    return load_csv(path, columns, time_column, fill=fill, season=season, name=url, date_order=date_order)
+        raise UserError(f"{public_url(url)}: the server sent an HTML page, not a CSV; use the link to the raw CSV file")
+    return load_csv(path, columns, time_column, fill=fill, season=season, name=public_url(url), date_order=date_order)

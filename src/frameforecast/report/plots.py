@@ -7,6 +7,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["text.parse_math"] = False  # a column named "$x$" is printed as written, not as mathtext
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -176,11 +177,15 @@ def signal_windows(
 def future_with_intervals(path: Path, times, values: np.ndarray, future: dict, title: str, ylabel: str) -> None:
     """The last part of the series, then the forecast with its 80 % and 95 % intervals."""
     shown = min(len(values), 4 * len(future["forecast"]))
+    try:
+        ahead = None if times is None else pd.to_datetime(future["times"])
+    except (ValueError, pd.errors.OutOfBoundsDatetime):  # steps past 2262, the last year pandas can hold
+        times = None
     if times is None:
         x = np.arange(len(values))[-shown:]
         ahead = np.arange(len(values), len(values) + len(future["forecast"]))
     else:
-        x, ahead = np.asarray(times)[-shown:], pd.to_datetime(future["times"])
+        x = np.asarray(times)[-shown:]
     fig, ax = plt.subplots(figsize=(10, 3.6))
     ax.plot(x, values[-shown:], color="black", lw=1.4, label="observed")
     for level, alpha in ((95, 0.15), (80, 0.3)):

@@ -14,8 +14,39 @@ from frameforecast.errors import UserError
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves regular files under the site folder only: never through a symlink, never a hidden name (a build in
+    progress), never a folder listing."""
+
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and not path.is_symlink():
+            path = path / "index.html"
+        if not self._servable(path):
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):
+        self.send_error(404, "File not found")
+        return None
+
+    def _servable(self, path: Path) -> bool:
+        root = Path(self.directory)
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            return False
+        if any(part.startswith(".") for part in parts):
+            return False
+        current = root
+        for part in parts:
+            current = current / part
+            if current.is_symlink():
+                return False
+        return current.is_file()
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -36,7 +67,7 @@ def stop_on_ctrl_c() -> None:
 def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     if not (Path(directory) / "index.html").exists():
         raise UserError(f"{directory}/index.html does not exist; build the site first: frameforecast site")
-    handler = functools.partial(QuietHandler, directory=str(directory))
+    handler = functools.partial(QuietHandler, directory=str(Path(directory).resolve()))
     try:
         server = SiteServer((bind, port), handler)
     except OSError as exc:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
-from frameforecast.atomic import atomic_path
-from frameforecast.errors import UserError
+from frameforecast.atomic import atomic_path, write_text
+from frameforecast.errors import UserError, filesystem_error, quote
 from frameforecast.report import docs, summaries, tables, variants
 
 ASSET_SUFFIXES = (".gif", ".png")
@@ -42,8 +42,19 @@ def _read(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(
-            f"cannot read {path} ({exc}); re-run that experiment's evaluate stage, or delete the folder"
+            f"cannot read {path} ({quote(str(exc))}); re-run that experiment's evaluate stage, or delete the folder"
         ) from exc
+
+
+def _read_object(path: Path) -> dict:
+    """A JSON file that must hold an object (metrics, summaries): anything else is one line."""
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise UserError(
+            f"{path} holds a JSON {type(data).__name__}, not the object frameforecast writes; re-run that "
+            "experiment's evaluate stage, or delete the file"
+        )
+    return data
 
 
 SUMMARY_PLACES = (
@@ -57,7 +68,7 @@ SUMMARY_PLACES = (
 def _model_summary(folder: Path) -> dict | None:
     """The trained model's layer table, written by train (for series: the corrected mode's first seed)."""
     path = next((folder / place for place in SUMMARY_PLACES if (folder / place).exists()), None)
-    return _read(path) if path else None
+    return _read_object(path) if path else None
 
 
 def _run_files(folder: Path, target: Path) -> list[str]:
@@ -92,9 +103,9 @@ def collect_runs(runs: Path) -> dict[str, dict]:
             continue
         run = {
             "folder": folder,
-            "metrics": _read(metrics_path),
+            "metrics": _read_object(metrics_path),
             "config": _config(folder),
-            "train_info": _read(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
+            "train_info": _read_object(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
             "model_summary": _model_summary(folder),
             "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES),
             "downloads": sorted(p.name for p in folder.iterdir() if p.name in DOWNLOAD_NAMES),
@@ -116,7 +127,7 @@ def collect_predictions(runs: Path) -> list[dict]:
                 "run": folder.parent.name,
                 "name": folder.name,
                 "folder": folder,
-                "info": _read(info_path),
+                "info": _read_object(info_path),
                 "files": [f for f in PREDICTION_FILES if (folder / f).exists()],
             }
         )
@@ -124,21 +135,55 @@ def collect_predictions(runs: Path) -> list[dict]:
 
 
 def build(runs: Path, out: Path, reference: list | None = None) -> Path:
-    """Render the whole site into a temporary folder next to `out`, then swap it in. `reference` is the
-    command-line reference (frameforecast.config.options.reference), handed in as data by the CLI."""
+    """Render the whole site into a temporary folder inside `out`, then swap it in. `reference` is the
+    command-line reference (frameforecast.config.options.reference), handed in as data by the CLI.
+
+    `out` must be empty or a site this project wrote (its marker file lists every file it wrote): nothing
+    else in it is ever replaced or deleted."""
     runs, out = Path(runs), Path(out)
+    previous = _owned_files(out)  # refuses a folder the user owns, before anything is read or written
     collected = collect_runs(runs)  # raises before anything is written
     predictions = collect_predictions(runs)
-    summary = _read(runs / "run_summary.json") if (runs / "run_summary.json").exists() else None
-    status = _read(runs / STATUS_FILE) if (runs / STATUS_FILE).exists() else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    summary = _read_object(runs / "run_summary.json") if (runs / "run_summary.json").exists() else None
+    status = _read_object(runs / STATUS_FILE) if (runs / STATUS_FILE).exists() else None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # inside `out`: the renames that publish it never cross a file system (site/ may be its own mount)
+        tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=out))
+    except OSError as exc:
+        raise filesystem_error(exc, out) from exc
     try:
         _render_all(collected, predictions, summary, status, reference, tmp)
-        _move_into(tmp, out)
+        _move_into(tmp, out, previous)
+    except OSError as exc:
+        raise filesystem_error(exc, out) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+MARKER = ".frameforecast-site"  # in a site folder: the files this project wrote there, one per line
+BUILD_PREFIX = ".frameforecast-build-"
+IGNORED = (".gitkeep",)  # a folder holding only these counts as empty
+
+
+def _owned_files(out: Path) -> set[Path]:
+    """The files a previous build wrote into `out` (from its marker); UserError when `out` holds anything
+    this project did not write, so that no file of the user's is ever replaced or deleted."""
+    if not out.exists():
+        return set()
+    if not out.is_dir():
+        raise UserError(f"{out} is a file, not a folder; pass --out a new or empty folder for the site")
+    marker = out / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return {Path(line) for line in marker.read_text(encoding="utf-8").splitlines() if line.strip()}
+    others = [p.name for p in out.iterdir() if p.name not in IGNORED and not p.name.startswith(BUILD_PREFIX)]
+    if others:
+        raise UserError(
+            f"{out} already holds files this project did not write (e.g. {quote(sorted(others)[0])}); "
+            "pass --out a new or empty folder for the site, so nothing of yours is replaced"
+        )
+    return set()
 
 
 def publish_status(runs: Path, out: Path) -> None:
@@ -155,23 +200,41 @@ def _publish_order(path: Path) -> tuple:
     return (name == "status.json", name == "index.html", path.suffix == ".html", str(path))
 
 
-def _move_into(new: Path, out: Path) -> None:
-    """Rename every file of the freshly rendered `new` into `out` (each rename is atomic), then remove what the
-    new site no longer has."""
-    out.mkdir(parents=True, exist_ok=True)
+def _move_into(new: Path, out: Path, previous: set[Path]) -> None:
+    """Rename every file of the freshly rendered `new` into `out` (each rename is atomic), then remove the files
+    the previous build wrote that the new site no longer has. The marker is rewritten first with both lists, so
+    a kill in between never leaves a file of ours that the next build would not know as ours."""
     files = sorted((p for p in new.rglob("*") if p.is_file()), key=_publish_order)
-    fresh = set()
+    fresh = {path.relative_to(new) for path in files}
+    write_text(out / MARKER, "".join(f"{p}\n" for p in sorted(fresh | previous, key=str)))
     for path in files:
         relative = path.relative_to(new)
-        fresh.add(relative)
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, out / relative)
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out)
-        if path.is_file() and relative not in fresh and relative.name != ".gitkeep":
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        target = out / relative
+        _real_folder(target.parent, out)
+        os.replace(path, target)
+    for relative in sorted(previous - fresh, key=str, reverse=True):
+        target = out / relative
+        if target.is_symlink() or not target.is_file():
+            continue  # not the regular file we wrote: leave it alone
+        target.unlink()
+        _remove_empty_folders(target.parent, out)
+    write_text(out / MARKER, "".join(f"{p}\n" for p in sorted(fresh, key=str)))
+
+
+def _real_folder(folder: Path, out: Path) -> None:
+    """Make `folder` under `out`, refusing to write through a symlink someone placed in the site."""
+    for parent in [*reversed(folder.relative_to(out).parents), folder.relative_to(out)]:
+        if str(parent) == ".":
+            continue
+        if (out / parent).is_symlink():
+            raise UserError(f"{out / parent} is a symlink; remove it, the site writes only real folders")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_empty_folders(folder: Path, out: Path) -> None:
+    while folder != out and folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _render_page(env, card: dict, run: dict, grouped: dict, site: Path, common: dict) -> None:

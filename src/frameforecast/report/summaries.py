@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import PurePath
 
-from frameforecast import families
+from frameforecast import families, names
 from frameforecast.config import experiments
 from frameforecast.config.classes import RunSettings, SeriesData, VideoConfig
 
@@ -18,8 +18,9 @@ NAV = [
 
 
 def data_name(cfg: SeriesData) -> str:
-    """A user's data as the site names it: the URL, or the file name — never a path on the build machine."""
-    return cfg.url if cfg.url else PurePath(cfg.csv).name if cfg.csv else str(cfg.series)
+    """A user's data as the site names it: the URL without its query string or credentials, or the file name —
+    never a path on the build machine."""
+    return names.public_url(cfg.url) if cfg.url else PurePath(cfg.csv).name if cfg.csv else str(cfg.series)
 
 
 def command_for(name: str, cfg: RunSettings, profile: str) -> str:
@@ -39,7 +40,7 @@ def command_for(name: str, cfg: RunSettings, profile: str) -> str:
     for key in ("csv", "url", "column", "time_column", "season"):
         value = getattr(cfg, key, None)  # column: the look-back family's; the others name columns
         if value is not None:
-            options += [f"--{key.replace('_', '-')}", data_name(cfg) if key == "csv" else str(value)]
+            options += [f"--{key.replace('_', '-')}", data_name(cfg) if key in ("csv", "url") else str(value)]
     if getattr(cfg, "columns", None):
         options += ["--columns", ",".join(cfg.columns)]
     quoted = " ".join(shlex.quote(o) for o in options)
@@ -132,7 +133,27 @@ def _card(folder: str, exp, run) -> dict:
         card.update(variant=cfg.variant, title=f"{card['title']} · variant {cfg.variant}")
     if isinstance(cfg, VideoConfig) and cfg.scaled_down and metrics.get("profile") == "quick":
         card["scaled_down"] = cfg.scaled_down
+    card["training_cut"] = training_cut(cfg, run.get("train_info") or {})
     return card
+
+
+def training_cut(cfg: RunSettings, train_info: dict) -> str | None:
+    """'planned 600 s, given 177 s (…), trained 177 s' when the suite's deadline shortened the profile's time
+    budget for this run; None when it trained as planned."""
+    given = getattr(cfg, "time_budget", None)
+    if given is None or cfg.variant or cfg.experiment not in experiments.EXPERIMENTS:
+        return None
+    try:
+        planned = experiments.get(cfg.experiment).config(cfg.profile).time_budget
+    except Exception:  # noqa: BLE001 - a profile this version no longer has: nothing to compare with
+        return None
+    if planned is None or given >= planned:
+        return None
+    trained = train_info.get("seconds")
+    return (
+        f"training was cut: the {cfg.profile} profile plans {planned:.0f} s, the suite's deadline gave it "
+        f"{given:.0f} s" + (f" and it trained {trained:.0f} s" if trained is not None else "")
+    )
 
 
 # ---------------------------------------------------------------- pages

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from frameforecast import names
 from frameforecast.config import experiments
 from frameforecast.config.classes import RunSettings
 from frameforecast.report import summaries
@@ -31,7 +32,11 @@ def differing(cfg) -> dict:
     """setting → value where a run's config differs from its profile's (the run's own fields left out)."""
     ours = _flat(cfg.as_json())
     profile = _flat(experiments.get(cfg.experiment).config(cfg.profile).as_json())
-    return {k: v for k, v in ours.items() if k not in RUN_FIELDS and profile.get(k) != v}
+    return {
+        k: names.public_url(v) if k == "url" and v else v
+        for k, v in ours.items()
+        if k not in RUN_FIELDS and profile.get(k) != v
+    }
 
 
 def groups(collected: dict) -> dict[str, list[tuple[str, dict]]]:

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from frameforecast.atomic import write_text
 from frameforecast.datasets import time_axis
@@ -182,7 +183,10 @@ def future_times(series, horizon: int) -> list[str]:
     step = time_axis.step_of(series.frequency)
     if series.times is None or step is None:
         return [str(len(series.column()) + h) for h in range(horizon)]
-    stamps = [str(series.times[-1] + step * h) for h in range(1, horizon + 1)]
+    try:
+        stamps = [str(series.times[-1] + step * h) for h in range(1, horizon + 1)]
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):  # past 2262-04-11, the last day pandas can hold
+        return [f"{series.times[-1]} + {h} step{'s' if h > 1 else ''}" for h in range(1, horizon + 1)]
     if all(s.endswith(" 00:00:00") for s in stamps):  # dates only
         stamps = [s.removesuffix(" 00:00:00") for s in stamps]
     return stamps

@@ -5,14 +5,13 @@ There is no ground truth for frames that have not happened, so this writes pictu
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from frameforecast import video_tasks
+from frameforecast import names, video_tasks
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import video_files
@@ -22,8 +21,9 @@ MP4_FPS = 4
 
 
 def folder_name(video: str | Path) -> str:
-    """predict-<file name>: street.mp4 → predict-street-mp4, so street.gif does not overwrite it."""
-    return "predict-" + (re.sub(r"[^a-z0-9]+", "-", Path(video).name.lower()).strip("-")[:60] or "video")
+    """predict-<file name>-<hash>: street.mp4 and street.gif, or 🎥.gif and 📹.gif, never share a folder; the
+    same clip predicted again replaces its own earlier prediction."""
+    return "predict-" + names.slug(Path(video).name, identity=str(Path(video).resolve()))
 
 
 def write_mp4(path: Path, images) -> None:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def machine() -> str:
-    from frameforecast.pipeline import machine as describe
+    from frameforecast.host import machine as describe
 
     return describe()
 

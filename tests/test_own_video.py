@@ -68,7 +68,9 @@ def trained(tmp_path_factory):
     old = os.getcwd()
     os.chdir(root)
     try:
-        assert cli.main(["train", "video", "--data", "clips", "--profile", "smoke"]) == 0
+        assert (
+            cli.main(["train", "video", "--data", "clips", "--profile", "smoke", "--run-dir", "runs/video-clips"]) == 0
+        )
         for stage in ("evaluate", "render"):
             assert cli.main([stage, "video", "--run-dir", "runs/video-clips"]) == 0
     finally:

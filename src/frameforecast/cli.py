@@ -9,7 +9,7 @@ from pathlib import Path
 
 from frameforecast import families, runlock
 from frameforecast.config import options
-from frameforecast.config.options import non_negative_int, port_number, positive_int
+from frameforecast.config.options import non_negative_int, port_number, positive_float, positive_int
 from frameforecast.errors import FILESYSTEM_ERRNOS, UserError, filesystem_error
 
 EPILOG_EXAMPLES = {
@@ -32,6 +32,8 @@ EPILOG_EXAMPLES = {
     "  frameforecast run signals-2 --units 35   (a variant: kept beside the profile's run, compared on its page)",
     "compare": "example:\n  frameforecast run signals-2 --units 35 && frameforecast compare signals-2",
     "serve": "example:\n  frameforecast serve --port 8000   (then open http://127.0.0.1:8000)",
+    "improve": "examples:\n  frameforecast improve mnist-predict --minutes 60\n"
+    "  frameforecast improve mnist-reconstruct --minutes 30 && frameforecast site",
 }
 
 
@@ -141,6 +143,20 @@ def build_parser() -> Parser:
     p.add_argument("--port", type=port_number, default=8000, help="port for --serve (default: 8000)")
     p.add_argument("--bind", default="127.0.0.1", help="address for --serve (default: 127.0.0.1)")
     options.add_run_training_options(p)
+
+    p = add(
+        "improve",
+        "Train a video model further from its saved weights (learning on), in rounds; after each, evaluate, render "
+        "and add a point to its learning curve. Ctrl+C stops; the same command continues.",
+    )
+    p.add_argument("experiment", help="a trained video experiment: mnist-predict, mnist-reconstruct, mnist-composite")
+    p.add_argument("--minutes", type=positive_float, required=True, help="how long to learn on, in minutes")
+    p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
+    p.add_argument("--run-dir", help="the trained model's folder (default: runs/<experiment>/)")
+    p.add_argument(
+        "--round-minutes", type=positive_float, help="minutes per round (default: the profile's; 5 for quick)"
+    )
+    options.add_strategy(p)
 
     p = add("compare", "Compare an experiment's runs with different settings (its variants), as its page does.")
     p.add_argument(
@@ -312,7 +328,7 @@ def cmd_run(args) -> int:
     overrides, variant = options.run_overrides(args)
     if overrides or variant:  # refused before anything runs, as train would refuse it
         pipeline.resolve(args.experiments[0], args.profile, overrides, None, variant)
-    from frameforecast.report import server
+    from frameforecast.report import server, site
 
     live = server.LiveServer(Path("site"), args.bind, args.port) if args.serve else None
     try:
@@ -327,17 +343,53 @@ def cmd_run(args) -> int:
             variant=variant,
         )
         failed = [n for n, e in summary["experiments"].items() if e["status"] != "ok"]
-        with contextlib.suppress(KeyboardInterrupt):  # the suite is complete: Ctrl+C only stops the server
+        # the suite is complete: Ctrl+C now stops learning on (kept for the next run) and the server
+        with contextlib.suppress(KeyboardInterrupt):
             print(
                 f"\nsuite done in {summary['seconds'] / 60:.1f} min, peak memory {summary['peak_memory_mb']:.0f} MB; "
                 f"site: site/index.html" + (f"; failed: {', '.join(failed)}" if failed else "")
             )
+            if live and not summary["ctrl_c_at_the_end"] and not variant:
+                reference = options.reference(build_parser())
+                pipeline.learn_on(
+                    args.profile,
+                    args.experiments or list(experiments.SUITE),
+                    lambda: site.build(pipeline.RUNS, Path("site"), reference=reference),
+                    strategy=args.strategy,
+                )
             if live and not summary["ctrl_c_at_the_end"]:
                 live.wait()
         return 1 if failed else 0
     finally:
         if live:
             live.stop()
+
+
+def cmd_improve(args) -> int:
+    from frameforecast import host, pipeline
+    from frameforecast.config import experiments
+    from frameforecast.config.classes import VideoConfig
+    from frameforecast.config.values import LEARNING_ON_ROUND_MINUTES
+    from frameforecast.stages import video_improve
+
+    folder = Path(args.run_dir) if args.run_dir else pipeline.resolve(args.experiment, args.profile)[2]
+    cfg = experiments.saved_config(folder)
+    if cfg is None:
+        raise UserError(f"{folder} has no trained model; run first: frameforecast run {args.experiment}")
+    if not isinstance(cfg, VideoConfig):
+        raise UserError(f"{args.experiment} is not a video experiment; improve trains the video models further")
+    rounds = args.round_minutes or LEARNING_ON_ROUND_MINUTES.get(cfg.profile, video_improve.ROUND_MINUTES)
+    print(
+        f"learning on: {args.experiment} for {args.minutes:g} min in {min(rounds, args.minutes):g}-minute rounds "
+        f"({folder}); Ctrl+C stops, the same command continues"
+    )
+    with runlock.writer(folder):
+        points = video_improve.improve(
+            cfg, folder, args.minutes, round_minutes=rounds, strategy=args.strategy, machine=host.machine()
+        )
+    if points:
+        print(f"next: frameforecast site   ({folder.name}'s page shows the learning curve)")
+    return 0
 
 
 def cmd_compare(args) -> int:
@@ -379,4 +431,5 @@ COMMANDS = {
     "run": cmd_run,
     "serve": cmd_serve,
     "compare": cmd_compare,
+    "improve": cmd_improve,
 }

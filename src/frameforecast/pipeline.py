@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import platform
 import shutil
@@ -13,11 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from frameforecast import estimate, families, names, progress, runlock
+from frameforecast import estimate, families, host, names, progress, runlock
 from frameforecast.atomic import require_space, write_json
 from frameforecast.config import experiments
 from frameforecast.config.classes import RunSettings
-from frameforecast.config.values import RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
+from frameforecast.config.values import (
+    LEARNING_ON_ORDER,
+    LEARNING_ON_ROUND_MINUTES,
+    RESERVE_SECONDS,
+    SUITE_MINUTES,
+    SUITE_SCALED,
+)
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb, release_unused
 
@@ -132,36 +139,6 @@ def versions() -> dict:
     }
 
 
-def machine() -> str:
-    """CPU model, core count and widest vector extension (oneDNN's speed depends on it: AVX-512 vs AVX2)."""
-    import os
-
-    cpu, flags = platform.processor() or platform.machine(), set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-            elif line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                break
-    except OSError:
-        pass
-    vector = next(
-        (
-            name
-            for flag, name in (("avx512_bf16", "AVX-512 BF16"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
-            if flag in flags
-        ),
-        None,
-    )
-    capped = os.environ.get("ONEDNN_MAX_CPU_ISA")  # oneDNN's kernels use at most this ISA (e.g. AVX2)
-    return (
-        f"{cpu}, {os.cpu_count()} cores"
-        + (f", {vector}" if vector else "")
-        + (f" (oneDNN capped at {capped} by ONEDNN_MAX_CPU_ISA)" if capped else "")
-    )
-
-
 def run_suite(
     profile: str,
     names: list[str] | None = None,
@@ -188,7 +165,7 @@ def run_suite(
         "profile": profile,
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
         "experiments": {},
-        "machine": machine(),
+        "machine": host.machine(),
         "versions": versions(),
     }
     # a variant is one experiment run once with other settings; its training still resumes from its own backup
@@ -214,6 +191,8 @@ def run_suite(
             on_site()
         data_start = time.monotonic()
         to_run = [name for name in names if name not in kept]
+        if to_run:  # models are trained anew: learning on starts over after them
+            (RUNS / LEARNING_ON_MARK).unlink(missing_ok=True)
         prepare_data(to_run, profile, log=log)
         summary["data"] = {"seconds": time.monotonic() - data_start, "peak_memory_mb": peak_rss_mb()}
         plan = SuiteDeadline(profile, to_run, started_monotonic, stage_estimates(profile))
@@ -341,6 +320,46 @@ def _suite_experiment(
         tracker.failed(name, str(exc))
 
 
+LEARNING_ON_MARK = "learning_on.json"  # in runs/: the suite finished and its video models learn on
+
+
+def learn_on(
+    profile: str, names: list[str], rebuild: Callable[[], None], *, strategy: str = "default", log=print
+) -> None:
+    """After a suite: train its video models on from their saved weights, round after round (mnist-predict
+    every other round), evaluating, rendering and rebuilding the site after each, until Ctrl+C."""
+    from frameforecast.stages import video_improve
+
+    order = [name for name in LEARNING_ON_ORDER if name in names and (RUNS / name / "model.keras").exists()]
+    if not order:
+        return
+    write_json(RUNS / LEARNING_ON_MARK, {"profile": profile, "order": list(names)})
+    minutes = LEARNING_ON_ROUND_MINUTES.get(profile, video_improve.ROUND_MINUTES)
+    log(
+        f"learning on: training {', '.join(dict.fromkeys(order))} further in {minutes:g}-minute rounds; each "
+        "page updates after its round (Ctrl+C stops; the same command continues)"
+    )
+    for turn in itertools.count():
+        name = order[turn % len(order)]
+        exp, cfg, folder = resolve(name, profile)
+        saved = experiments.saved_config(folder) or cfg
+        with runlock.writer(folder):
+            video_improve.improve(
+                saved, folder, minutes, round_minutes=minutes, strategy=strategy, machine=host.machine(), log=log
+            )
+        rebuild()
+
+
+def learning_on_continues(profile: str, names: list[str]) -> bool:
+    """Whether the last suite of these experiments finished and went on learning: the next run continues it."""
+    path = RUNS / LEARNING_ON_MARK
+    try:
+        mark = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        return False
+    return mark.get("profile") == profile and mark.get("order") == list(names)
+
+
 def stage_estimates(profile: str) -> dict:
     """(experiment, stage) → seconds it took in this machine's last suite run of the same profile."""
     path = RUNS / "run_summary.json"
@@ -363,7 +382,9 @@ def finished_by_interrupted_run(names: list[str], profile: str) -> dict[str, str
     if not status or status.get("profile") != profile or status.get("order") != names:
         return {}
     entries = status.get("experiments", {})
-    if all(entries.get(name, {}).get("state") in ("done", "failed") for name in names):
+    if all(entries.get(name, {}).get("state") in ("done", "failed") for name in names) and not (
+        learning_on_continues(profile, names)
+    ):
         return {}  # that run ended: this one runs everything again
     return {
         name: entries[name]["page"]

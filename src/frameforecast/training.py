@@ -34,6 +34,7 @@ class FitResult:
     seconds: float
     global_batch: int  # the batch size training used: per replica × replicas
     stopped_by: str  # "epochs" | "early-stopping" | "time-budget"
+    steps: int = 0  # optimizer steps of the whole training, the epochs before a resume included
 
 
 def trained_outputs(model) -> list[str] | None:
@@ -180,7 +181,10 @@ def fit(
         save_model(model, run_dir / "model.keras")
         write_json(run_dir / "model_summary.json", model_summary(model))
     shutil.rmtree(backup_dir, ignore_errors=True)  # only now: a kill before the save resumes from it
-    return FitResult(model, history.history, resumed_from, seconds, global_batch, _stopped_by(budget, early))
+    optimizer = getattr(trainee, "optimizer", None)  # this process's steps; a resume starts a new optimizer
+    steps = int(optimizer.iterations.numpy()) if optimizer is not None else 0
+    steps += resumed_from * (steps_per_epoch or 0)
+    return FitResult(model, history.history, resumed_from, seconds, global_batch, _stopped_by(budget, early), steps)
 
 
 def _resume_point(run_dir: Path, backup_dir: Path, history_path: Path, restart: bool, log):

@@ -220,6 +220,10 @@ VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_si
 # the page and config.json show the budget each one got. Seconds reserved for the stages a budget does not
 # cover, when this machine has no earlier run of the suite to take them from:
 SUITE_MINUTES = {"quick": 19.5}
+# Learning on (run --serve after its suite, and `improve`): minutes a round trains before the page is updated,
+# and the order of the rounds (mnist-predict, the project's namesake, gets every other round)
+LEARNING_ON_ROUND_MINUTES = {"smoke": 0.25, "quick": 5.0, "paper": 10.0}
+LEARNING_ON_ORDER = ("mnist-predict", "mnist-reconstruct", "mnist-predict", "mnist-composite")
 SUITE_SCALED = ("mnist-reconstruct", "mnist-predict", "mnist-composite")  # the trainings it may shorten
 RESERVE_SECONDS = {"video": 90, "other": 150}
 

@@ -51,6 +51,31 @@ def per_timestep_plot(path: Path, results: dict, title: str) -> None:
     _save(fig, path)
 
 
+VIDEO_BASELINE_COLORS = {
+    "all-black frame": "#000000",
+    "copy last frame": "#7f7f7f",
+    "mean input frame": "#1f77b4",
+    "optical flow": "#2ca02c",
+}
+
+
+def learning_on(path: Path, points: list[dict], baselines: dict, title: str) -> None:
+    """Test MSE/frame and SSIM of the model against the minutes it has trained, each baseline a flat line."""
+    minutes = [p["minutes"] for p in points]
+    fig, (ax_mse, ax_ssim) = plt.subplots(1, 2, figsize=(10, 3.4))
+    for ax, key, label in ((ax_mse, "mse_per_frame", "test MSE per frame"), (ax_ssim, "ssim", "test SSIM")):
+        for name, scores in baselines.items():
+            if scores.get(key) is not None:
+                color = VIDEO_BASELINE_COLORS.get(name, "#bcbd22")
+                ax.axhline(scores[key], color=color, lw=1.1, ls="--", label=name)
+        ax.plot(minutes, [p[key] for p in points], color=COLORS["model"], lw=2.5, marker="o", label="model")
+        ax.set(xlabel="minutes trained (all rounds)", ylabel=label)
+        ax.grid(alpha=0.3)
+    ax_mse.set_title(f"{title}: learning on")
+    ax_ssim.legend(fontsize=8, loc="lower right")
+    _save(fig, path)
+
+
 def training_curves(history_csv: Path, path: Path) -> None:
     history = pd.read_csv(history_csv)
     fig, ax = plt.subplots(figsize=(6, 3.4))

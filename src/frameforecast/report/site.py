@@ -107,6 +107,7 @@ def collect_runs(runs: Path) -> dict[str, dict]:
             "config": _config(folder),
             "train_info": _read_object(folder / "train_info.json") if (folder / "train_info.json").exists() else {},
             "model_summary": _model_summary(folder),
+            "learning": _read_object(folder / "learning.json") if (folder / "learning.json").exists() else None,
             "assets": sorted(p.name for p in folder.iterdir() if p.suffix in ASSET_SUFFIXES),
             "downloads": sorted(p.name for p in folder.iterdir() if p.name in DOWNLOAD_NAMES),
         }

@@ -157,6 +157,25 @@ def training_cut(cfg: RunSettings, train_info: dict) -> str | None:
 
 
 # ---------------------------------------------------------------- pages
+def learning_summary(learning: dict | None) -> dict | None:
+    """What the page says of a video run's learning curve: minutes and steps of the model shown, where it
+    trained, its rounds of learning on and when the next is due."""
+    points = (learning or {}).get("points") or []
+    if not points:
+        return None
+    last = points[-1]
+    return {
+        "points": points,
+        "last": last,
+        "minutes": last["minutes"],
+        "steps": last["steps"],
+        "machine": last.get("machine"),
+        "rounds": learning.get("rounds", 0),
+        "seconds": learning.get("seconds", 0.0),
+        "next_update": learning.get("next_update"),
+    }
+
+
 def page(card: dict, run: dict) -> dict:
     family = families.get(run["metrics"]["family"])
     return {
@@ -166,5 +185,6 @@ def page(card: dict, run: dict) -> dict:
         "metrics": run["metrics"],
         "config": run["config"],
         "template": family.template,
+        "learning": learning_summary(run.get("learning")),
         **family.report_view().page(card, run["metrics"]),
     }

@@ -11,6 +11,7 @@ from frameforecast.atomic import write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
+from frameforecast.stages import learning_curve
 from frameforecast.stages.video_data import (
     ORIGINAL_TRAIN_SEED,
     example_spec,
@@ -85,16 +86,9 @@ def training_source(cfg: VideoConfig, log=print):
     return dataset, None, described
 
 
-def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
-    model_config(cfg)
-    warm = {}
-
-    def build():
-        model = video_tasks.get(cfg.task).build(cfg)
-        warm["start"] = warm_start(model, cfg, run_dir, log)
-        return model
-
-    common = dict(
+def fit_settings(cfg: VideoConfig, *, strategy: str, restart: bool, log) -> dict:
+    """The fit loop's settings of a video run (training.fit's keywords), shared by train and learning on."""
+    return dict(
         epochs=cfg.epochs,
         loss=cfg.loss,
         learning_rate=cfg.learning_rate,
@@ -109,6 +103,18 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
         batch_size=cfg.batch_size,
         mixed_precision=cfg.mixed_precision,
     )
+
+
+def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
+    model_config(cfg)
+    warm = {}
+
+    def build():
+        model = video_tasks.get(cfg.task).build(cfg)
+        warm["start"] = warm_start(model, cfg, run_dir, log)
+        return model
+
+    common = fit_settings(cfg, strategy=strategy, restart=restart, log=log)
     if video_tasks.get(cfg.task).trains_on_a_fixed_set:
         train_digits, _, described = mm.load_digits(cfg.digits)
         videos = mm.generate(
@@ -130,6 +136,8 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
         "seed": cfg.seed,
         "resumed_from_epoch": result.resumed_from_epoch,
         "stopped_by": result.stopped_by,
+        "steps": result.steps,
+        "planned_seconds": cfg.time_budget,
         "sequences_seen_this_session": sequences_seen,
         "parameters": int(result.model.count_params()),
         "final_loss": float(result.history["loss"][-1]) if result.history.get("loss") else None,
@@ -139,6 +147,7 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
         "warm_start": warm.get("start"),
     }
     write_json(run_dir / "train_info.json", info)
+    learning_curve.reset(run_dir)  # a new model: the curve and any learning on of the one before are gone
     log(
         f"trained {cfg.experiment} in {result.seconds:.0f} s ({info['epochs_run']} epochs, "
         f"stopped by {result.stopped_by}); model: {run_dir / 'model.keras'}"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics, video_tasks
+from frameforecast import host, metrics, video_tasks
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError
 from frameforecast.models import baselines
-from frameforecast.stages import read_json
+from frameforecast.stages import learning_curve, read_json
 from frameforecast.stages.video_data import ORIGINAL_TRAIN_SEED, generator_config, split_frames, user_clip_parts
 from frameforecast.training import load_model
 
@@ -142,6 +142,8 @@ def evaluate(
     with atomic_path(run_dir / "browse.npz", suffix=".npz") as tmp, open(tmp, "wb") as handle:
         np.savez_compressed(handle, **browse.arrays())
     write_json(run_dir / "metrics.json", report)
+    if test_set is None and limit is None and learning_curve.learnable(cfg):  # the run's own test set: a point
+        learning_curve.record_point(run_dir, report, host.machine())
     head = results[outputs[0]]
     log(
         f"{cfg.experiment} on {data.name} test set ({len(data)} sequences): MSE/frame "
@@ -239,6 +241,12 @@ def render(cfg: VideoConfig, run_dir: Path, log=print) -> list[str]:
     if (run_dir / "history.csv").exists():
         plots.training_curves(run_dir / "history.csv", run_dir / "training.png")
         written.append("training.png")
+    learned = learning_curve.curve(run_dir)
+    if learned["points"]:
+        head = report["results"][report["headline_output"]]
+        baselines = {name: scores for name, scores in head.items() if name != "model"}
+        plots.learning_on(run_dir / "learning-curve.png", learned["points"], baselines, cfg.experiment)
+        written.append("learning-curve.png")
     log(f"rendered {len(written)} files into {run_dir}")
     return written
 

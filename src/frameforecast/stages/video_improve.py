@@ -1,0 +1,96 @@
+"""Learning on: a trained video model trains further from its saved weights, in rounds of a few minutes.
+
+After each round the run is evaluated and rendered again (every file written atomically), and its learning
+curve (learning.json) gains a point: test MSE and SSIM against the minutes and steps the model shown has
+trained. A round that is interrupted resumes from its backup (run_dir/improve/backup) the next time.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from pathlib import Path
+
+from frameforecast.atomic import write_json
+from frameforecast.config.classes import VideoConfig
+from frameforecast.errors import UserError
+from frameforecast.stages import read_json
+from frameforecast.stages.learning_curve import CURVE, ROUND_DIR, curve, learnable, record_point
+from frameforecast.stages.video import fit_settings, training_source
+from frameforecast.stages.video_results import evaluate, render
+from frameforecast.training import fit, load_model
+
+ROUND_MINUTES = 5.0
+RATE_FACTOR = 0.25  # learning on at a quarter of the profile's rate: the model is past its fast first phase
+MIN_ROUND_SECONDS = 20
+
+
+def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) -> None:
+    """Train one round from run_dir/model.keras (or this round's backup) for `seconds`; the result replaces
+    run_dir/model.keras, and the round's seconds and steps join learning.json."""
+    data = curve(run_dir)
+    round_cfg = cfg.replace(seed=(cfg.seed + 104729 * (data["rounds"] + 1)) % 2**32)  # sequences not seen yet
+    dataset, validation, _ = training_source(round_cfg, log)
+    settings = fit_settings(round_cfg, strategy=strategy, restart=False, log=log)
+    epochs = max(1, math.ceil(seconds / 0.02 / cfg.steps_per_epoch))  # more than fit within the budget
+    settings.update(
+        epochs=epochs,
+        time_budget=seconds,
+        learning_rate=cfg.learning_rate * RATE_FACTOR,
+        lr_schedule="constant",
+        patience=None,
+    )
+    result = fit(
+        lambda: load_model(run_dir / "model.keras"),
+        run_dir / ROUND_DIR,
+        dataset=dataset,
+        steps_per_epoch=cfg.steps_per_epoch,
+        validation_data=validation,
+        **settings,
+    )
+    steps = result.steps
+    os.replace(run_dir / ROUND_DIR / "model.keras", run_dir / "model.keras")
+    data = curve(run_dir)
+    data.update(rounds=data["rounds"] + 1, seconds=data["seconds"] + result.seconds, steps=data["steps"] + steps)
+    write_json(run_dir / CURVE, data)
+
+
+def improve(
+    cfg: VideoConfig,
+    run_dir: Path,
+    minutes: float,
+    *,
+    round_minutes: float = ROUND_MINUTES,
+    strategy: str = "default",
+    machine: str = "",
+    after_round=None,
+    log=print,
+) -> list[dict]:
+    """Learn on for `minutes` in rounds; after each, evaluate, render and add a point. Returns the new points."""
+    if not learnable(cfg):
+        raise UserError(f"{cfg.experiment} trains on a fixed set of sequences; learning on is for the others")
+    if not (run_dir / "model.keras").exists():
+        raise UserError(f"{run_dir} has no trained model; run: frameforecast run {cfg.experiment} first")
+    if not curve(run_dir)["points"] and (run_dir / "metrics.json").exists():
+        record_point(run_dir, read_json(run_dir / "metrics.json"), machine)  # the suite's result: the first point
+    end, points = time.monotonic() + 60 * minutes, []
+    while (left := end - time.monotonic()) >= MIN_ROUND_SECONDS:
+        seconds = min(60 * round_minutes, left)
+        data = curve(run_dir)
+        data["next_update"] = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() + seconds + 60))
+        write_json(run_dir / CURVE, data)
+        _round(cfg, run_dir, seconds, strategy, log)
+        report = evaluate(cfg, run_dir, log=log)
+        points.append(record_point(run_dir, report, machine))
+        render(cfg, run_dir, log=log)
+        log(
+            f"{cfg.experiment}: learning on, {points[-1]['minutes']:.1f} min trained in all "
+            f"({points[-1]['steps']} steps): MSE/frame {points[-1]['mse_per_frame']:.1f}, SSIM {points[-1]['ssim']:.3f}"
+        )
+        if after_round is not None:
+            after_round()
+    data = curve(run_dir)
+    data["next_update"] = None
+    write_json(run_dir / CURVE, data)
+    return points

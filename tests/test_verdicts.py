@@ -35,3 +35,12 @@ def test_a_tie_is_not_a_win_and_the_best_of_several_alternatives_is_named():
         True,
         "beats every alternative on every metric shown",
     )
+
+
+def test_no_percentage_of_an_alternative_that_is_exact():
+    """signals-1's linear map scores ~1e-17: a percentage of it read '403853635141196.1% worse'."""
+    columns = [("rmse", "RMSE ↓")]
+    beats, note = verdict({"rmse": 0.0018}, {"linear map": {"rmse": 4.4e-18}}, columns)
+    assert not beats and "%" not in note and "linear map is exact here" in note
+    beats, note = verdict({"rmse": 0.30}, {"linear map": {"rmse": 0.20}}, columns)
+    assert "50.0% worse" in note

@@ -35,6 +35,23 @@ def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
     return _TimeBudget()
 
 
+def StopOnCtrlC():  # noqa: N802 - used like a Keras callback class
+    """Raises KeyboardInterrupt after the batch in which Ctrl+C was pressed, if the press got lost where it
+    landed (frameforecast.interrupt)."""
+    import keras
+
+    from frameforecast import interrupt
+
+    class _StopOnCtrlC(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            interrupt.check()
+
+        def on_test_batch_end(self, batch, logs=None):
+            interrupt.check()
+
+    return _StopOnCtrlC()
+
+
 def StopOnNonFinite(learning_rate: float):  # noqa: N802 - used like a Keras callback class
     """Keras's TerminateOnNaN, but the run stops with one line saying where and what to change. It raises in
     the batch that diverged, before any backup of the non-finite weights is written."""

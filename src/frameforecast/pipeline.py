@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from frameforecast import estimate, families, host, names, progress, runlock
+from frameforecast import estimate, families, host, interrupt, names, progress, runlock
 from frameforecast.atomic import require_space, write_json
 from frameforecast.config import experiments
 from frameforecast.config.classes import RunSettings
@@ -344,9 +344,12 @@ def learn_on(
         exp, cfg, folder = resolve(name, profile)
         saved = experiments.saved_config(folder) or cfg
         with runlock.writer(folder):
-            video_improve.improve(
+            points = video_improve.improve(
                 saved, folder, minutes, round_minutes=minutes, strategy=strategy, machine=host.machine(), log=log
             )
+        interrupt.check()
+        if not points:  # a round too short to train: nothing changed, nothing to publish
+            raise UserError(f"learning on: a {minutes:g}-minute round is too short to train {name}")
         rebuild()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
-from frameforecast.callbacks import Backup, ProgressReport, StopOnNonFinite, TimeBudget, usable_backup
+from frameforecast.callbacks import Backup, ProgressReport, StopOnCtrlC, StopOnNonFinite, TimeBudget, usable_backup
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError
 
@@ -143,7 +143,7 @@ def fit(
         if patience
         else None
     )
-    callbacks = [StopOnNonFinite(learning_rate)]
+    callbacks = [StopOnCtrlC(), StopOnNonFinite(learning_rate)]
     callbacks += _callbacks(run_dir, backup_dir, history_path, backup, strategy, [early, budget])
     tracker = progress.active()
     if tracker is not None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import errno
 import functools
-import signal
 import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from frameforecast import interrupt
 from frameforecast.errors import UserError
 
 
@@ -60,8 +60,7 @@ def stop_on_ctrl_c() -> None:
     installs no KeyboardInterrupt handler. A server runs until it is stopped, so it takes Ctrl+C (or
     `kill -INT PID`) back however it was started.
     """
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupt.install()
 
 
 def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:

@@ -47,6 +47,9 @@ def _value(scores: dict, key: str) -> float | None:
     return scores.get(key)
 
 
+EXACT = 1e-6  # an alternative whose error is below this fraction of the model's is exact: no percentage of it
+
+
 def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
     """Green only when the model beats the best alternative on every metric shown; otherwise, for each metric it
     loses on, which alternative beats it and by how much. An unknown value ("—") is not compared; an unbounded
@@ -64,8 +67,11 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
             ties.append(f"{label.rstrip(' ↑↓')} {cell(model, key)}, equal to {best}'s")
         elif gap > 0 or (math.isinf(ours) and ours == known[best]):
             how = f"+{fmt(gap)}" if math.isfinite(gap) else "∞"
-            if known[best] and math.isfinite(gap):
-                how += f", {gap / abs(known[best]):.1%} worse"
+            reference = abs(known[best])
+            if math.isfinite(gap) and reference <= EXACT * max(abs(ours), abs(gap)):
+                how += f"; {best} is exact here, up to rounding"  # a percentage of ~0 means nothing
+            elif math.isfinite(gap):
+                how += f", {gap / reference:.1%} worse"
             losses.append(
                 f"{label.rstrip(' ↑↓')} {cell(model, key)} against {best}'s {cell(alternatives[best], key)} ({how})"
             )

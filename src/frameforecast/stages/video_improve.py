@@ -12,6 +12,7 @@ import os
 import time
 from pathlib import Path
 
+from frameforecast import interrupt
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.errors import UserError
@@ -23,7 +24,7 @@ from frameforecast.training import fit, load_model
 
 ROUND_MINUTES = 5.0
 RATE_FACTOR = 0.25  # learning on at a quarter of the profile's rate: the model is past its fast first phase
-MIN_ROUND_SECONDS = 20
+MIN_ROUND_SECONDS = 5  # less is left of the time asked for: no round
 
 
 def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) -> None:
@@ -76,6 +77,7 @@ def improve(
         record_point(run_dir, read_json(run_dir / "metrics.json"), machine)  # the suite's result: the first point
     end, points = time.monotonic() + 60 * minutes, []
     while (left := end - time.monotonic()) >= MIN_ROUND_SECONDS:
+        interrupt.check()
         seconds = min(60 * round_minutes, left)
         data = curve(run_dir)
         data["next_update"] = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() + seconds + 60))
@@ -88,6 +90,7 @@ def improve(
             f"{cfg.experiment}: learning on, {points[-1]['minutes']:.1f} min trained in all "
             f"({points[-1]['steps']} steps): MSE/frame {points[-1]['mse_per_frame']:.1f}, SSIM {points[-1]['ssim']:.3f}"
         )
+        interrupt.check()
         if after_round is not None:
             after_round()
     data = curve(run_dir)

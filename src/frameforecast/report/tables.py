@@ -15,6 +15,10 @@ def fmt(value, digits: int = 3) -> str:
         return value
     if isinstance(value, float) and math.isnan(value):
         return "nan"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):  # counts (parameters, epochs, steps) are whole numbers
+        return f"{value:,}"
     if abs(value) >= 100:
         return f"{value:.1f}"
     if abs(value) >= 10:

@@ -126,6 +126,36 @@ def bench_suite(profile: str) -> dict:
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
 
 
+def bench_learning_on(minutes: float, smoke: bool) -> dict:
+    """`frameforecast improve mnist-predict --minutes M` on this checkout's trained run (trained first with
+    `run mnist-predict` when there is none): its learning curve, every point as the run evaluated it."""
+    profile = "smoke" if smoke else "quick"
+    out = {"minutes_asked": minutes, "profile": profile, "experiments": {}}
+    for name in ("mnist-predict",):
+        folder = ROOT / "runs" / name
+        config = folder / "config.json"
+        if not (folder / "model.keras").exists() or json.loads(config.read_text()).get("profile") != profile:
+            subprocess.run(
+                [str(ROOT / ".venv/bin/frameforecast"), "run", name, "--profile", profile], cwd=ROOT, check=True
+            )
+        start = time.monotonic()
+        subprocess.run(
+            [str(ROOT / ".venv/bin/frameforecast"), "improve", name, "--profile", profile, "--minutes", str(minutes)],
+            cwd=ROOT,
+            check=True,
+        )
+        learned = json.loads((folder / "learning.json").read_text())
+        metrics = json.loads((folder / "metrics.json").read_text())
+        head = metrics["results"][metrics["headline_output"]]
+        out["experiments"][name] = {
+            "wall_seconds": time.monotonic() - start,
+            "points": learned["points"],
+            "all_black": {k: head["all-black frame"][k] for k in ("mse_per_frame", "ssim")},
+            "test_set": metrics["test_set"],
+        }
+    return out
+
+
 def bench_series(profile: str) -> dict:
     """Only the series experiments of a profile, in one child process, timed from outside."""
     status, wall, summary = run_child(["run", *SERIES, "--profile", profile])
@@ -206,6 +236,9 @@ def main() -> int:
     parser.add_argument(
         "--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)"
     )
+    parser.add_argument(
+        "--learning-on", type=float, metavar="MINUTES", help="learn mnist-predict on this long: its learning curve"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
     parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
     parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
@@ -219,6 +252,7 @@ def main() -> int:
         or args.quality
         or args.gpu_run
         or args.predict_memory
+        or args.learning_on
     ):
         parser.error(
             "choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, --gpu-run"
@@ -248,6 +282,8 @@ def main() -> int:
         import bench_predict_memory
 
         record["predict_memory"] = bench_predict_memory.measure(30 if args.smoke else 300)
+    if args.learning_on:
+        record["learning_on"] = bench_learning_on(args.learning_on, args.smoke)
     if args.gpu_run:
         record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
         record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]

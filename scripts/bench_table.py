@@ -40,7 +40,8 @@ class Rows(list):
     """The table's Markdown rows; `add` writes one figure with its target and whether it is met."""
 
     def add(self, figure, measured, reference, target, met) -> None:
-        self.append(f"| {figure} | {measured} | {reference} | {target} | {'yes' if met else '**no**'} |")
+        mark = "" if met is None else "yes" if met else "**no**"  # None: a point on the way, not judged
+        self.append(f"| {figure} | {measured} | {reference} | {target} | {mark} |")
 
 
 def table(record: dict) -> str:
@@ -278,6 +279,22 @@ def _other_measurements(out: Rows, record: dict) -> None:
             "< 1 GiB",
             growth < TARGETS["predict_rss_growth_gib"],
         )
+    learning = record.get("learning_on")
+    for name, run in (learning or {}).get("experiments", {}).items():
+        first, black = run["points"][0], run["all_black"]
+        for point in run["points"][1:]:
+            if point is not run["points"][-1] and int(point["minutes"] - first["minutes"]) % 20 > 4:
+                continue  # the curve's points near every 20 minutes, and its last
+            out.add(
+                f"{name} after {fmt(point['minutes'] - first['minutes'])} more min of learning on "
+                f"({fmt(point['minutes'])} min, {point['steps']:,} steps in all; {run['test_set']['name']} test set)",
+                f"MSE/frame {fmt(point['mse_per_frame'])}, SSIM {fmt(point['ssim'], 3)}",
+                f"before: {fmt(first['mse_per_frame'])}, SSIM {fmt(first['ssim'], 3)}; all-black SSIM {fmt(black['ssim'], 3)}",
+                "≤ 75 and SSIM above all-black's after 60 min",
+                point["mse_per_frame"] <= 75 and point["ssim"] > black["ssim"]
+                if point["minutes"] - first["minutes"] >= 59
+                else None,
+            )
     g = record.get("gpu_paper")
     if g:
         out.add(
@@ -329,7 +346,16 @@ def latest_records() -> list[dict]:
         record = json.loads(path.read_text())
         if record.get("smoke"):
             continue
-        for kind in ("suite", "series", "throughput", "compare", "quality", "predict_memory", "gpu_paper"):
+        for kind in (
+            "suite",
+            "series",
+            "throughput",
+            "compare",
+            "quality",
+            "predict_memory",
+            "gpu_paper",
+            "learning_on",
+        ):
             if kind in record:
                 chosen[kind] = record
     merged: dict[str, dict] = {}

@@ -228,4 +228,6 @@ def reference(parser: argparse.ArgumentParser) -> list[dict]:
                     "options": _options_of(q),
                 }
             )
+    for command in commands:  # `train` has no options of its own: each `train EXPERIMENT` has them
+        command["children"] = [c["name"] for c in commands if c["name"].startswith(command["name"] + " ")]
     return commands

@@ -235,3 +235,8 @@ def api_reference(out: Path) -> None:
             continue
         modules.append(name)
     pdoc.pdoc(*modules, output_directory=out)
+    for page in out.rglob("*.html"):  # every API page links back to the site it is part of
+        up = "../" * len(page.relative_to(out.parent).parts[:-1])
+        text = page.read_text(encoding="utf-8")
+        link = f'<p style="margin:.5rem 1rem"><a href="{up}reference.html">← back to the frame-forecast site</a></p>'
+        page.write_text(text.replace("<body>", "<body>" + link, 1), encoding="utf-8")

@@ -13,7 +13,7 @@ from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.callbacks import Backup, ProgressReport, StopOnCtrlC, StopOnNonFinite, TimeBudget, usable_backup
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
-from frameforecast.errors import UserError
+from frameforecast.errors import UserError, filesystem_error
 
 
 def seed_everything(seed: int) -> None:
@@ -291,8 +291,12 @@ def model_summary(model) -> dict:
 
 
 def save_model(model, path: Path) -> None:
-    with atomic_path(path, suffix=".keras") as tmp:
-        model.save(tmp)
+    """model.keras, written atomically; a file system that refuses it (full, read-only) is one line."""
+    try:
+        with atomic_path(path, suffix=".keras") as tmp:
+            model.save(tmp)
+    except OSError as exc:  # h5py's errors often carry no errno: every one here is the file system's
+        raise filesystem_error(exc, path) from exc
 
 
 def load_model(path: Path, with_optimizer: bool = False):

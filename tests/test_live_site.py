@@ -154,6 +154,7 @@ def test_the_server_answers_every_request_completely_while_the_site_is_rebuilt(s
 @needs_browser
 def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browser):
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     port = free_port()
@@ -174,11 +175,13 @@ def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browse
             time.sleep(0.1)
         browser.get(index)
         status = (By.CSS_SELECTOR, '[data-experiment="mnist-predict"]')
-        WebDriverWait(browser, 120, poll_frequency=0.2).until(
-            lambda d: d.find_element(*status).text.startswith("running")
+        live = (StaleElementReferenceException,)  # the page redraws its status cards as the run goes on
+        seen = []
+        WebDriverWait(browser, 120, poll_frequency=0.2, ignored_exceptions=live).until(
+            lambda d: seen.append(d.find_element(*status).text) or seen[-1].startswith("running")
         )
-        seen_running = browser.find_element(*status).text
-        WebDriverWait(browser, 180, poll_frequency=0.5).until(
+        seen_running = seen[-1]
+        WebDriverWait(browser, 180, poll_frequency=0.5, ignored_exceptions=live).until(
             lambda d: d.find_element(*status).text.startswith("done")
         )  # no reload by the test: the page follows the run by itself
         browser.find_element(By.CSS_SELECTOR, "#mnist-predict h2 a").click()

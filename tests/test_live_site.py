@@ -153,8 +153,8 @@ def test_the_server_answers_every_request_completely_while_the_site_is_rebuilt(s
 
 @needs_browser
 def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browser):
-    from selenium.webdriver.common.by import By
     from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     port = free_port()

@@ -73,6 +73,22 @@ def test_an_empty_folder_or_one_with_only_gitkeep_takes_a_site(project):
     assert (project / "fresh" / "index.html").exists() and (project / "fresh" / ".gitkeep").exists()
 
 
+def test_a_fresh_clones_site_folder_takes_the_suites_status_and_site(project):
+    """site/ holds only .gitkeep in a fresh clone; the suite publishes its status before the first build."""
+    from frameforecast.report import site
+
+    runs = _tiny_site_runs(project)
+    (project / "site").mkdir()
+    (project / "site" / ".gitkeep").write_text("")
+    (runs / site.STATUS_FILE).write_text(json.dumps({"profile": "smoke", "experiments": {}}))
+    site.publish_status(runs, project / "site")  # not a site yet: nothing written
+    assert sorted(p.name for p in (project / "site").iterdir()) == [".gitkeep"]
+    site.build(runs, project / "site")
+    site.publish_status(runs, project / "site")
+    site.build(runs, project / "site")
+    assert (project / "site" / "status.json").exists() and (project / "site" / "index.html").exists()
+
+
 @pytest.mark.parametrize(
     "code,expected",
     [(errno.ENOSPC, "free some disk space"), (errno.EROFS, "read-only"), (errno.EXDEV, "different file systems")],

@@ -190,7 +190,7 @@ def _owned_files(out: Path) -> set[Path]:
 def publish_status(runs: Path, out: Path) -> None:
     """Copy the suite's progress (runs/suite_status.json) to the site, where the index polls it."""
     source = Path(runs) / STATUS_FILE
-    if Path(out).is_dir() and source.exists():
+    if (Path(out) / MARKER).is_file() and source.exists():  # only into a site this project built
         with atomic_path(Path(out) / "status.json") as tmp:
             shutil.copyfile(source, tmp)
 

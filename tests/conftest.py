@@ -80,6 +80,24 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def start_served_run(experiments: list[str], cwd: Path, console: Path, port: int, preexec_fn=None):
+    """`frameforecast run EXPERIMENTS --profile smoke --serve --port PORT` in a child process (console appended
+    to `console`), with SIGINT at its default unless preexec_fn says otherwise."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
+    command = [sys.executable, "-m", "frameforecast", "run", *experiments, "--profile", "smoke"]
+    return subprocess.Popen(
+        [*command, "--serve", "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=console.open("a"),
+        stderr=subprocess.STDOUT,
+        preexec_fn=preexec_fn or default_sigint,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -4,15 +4,13 @@ curve gains points, Ctrl+C stops it and the same command continues; a page whose
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from conftest import default_sigint, free_port
+from conftest import free_port, start_served_run
 
 from frameforecast import cli
 
@@ -26,16 +24,7 @@ def _points(project: Path) -> list[dict]:
 
 
 def _serve(project: Path, console: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
-    command = [sys.executable, "-m", "frameforecast", "run", "mnist-predict", "--profile", "smoke"]
-    return subprocess.Popen(
-        [*command, "--serve", "--port", str(free_port())],
-        cwd=project,
-        env=env,
-        stdout=console.open("a"),
-        stderr=subprocess.STDOUT,
-        preexec_fn=default_sigint,
-    )
+    return start_served_run(["mnist-predict"], project, console, free_port())
 
 
 def _wait_for(condition, seconds: float, run: subprocess.Popen, console: Path) -> None:

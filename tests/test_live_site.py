@@ -4,18 +4,15 @@ rebuilds, and a browser watching a smoke run."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import default_sigint, free_port, needs_browser, working_directory
+from conftest import default_sigint, free_port, needs_browser, start_served_run, working_directory
 
 from frameforecast import pipeline, progress
 from frameforecast.config import experiments
@@ -158,16 +155,7 @@ def test_a_browser_sees_an_experiment_finish_and_opens_its_page(tmp_path, browse
     from selenium.webdriver.support.ui import WebDriverWait
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
-    command = [sys.executable, "-m", "frameforecast", "run", "signals-1", "mnist-predict", "--profile", "smoke"]
-    run = subprocess.Popen(
-        [*command, "--serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=(tmp_path / "console.txt").open("w"),
-        stderr=subprocess.STDOUT,
-        preexec_fn=default_sigint,
-    )
+    run = start_served_run(["signals-1", "mnist-predict"], tmp_path, tmp_path / "console.txt", port)
     try:
         index = f"http://127.0.0.1:{port}/index.html"
         deadline = time.monotonic() + 60
@@ -204,17 +192,8 @@ def ignored_sigint() -> None:
 @pytest.mark.parametrize("started_with", [default_sigint, ignored_sigint], ids=["sigint-default", "sigint-ignored"])
 def test_ctrl_c_as_soon_as_the_page_says_done_ends_the_served_run_at_once(tmp_path, started_with):
     """A served run takes SIGINT back even when its parent started it with SIGINT ignored (a background job)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEFORECAST_")}
-    command = [sys.executable, "-m", "frameforecast", "run", "signals-1", "--profile", "smoke"]
     console = tmp_path / "console.txt"
-    run = subprocess.Popen(
-        [*command, "--serve", "--port", str(free_port())],
-        cwd=tmp_path,
-        env=env,
-        stdout=console.open("w"),
-        stderr=subprocess.STDOUT,
-        preexec_fn=started_with,
-    )
+    run = start_served_run(["signals-1"], tmp_path, console, free_port(), started_with)
     try:
         deadline, state = time.monotonic() + 120, None
         while state != "done" and time.monotonic() < deadline:

@@ -403,3 +403,29 @@ def test_user_error_lines_are_cut_to_one_readable_line(capsys, monkeypatch):
     assert cli.main(["site"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and len(err[0]) <= len("frameforecast: error: ") + 600
+
+
+def test_a_marker_never_reaches_outside_the_site_or_through_a_symlink(project):
+    """A marker edited to list ../ paths or a folder that is now a symlink deletes nothing outside the site."""
+    _tiny_site_runs(project)
+    assert cli.main(["site", "--out", "public"]) == 0
+    (project / "thesis.txt").write_text("mine")
+    (project / "elsewhere").mkdir()
+    (project / "elsewhere" / "notes.html").write_text("mine too")
+    (project / "public" / "linked").symlink_to(project / "elsewhere")
+    marker = project / "public" / ".frameforecast-site"
+    marker.write_text(marker.read_text() + f"../thesis.txt\n{project / 'thesis.txt'}\nlinked/notes.html\n")
+    assert cli.main(["site", "--out", "public"]) == 0
+    assert (project / "thesis.txt").read_text() == "mine"
+    assert (project / "elsewhere" / "notes.html").read_text() == "mine too"
+
+
+def test_a_user_file_with_a_site_files_name_is_not_replaced(project, capsys):
+    _tiny_site_runs(project)
+    assert cli.main(["site", "--out", "public"]) == 0
+    marker = project / "public" / ".frameforecast-site"
+    marker.write_text("".join(f"{line}\n" for line in marker.read_text().splitlines() if line != "style.css"))
+    (project / "public" / "style.css").write_text("/* my own */")
+    assert cli.main(["site", "--out", "public"]) == 2
+    assert "was not written by this project" in capsys.readouterr().err
+    assert (project / "public" / "style.css").read_text() == "/* my own */"

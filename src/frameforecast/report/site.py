@@ -25,6 +25,7 @@ ASSET_SUFFIXES = (".gif", ".png")
 DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
 STATIC_FILES = ("style.css", "live.js", "browser.js", "windows.js")
 STATUS_FILE = "suite_status.json"  # written by the suite (frameforecast.progress) into runs/
+STATUS_PAGE = "status.json"  # its copy in the site, which the index polls
 
 
 def _env() -> Environment:
@@ -170,14 +171,16 @@ IGNORED = (".gitkeep",)  # a folder holding only these counts as empty
 
 def _owned_files(out: Path) -> set[Path]:
     """The files a previous build wrote into `out` (from its marker); UserError when `out` holds anything
-    this project did not write, so that no file of the user's is ever replaced or deleted."""
+    this project did not write, so that no file of the user's is ever replaced or deleted. A marker line that
+    does not name a plain path inside `out` (an absolute path, `..`) is not ours and is ignored."""
     if not out.exists():
         return set()
     if not out.is_dir():
         raise UserError(f"{out} is a file, not a folder; pass --out a new or empty folder for the site")
     marker = out / MARKER
     if marker.is_file() and not marker.is_symlink():
-        return {Path(line) for line in marker.read_text(encoding="utf-8").splitlines() if line.strip()}
+        listed = (Path(line) for line in marker.read_text(encoding="utf-8").splitlines() if line.strip())
+        return {path for path in listed if _plain(path)}
     others = [p.name for p in out.iterdir() if p.name not in IGNORED and not p.name.startswith(BUILD_PREFIX)]
     if others:
         raise UserError(
@@ -187,12 +190,31 @@ def _owned_files(out: Path) -> set[Path]:
     return set()
 
 
+def _plain(relative: Path) -> bool:
+    """A relative path of plain names: it can only name something inside the folder it is joined to."""
+    return not relative.is_absolute() and bool(relative.parts) and not {"..", "."} & set(relative.parts)
+
+
+def _through_symlink(out: Path, relative: Path) -> Path | None:
+    """The first folder on the way from `out` to out/relative that is a symlink (None: there is none)."""
+    for parent in reversed(relative.parents[:-1]):
+        if (out / parent).is_symlink():
+            return out / parent
+    return None
+
+
 def publish_status(runs: Path, out: Path) -> None:
-    """Copy the suite's progress (runs/suite_status.json) to the site, where the index polls it."""
-    source = Path(runs) / STATUS_FILE
-    if (Path(out) / MARKER).is_file() and source.exists():  # only into a site this project built
-        with atomic_path(Path(out) / "status.json") as tmp:
-            shutil.copyfile(source, tmp)
+    """Copy the suite's progress (runs/suite_status.json) to the site, where the index polls it; only into a site
+    this project built, and listed in its marker as the site's own file."""
+    source, out = Path(runs) / STATUS_FILE, Path(out)
+    marker = out / MARKER
+    if not (marker.is_file() and source.exists()):
+        return
+    listed = marker.read_text(encoding="utf-8").splitlines()
+    if STATUS_PAGE not in listed:
+        write_text(marker, "".join(f"{line}\n" for line in [*listed, STATUS_PAGE]))
+    with atomic_path(out / STATUS_PAGE) as tmp:
+        shutil.copyfile(source, tmp)
 
 
 def _publish_order(path: Path) -> tuple:
@@ -203,33 +225,33 @@ def _publish_order(path: Path) -> tuple:
 
 def _move_into(new: Path, out: Path, previous: set[Path]) -> None:
     """Rename every file of the freshly rendered `new` into `out` (each rename is atomic), then remove the files
-    the previous build wrote that the new site no longer has. The marker is rewritten first with both lists, so
-    a kill in between never leaves a file of ours that the next build would not know as ours."""
+    the previous build wrote that the new site no longer has. Nothing is written through a symlink, and no file
+    the previous build did not write is replaced (checked before the first rename). The marker is rewritten
+    first with both lists, so a kill in between never leaves a file of ours the next build would not know."""
     files = sorted((p for p in new.rglob("*") if p.is_file()), key=_publish_order)
     fresh = {path.relative_to(new) for path in files}
+    for relative in sorted(fresh, key=str):
+        target = out / relative
+        link = _through_symlink(out, relative)
+        if link is not None:
+            raise UserError(f"{link} is a symlink; remove it, the site writes only real folders")
+        if (target.exists() or target.is_symlink()) and relative not in previous:
+            raise UserError(
+                f"{target} was not written by this project and the site would replace it; move it away or pass "
+                "--out a new or empty folder"
+            )
     write_text(out / MARKER, "".join(f"{p}\n" for p in sorted(fresh | previous, key=str)))
     for path in files:
-        relative = path.relative_to(new)
-        target = out / relative
-        _real_folder(target.parent, out)
+        target = out / path.relative_to(new)
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
     for relative in sorted(previous - fresh, key=str, reverse=True):
         target = out / relative
-        if target.is_symlink() or not target.is_file():
-            continue  # not the regular file we wrote: leave it alone
+        if _through_symlink(out, relative) or target.is_symlink() or not target.is_file():
+            continue  # not the regular file we wrote, where we wrote it: leave it alone
         target.unlink()
         _remove_empty_folders(target.parent, out)
     write_text(out / MARKER, "".join(f"{p}\n" for p in sorted(fresh, key=str)))
-
-
-def _real_folder(folder: Path, out: Path) -> None:
-    """Make `folder` under `out`, refusing to write through a symlink someone placed in the site."""
-    for parent in [*reversed(folder.relative_to(out).parents), folder.relative_to(out)]:
-        if str(parent) == ".":
-            continue
-        if (out / parent).is_symlink():
-            raise UserError(f"{out / parent} is a symlink; remove it, the site writes only real folders")
-    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _remove_empty_folders(folder: Path, out: Path) -> None:
@@ -285,7 +307,7 @@ def _render_all(
         static = resources.files("frameforecast.report") / "static" / name
         (site / name).write_text(static.read_text(encoding="utf-8"), encoding="utf-8")
     if status is not None:
-        (site / "status.json").write_text(json.dumps(status, indent=1), encoding="utf-8")
+        (site / STATUS_PAGE).write_text(json.dumps(status, indent=1), encoding="utf-8")
     for card in cards:
         if card["run"] is not None:
             _render_page(env, card, collected[card["folder"]], grouped, site, common)

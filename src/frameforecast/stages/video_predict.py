@@ -73,8 +73,10 @@ def predict(cfg: VideoConfig, run_dir: Path, video: str, start: int | None = Non
         write_mp4(tmp / "prediction.mp4", images)
         np.savez_compressed(tmp / "frames.npz", inputs=clip, prediction=(prediction * 255).round().astype(np.uint8))
         write_json(tmp / "info.json", info)
+        if target.exists() and not (target / "info.json").is_file():  # not a prediction of ours: keep it
+            raise UserError(f"{target} exists and was not written by frameforecast predict; move it away")
         if target.exists():
-            shutil.rmtree(target)
+            shutil.rmtree(target)  # this clip's earlier prediction, replaced by the new one
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -366,10 +366,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_improve(args) -> int:
-    from frameforecast import host, pipeline
+    from frameforecast import pipeline
     from frameforecast.config import experiments
     from frameforecast.config.classes import VideoConfig
-    from frameforecast.config.values import LEARNING_ON_ROUND_MINUTES
     from frameforecast.stages import video_improve
 
     folder = Path(args.run_dir) if args.run_dir else pipeline.resolve(args.experiment, args.profile)[2]
@@ -378,15 +377,13 @@ def cmd_improve(args) -> int:
         raise UserError(f"{folder} has no trained model; run first: frameforecast run {args.experiment}")
     if not isinstance(cfg, VideoConfig):
         raise UserError(f"{args.experiment} is not a video experiment; improve trains the video models further")
-    rounds = args.round_minutes or LEARNING_ON_ROUND_MINUTES.get(cfg.profile, video_improve.ROUND_MINUTES)
+    rounds = args.round_minutes or video_improve.round_minutes(cfg.profile)
     print(
         f"learning on: {args.experiment} for {args.minutes:g} min in {min(rounds, args.minutes):g}-minute rounds "
         f"({folder}); Ctrl+C stops, the same command continues"
     )
     with runlock.writer(folder):
-        points = video_improve.improve(
-            cfg, folder, args.minutes, round_minutes=rounds, strategy=args.strategy, machine=host.machine()
-        )
+        points = video_improve.improve(cfg, folder, args.minutes, round_minutes=rounds, strategy=args.strategy)
     if points:
         print(f"next: frameforecast site   ({folder.name}'s page shows the learning curve)")
     return 0

@@ -18,13 +18,7 @@ from frameforecast import estimate, families, host, interrupt, names, progress, 
 from frameforecast.atomic import require_space, write_json
 from frameforecast.config import experiments
 from frameforecast.config.classes import RunSettings
-from frameforecast.config.values import (
-    LEARNING_ON_ORDER,
-    LEARNING_ON_ROUND_MINUTES,
-    RESERVE_SECONDS,
-    SUITE_MINUTES,
-    SUITE_SCALED,
-)
+from frameforecast.config.values import LEARNING_ON_ORDER, RESERVE_SECONDS, SUITE_MINUTES, SUITE_SCALED
 from frameforecast.errors import UserError
 from frameforecast.memory import peak_rss_mb, release_unused
 
@@ -334,7 +328,7 @@ def learn_on(
     if not order:
         return
     write_json(RUNS / LEARNING_ON_MARK, {"profile": profile, "order": list(names)})
-    minutes = LEARNING_ON_ROUND_MINUTES.get(profile, video_improve.ROUND_MINUTES)
+    minutes = video_improve.round_minutes(profile)
     log(
         f"learning on: training {', '.join(dict.fromkeys(order))} further in {minutes:g}-minute rounds; each "
         "page updates after its round (Ctrl+C stops; the same command continues)"
@@ -344,9 +338,7 @@ def learn_on(
         exp, cfg, folder = resolve(name, profile)
         saved = experiments.saved_config(folder) or cfg
         with runlock.writer(folder):
-            points = video_improve.improve(
-                saved, folder, minutes, round_minutes=minutes, strategy=strategy, machine=host.machine(), log=log
-            )
+            points = video_improve.improve(saved, folder, minutes, round_minutes=minutes, strategy=strategy, log=log)
         interrupt.check()
         if not points:  # a round too short to train: nothing changed, nothing to publish
             raise UserError(f"learning on: a {minutes:g}-minute round is too short to train {name}")

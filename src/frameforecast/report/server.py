@@ -53,16 +53,6 @@ class SiteServer(ThreadingHTTPServer):
     request_queue_size = 256  # the listen backlog: a burst of connections waits instead of being refused
 
 
-def stop_on_ctrl_c() -> None:
-    """Make SIGINT raise KeyboardInterrupt even when this process was started with it ignored.
-
-    A background job (`cmd &`, nohup) or a CI runner starts its children with SIGINT ignored, and Python then
-    installs no KeyboardInterrupt handler. A server runs until it is stopped, so it takes Ctrl+C (or
-    `kill -INT PID`) back however it was started.
-    """
-    interrupt.install()
-
-
 def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     if not (Path(directory) / "index.html").exists():
         raise UserError(f"{directory}/index.html does not exist; build the site first: frameforecast site")
@@ -82,7 +72,7 @@ class LiveServer:
         self.directory, self.bind, self.port = Path(directory), bind, port
         self.server: ThreadingHTTPServer | None = None
         self._ready = check_port(bind, port)  # a busy port is one line before anything runs
-        stop_on_ctrl_c()
+        interrupt.install()  # a server runs until stopped: Ctrl+C works however it was started
 
     def start(self) -> None:
         self._ready.close()
@@ -122,7 +112,7 @@ def _port_error(exc: OSError, bind: str, port: int) -> UserError:
 
 def serve(directory: Path, bind: str = "127.0.0.1", port: int = 8000) -> None:
     server = make_server(directory, bind, port)
-    stop_on_ctrl_c()
+    interrupt.install()  # a server runs until stopped: Ctrl+C works however it was started
     print(f"serving {directory}/ at http://{bind}:{port}/  (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()

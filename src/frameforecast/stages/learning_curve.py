@@ -7,7 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
-from frameforecast import video_tasks
+from frameforecast import host, video_tasks
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.stages import read_json
@@ -31,16 +31,17 @@ def reset(run_dir: Path) -> None:
     shutil.rmtree(Path(run_dir) / ROUND_DIR, ignore_errors=True)
 
 
-def trained(run_dir: Path) -> tuple[float, int]:
+def trained(run_dir: Path, learned: dict | None = None) -> tuple[float, int]:
     """(minutes, steps) the model in run_dir has trained: the train stage's, plus every round of learning on."""
     info = read_json(Path(run_dir) / "train_info.json") if (Path(run_dir) / "train_info.json").exists() else {}
-    learned = curve(run_dir)
+    learned = curve(run_dir) if learned is None else learned
     return (info.get("seconds", 0.0) + learned["seconds"]) / 60, int(info.get("steps", 0)) + int(learned["steps"])
 
 
-def record_point(run_dir: Path, report: dict, machine: str) -> dict:
+def record_point(run_dir: Path, report: dict) -> dict:
     """Add the evaluated model to the curve (replacing the last point when it has not trained since)."""
-    minutes, steps = trained(run_dir)
+    data = curve(run_dir)
+    minutes, steps = trained(run_dir, data)
     head = report["results"][report["headline_output"]]["model"]
     point = {
         "minutes": round(minutes, 3),
@@ -48,9 +49,8 @@ def record_point(run_dir: Path, report: dict, machine: str) -> dict:
         "mse_per_frame": head["mse_per_frame"],
         "ssim": head["ssim"],
         "evaluated": time.strftime("%Y-%m-%d %H:%M"),
-        "machine": machine,
+        "machine": host.machine(),
     }
-    data = curve(run_dir)
     if data["points"] and data["points"][-1]["steps"] == steps:
         data["points"][-1] = point
     else:

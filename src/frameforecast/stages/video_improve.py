@@ -15,6 +15,7 @@ from pathlib import Path
 from frameforecast import interrupt
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import VideoConfig
+from frameforecast.config.values import LEARNING_ON_ROUND_MINUTES
 from frameforecast.errors import UserError
 from frameforecast.stages import read_json
 from frameforecast.stages.learning_curve import CURVE, ROUND_DIR, curve, learnable, record_point
@@ -22,9 +23,14 @@ from frameforecast.stages.video import fit_settings, training_source
 from frameforecast.stages.video_results import evaluate, render
 from frameforecast.training import fit, load_model
 
-ROUND_MINUTES = 5.0
+ROUND_MINUTES = 5.0  # for a profile LEARNING_ON_ROUND_MINUTES does not name
 RATE_FACTOR = 0.25  # learning on at a quarter of the profile's rate: the model is past its fast first phase
 MIN_ROUND_SECONDS = 5  # less is left of the time asked for: no round
+
+
+def round_minutes(profile: str) -> float:
+    """Minutes a round of learning on trains before the page is updated, for a profile."""
+    return LEARNING_ON_ROUND_MINUTES.get(profile, ROUND_MINUTES)
 
 
 def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) -> None:
@@ -50,10 +56,9 @@ def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) 
         validation_data=validation,
         **settings,
     )
-    steps = result.steps
     os.replace(run_dir / ROUND_DIR / "model.keras", run_dir / "model.keras")
     data = curve(run_dir)
-    data.update(rounds=data["rounds"] + 1, seconds=data["seconds"] + result.seconds, steps=data["steps"] + steps)
+    data.update(rounds=data["rounds"] + 1, seconds=data["seconds"] + result.seconds, steps=data["steps"] + result.steps)
     write_json(run_dir / CURVE, data)
 
 
@@ -64,17 +69,16 @@ def improve(
     *,
     round_minutes: float = ROUND_MINUTES,
     strategy: str = "default",
-    machine: str = "",
-    after_round=None,
     log=print,
 ) -> list[dict]:
-    """Learn on for `minutes` in rounds; after each, evaluate, render and add a point. Returns the new points."""
+    """Learn on for `minutes` in rounds; after each, evaluate (which adds the point) and render. Returns the new
+    points."""
     if not learnable(cfg):
         raise UserError(f"{cfg.experiment} trains on a fixed set of sequences; learning on is for the others")
     if not (run_dir / "model.keras").exists():
         raise UserError(f"{run_dir} has no trained model; run: frameforecast run {cfg.experiment} first")
     if not curve(run_dir)["points"] and (run_dir / "metrics.json").exists():
-        record_point(run_dir, read_json(run_dir / "metrics.json"), machine)  # the suite's result: the first point
+        record_point(run_dir, read_json(run_dir / "metrics.json"))  # evaluated before there were curves
     end, points = time.monotonic() + 60 * minutes, []
     while (left := end - time.monotonic()) >= MIN_ROUND_SECONDS:
         interrupt.check()
@@ -83,16 +87,14 @@ def improve(
         data["next_update"] = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() + seconds + 60))
         write_json(run_dir / CURVE, data)
         _round(cfg, run_dir, seconds, strategy, log)
-        report = evaluate(cfg, run_dir, log=log)
-        points.append(record_point(run_dir, report, machine))
+        evaluate(cfg, run_dir, log=log)  # on the run's own test set: the curve gains its point
+        points.append(curve(run_dir)["points"][-1])
         render(cfg, run_dir, log=log)
         log(
             f"{cfg.experiment}: learning on, {points[-1]['minutes']:.1f} min trained in all "
             f"({points[-1]['steps']} steps): MSE/frame {points[-1]['mse_per_frame']:.1f}, SSIM {points[-1]['ssim']:.3f}"
         )
         interrupt.check()
-        if after_round is not None:
-            after_round()
     data = curve(run_dir)
     data["next_update"] = None
     write_json(run_dir / CURVE, data)

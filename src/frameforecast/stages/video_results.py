@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import host, metrics, video_tasks
+from frameforecast import metrics, video_tasks
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
@@ -143,7 +143,7 @@ def evaluate(
         np.savez_compressed(handle, **browse.arrays())
     write_json(run_dir / "metrics.json", report)
     if test_set is None and limit is None and learning_curve.learnable(cfg):  # the run's own test set: a point
-        learning_curve.record_point(run_dir, report, host.machine())
+        learning_curve.record_point(run_dir, report)
     head = results[outputs[0]]
     log(
         f"{cfg.experiment} on {data.name} test set ({len(data)} sequences): MSE/frame "

@@ -85,27 +85,30 @@ def train(exp, cfg: RunSettings, folder: Path, *, restart: bool = False, strateg
     """The train stage; saves the config that evaluate and render read back. A refusal (bad input, a model
     too large, a loss that diverged) removes the run folder if this call made it: nothing half-written."""
     module = families.get(exp.family).stage_module()
-    made_here = _first_missing(folder)
-    try:
-        with runlock.writer(folder):
+    made = _missing_folders(folder)
+    with runlock.writer(folder):
+        try:
             estimate.check_fits(cfg)
             require_space(folder, estimate.disk_bytes(cfg))
             info = module.train(cfg, folder, restart=restart, strategy=strategy, log=log)
             write_json(folder / "config.json", cfg.as_json())
-    except (UserError, MemoryError):
-        if made_here is not None:
-            shutil.rmtree(made_here, ignore_errors=True)
-        raise
+        except (UserError, MemoryError):
+            if made:  # the run folder is ours (this call made it, and holds its lock); its parents only if empty
+                shutil.rmtree(folder, ignore_errors=True)
+                for parent in made[1:]:
+                    with contextlib.suppress(OSError):
+                        parent.rmdir()
+            raise
     return info
 
 
-def _first_missing(folder: Path) -> Path | None:
-    """The outermost folder of `folder`'s path that does not exist yet (what a refused run must remove)."""
-    missing = None
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, innermost first (what a refused run removes)."""
+    missing = []
     for candidate in [folder, *folder.parents]:
         if candidate.exists():
             break
-        missing = candidate
+        missing.append(candidate)
     return missing
 
 

@@ -429,3 +429,22 @@ def test_a_user_file_with_a_site_files_name_is_not_replaced(project, capsys):
     assert cli.main(["site", "--out", "public"]) == 2
     assert "was not written by this project" in capsys.readouterr().err
     assert (project / "public" / "style.css").read_text() == "/* my own */"
+
+
+def test_a_refused_train_leaves_a_run_another_command_made_meanwhile(project, monkeypatch):
+    """In a fresh project runs/ is made by the first train; if that train is refused, a run another command
+    wrote into runs/ meanwhile stays."""
+    from frameforecast import estimate, pipeline
+
+    exp, cfg, folder = pipeline.resolve("signals-1", "smoke")
+
+    def refuse(_cfg):
+        (project / "runs" / "other").mkdir(parents=True, exist_ok=True)
+        (project / "runs" / "other" / "model.keras").write_text("another run")
+        raise UserError("too big")
+
+    monkeypatch.setattr(estimate, "check_fits", refuse)
+    with pytest.raises(UserError):
+        pipeline.train(exp, cfg, folder)
+    assert (project / "runs" / "other" / "model.keras").read_text() == "another run"
+    assert not folder.exists()

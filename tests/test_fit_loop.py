@@ -94,3 +94,19 @@ def test_outputs_of_fixed_layers_are_not_trained_and_the_whole_model_is_saved(tm
     untouched = two_outputs(frozen=True)
     assert np.array_equal(saved.get_layer("fixed").get_weights()[0], untouched.get_layer("fixed").get_weights()[0])
     assert not np.array_equal(saved.get_layer("free").get_weights()[0], untouched.get_layer("free").get_weights()[0])
+
+
+
+@pytest.mark.parametrize("epochs,budget,stopped_by", [(100_000, 1.5, "time-budget"), (40, 600.0, "epochs")])
+def test_a_cosine_rate_ends_annealed_whether_the_time_budget_or_the_planned_steps_end_first(
+    tmp_path, epochs, budget, stopped_by
+):
+    rng = np.random.default_rng(0)
+    result = fit(
+        tiny_model, tmp_path, epochs=epochs, loss="mse", learning_rate=1e-2, lr_schedule="cosine", seed=0,
+        x=rng.random((8, 3)), y=rng.random((8, 1)), batch_size=8, time_budget=budget, log=lambda _: None,
+        verbose=0,
+    )  # fmt: skip
+    assert result.stopped_by == stopped_by
+    final = float(result.model.optimizer.learning_rate.numpy())
+    assert 0.05 * 1e-2 <= final < 0.1 * 1e-2, final  # decayed to near alpha × the rate either way

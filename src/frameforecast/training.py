@@ -11,7 +11,15 @@ from pathlib import Path
 
 from frameforecast import progress
 from frameforecast.atomic import atomic_path, write_json
-from frameforecast.callbacks import Backup, ProgressReport, StopOnCtrlC, StopOnNonFinite, TimeBudget, usable_backup
+from frameforecast.callbacks import (
+    Backup,
+    CosineOverBudget,
+    ProgressReport,
+    StopOnCtrlC,
+    StopOnNonFinite,
+    TimeBudget,
+    usable_backup,
+)
 from frameforecast.distribution import for_multiworker_fit, get_strategy, is_chief, on_tensorflow
 from frameforecast.errors import UserError, filesystem_error
 
@@ -123,11 +131,14 @@ def fit(
     seed_everything(seed)
     dist = get_strategy(strategy)
     global_batch = (batch_size or 1) * dist.num_replicas_in_sync
+    total_steps = epochs * (steps_per_epoch or 1)
+    # under a time budget the cosine follows the budget too (a callback); otherwise Keras's CosineDecay
+    over_budget = lr_schedule == "cosine" and time_budget is not None and total_steps > 1
     with dist.scope():
         model = _build(build_model, mixed_precision)
         compile_args = {
             "optimizer": make_optimizer(
-                optimizer, learning_rate, lr_schedule, epochs * (steps_per_epoch or 1), clipnorm
+                optimizer, learning_rate, "constant" if over_budget else lr_schedule, total_steps, clipnorm
             ),
             "loss": loss,
             "steps_per_execution": steps_per_execution,
@@ -144,6 +155,8 @@ def fit(
         else None
     )
     callbacks = [StopOnCtrlC(), StopOnNonFinite(learning_rate)]
+    if over_budget:
+        callbacks.append(CosineOverBudget(learning_rate, total_steps, time_budget))
     callbacks += _callbacks(run_dir, backup_dir, history_path, backup, strategy, [early, budget])
     tracker = progress.active()
     if tracker is not None:

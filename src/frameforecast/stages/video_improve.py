@@ -24,7 +24,9 @@ from frameforecast.stages.video_results import evaluate, render
 from frameforecast.training import fit, load_model
 
 ROUND_MINUTES = 5.0  # for a profile LEARNING_ON_ROUND_MINUTES does not name
-RATE_FACTOR = 0.25  # learning on at a quarter of the profile's rate: the model is past its fast first phase
+# Each round restarts at a quarter of the profile's rate (the model is past its fast first phase) and decays it
+# along a cosine over the round's time (warm restarts, as SGDR), so every point of the curve is an annealed model
+RATE_FACTOR = 0.25
 MIN_ROUND_SECONDS = 5  # less is left of the time asked for: no round
 
 
@@ -45,7 +47,7 @@ def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) 
         epochs=epochs,
         time_budget=seconds,
         learning_rate=cfg.learning_rate * RATE_FACTOR,
-        lr_schedule="constant",
+        lr_schedule="cosine",
         patience=None,
     )
     result = fit(

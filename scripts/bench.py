@@ -95,9 +95,15 @@ def bench_suite(profile: str) -> dict:
         for n, e in summary["experiments"].items()
         if e["status"] == "ok" and not n.startswith(("mnist", "frame-forecast"))
     )
+    video = {}
+    for name in VIDEO:
+        info = ROOT / "runs" / name / "train_info.json"
+        if summary["experiments"].get(name, {}).get("status") == "ok" and info.exists():
+            video[name] = json.loads(info.read_text())["seconds"]
     return {
         "profile": profile,
         "exit_status": status,
+        "video_training_seconds": video,
         "wall_seconds": wall,
         "peak_memory_mb": summary["peak_memory_mb"],
         "stage_seconds": stages,
@@ -123,6 +129,7 @@ def bench_suite(profile: str) -> dict:
     }
 
 
+VIDEO = ["mnist-reconstruct", "mnist-predict", "mnist-composite"]
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
 
 
@@ -159,9 +166,15 @@ def bench_learning_on(minutes: float, smoke: bool) -> dict:
 def bench_series(profile: str) -> dict:
     """Only the series experiments of a profile, in one child process, timed from outside."""
     status, wall, summary = run_child(["run", *SERIES, "--profile", profile])
+    video = {}
+    for name in VIDEO:
+        info = ROOT / "runs" / name / "train_info.json"
+        if summary["experiments"].get(name, {}).get("status") == "ok" and info.exists():
+            video[name] = json.loads(info.read_text())["seconds"]
     return {
         "profile": profile,
         "exit_status": status,
+        "video_training_seconds": video,
         "wall_seconds": wall,
         "peak_memory_mb": summary["peak_memory_mb"],
     }

@@ -35,6 +35,13 @@ def bench_quality() -> dict:
         "train_seconds": info["seconds"],
         "test_set": predict["test_set"],
     }
+    if "shipped_checkpoint" in predict:  # as this run scored it on its own test set
+        ship = predict["shipped_checkpoint"]
+        out["mnist-predict"]["shipped_checkpoint"] = {
+            "card": {k: ship["card"][k] for k in ("minutes", "steps", "device", "commit")},
+            **{k: ship["results"]["prediction"][k] for k in ("mse_per_frame", "ssim")},
+            "all_black_ssim": head["all-black frame"]["ssim"],
+        }
     for name in ("mnist-reconstruct", "mnist-composite"):
         results = load(name)["results"]
         info = json.loads((runs / name / "train_info.json").read_text())

@@ -187,7 +187,7 @@ _add(
         # the suite's budget needs the minute); the time budget is a guard
         {
             "smoke": VIDEO_SMOKE,
-            "quick": dict(epochs=8, steps_per_epoch=50, time_budget=300, test_size=500),
+            "quick": dict(epochs=8, steps_per_epoch=50, time_budget=240, test_size=500),
             "paper": VIDEO_PAPER,
         },
         options=tuple(name for name in VIDEO_TARGETS if name not in ("forecaster", "head", "out_frames")),

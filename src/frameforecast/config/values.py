@@ -190,17 +190,19 @@ PUBLISHED_PREDICT = (
     },
 )
 
-# ConvLSTM(96, 3 × 3) on 8 × 8 patches, each embedded in 16 channels, next-frame, batch 16, a fixed 560 steps
-# (chosen by screening: docs/design.md, the tried table); the budget is a guard
+# ConvLSTM(96, 3 × 3) on 8 × 8 patches, each embedded in 16 channels, next-frame, batch 16 (chosen by screening:
+# docs/design.md, the tried table). It is short of steps, not capacity: it trains for as long as the quick
+# suite can give it (its budget is most of the three video models' together, so the deadline's shares favour
+# it), at most 1,680 steps, its cosine annealed over whichever ends first
 VIDEO_QUICK_PREDICT = dict(
     filters=96,
     kernel_grid=8,
     patch_embedding=16,
-    epochs=4,
+    epochs=12,
     steps_per_epoch=140,
     batch_size=16,
     learning_rate=4e-3,
-    time_budget=600,
+    time_budget=1200,
 )
 # mnist-composite trains only its reconstruction decoder (mnist-predict's layers kept fixed), at a constant
 # rate, since the decoder is far from converged (the tried table in docs/design.md). The budget is a guard
@@ -210,7 +212,7 @@ VIDEO_QUICK_COMPOSITE = dict(
     steps_per_epoch=80,
     learning_rate=5e-3,
     lr_schedule="constant",
-    time_budget=300,
+    time_budget=240,
     test_size=500,
 )
 VIDEO_PAPER = dict(epochs=200, steps_per_epoch=625, test_set="standard", test_size=10000, time_budget=None, patience=20)

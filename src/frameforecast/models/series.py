@@ -27,6 +27,24 @@ def build_lookback_members(look_back: int, features: int, units: int, members: i
     return keras.Model(inputs, merged, name="lookback_lstm_members")
 
 
+def build_members(build, members: int) -> keras.Model:
+    """`members` independently initialised copies of the model `build()` returns, side by side on one input, their
+    outputs concatenated on the last axis (member i's model is the layer named seed_i)."""
+    copies = [build() for _ in range(members)]
+    name = copies[0].name
+    inputs = keras.Input(copies[0].inputs[0].shape[1:], name=copies[0].inputs[0].name)
+    for i, copy in enumerate(copies):
+        copy.name = f"seed_{i}"
+    merged = layers.Concatenate(axis=-1, name="members")([copy(inputs) for copy in copies])
+    return keras.Model(inputs, merged, name=f"{name}_members")
+
+
+def members_of(model: keras.Model) -> list[keras.Model]:
+    """The member models of a model build_members made, in order."""
+    found = {layer.name: layer for layer in model.layers if layer.name.startswith("seed_")}
+    return [found[f"seed_{i}"] for i in range(len(found))]
+
+
 def build_seq2seq_attention(
     n_in: int, n_out: int, features: int, units: int, dropout: float, zero_start: bool = False
 ) -> keras.Model:

@@ -100,6 +100,8 @@ def _video_tables(metrics: dict) -> list[dict]:
                 "rows": rows,
             }
         )
+    if "shipped_checkpoint" in metrics:
+        tables.append(_shipped_table(metrics, columns))
     if "training_data_results" in metrics:
         tr = metrics["training_data_results"]
         cols = [
@@ -120,6 +122,26 @@ def _video_tables(metrics: dict) -> list[dict]:
             }
         )
     return tables
+
+
+def _shipped_table(metrics: dict, columns: list) -> dict:
+    """The checkpoint that ships with the project, scored by this run on its test set, beside the model trained
+    on the reader's machine."""
+    ship, out, test = metrics["shipped_checkpoint"], metrics["headline_output"], metrics["test_set"]
+    card = ship["card"]
+    return {
+        "title": f"the shipped checkpoint beside the model trained here ({out}, the same {test['size']} sequences)",
+        "caption": (
+            f"The checkpoint in src/frameforecast/checkpoints/ trained {card['minutes']:.0f} min ({card['steps']} "
+            f"steps) on {card['device']}, commit {card['commit'][:10]}: {card['command']}. This run scored it "
+            "again; no number here is copied from its card."
+        ),
+        "columns": [c for _, c in columns],
+        "rows": [
+            row("model trained on this machine", "model", metrics["results"][out]["model"], columns),
+            row(f"shipped checkpoint ({card['minutes']:.0f} min)", "shipped", ship["results"][out], columns),
+        ],
+    }
 
 
 def _published_video(card: dict, metrics: dict) -> dict:

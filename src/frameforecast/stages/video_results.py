@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics, video_tasks
+from frameforecast import metrics, shipped, video_tasks
 from frameforecast.atomic import atomic_path, write_json
 from frameforecast.config.classes import VideoConfig
 from frameforecast.datasets import moving_mnist as mm
@@ -119,8 +119,10 @@ def evaluate(
         for out in outputs
     }
     browse = BrowseSample(BROWSE_SEQUENCES, _walks_back(cfg, outputs[0]))
+    ship = shipped.fitting(cfg, model)
+    ship_acc = {out: metrics.VideoAccumulator(accuracy) for out in outputs} if ship else {}
     start = time.monotonic()
-    kept = _score_batches(model, data, cfg, outputs, acc, browse, batch_size)
+    kept = _score_batches(model, data, cfg, outputs, acc, browse, batch_size, ship and (ship[0], ship_acc))
     seconds = time.monotonic() - start
     results = {out: {name: a.result() for name, a in table.items()} for out, table in acc.items()}
     report = {
@@ -135,6 +137,11 @@ def evaluate(
         "evaluation_seconds": seconds,
         "browse": browse.summary(outputs[0]),
     }
+    if ship:  # scored here on this test set, beside the model trained on this machine
+        report["shipped_checkpoint"] = {
+            "card": {k: ship[1].get(k) for k in shipped.CARD_FIELDS},
+            "results": {out: a.result() for out, a in ship_acc.items()},
+        }
     if accuracy:
         report["training_data_results"] = _original_on_training_data(model, cfg)
     with atomic_path(run_dir / "predictions.npz", suffix=".npz") as tmp, open(tmp, "wb") as handle:
@@ -150,6 +157,12 @@ def evaluate(
         f"{head['model']['mse_per_frame']:.1f} (all-black {head['all-black frame']['mse_per_frame']:.1f}, "
         f"copy-last {head['copy last frame']['mse_per_frame']:.1f}), SSIM {head['model']['ssim']:.3f}"
     )
+    if ship:
+        again, card = report["shipped_checkpoint"]["results"][outputs[0]], ship[1]
+        log(
+            f"  the shipped checkpoint ({card['minutes']:.0f} min on {card['device']}): MSE/frame "
+            f"{again['mse_per_frame']:.1f}, SSIM {again['ssim']:.3f} on the same test set"
+        )
     if accuracy:
         log(
             f"  binary pixel accuracy {head['model']['binary_accuracy']:.4f} vs all-black "
@@ -158,9 +171,18 @@ def evaluate(
     return report
 
 
-def _score_batches(model, data, cfg: VideoConfig, outputs: list, acc: dict, browse: BrowseSample, batch_size: int):
+def _as_outputs(preds, targets, outputs: list) -> tuple[dict, dict]:
+    if isinstance(preds, dict):
+        return preds, targets
+    return {outputs[0]: preds}, targets if isinstance(targets, dict) else {outputs[0]: targets}
+
+
+def _score_batches(
+    model, data, cfg: VideoConfig, outputs: list, acc: dict, browse: BrowseSample, batch_size: int, ship=None
+):
     """Predict the test set batch by batch and feed every accumulator and the browse sample; returns the first
-    batch's first `gif_count` sequences (inputs, truths, predictions) for the GIFs.
+    batch's first `gif_count` sequences (inputs, truths, predictions) for the GIFs. `ship`: (the shipped
+    checkpoint, an accumulator per output) when it is scored too.
 
     Scoring (SSIM, BCE, the baselines) runs on a thread pool while the model predicts the next batch; each
     accumulator gets its batches in order (a batch's jobs finish before the next batch's are submitted)."""
@@ -168,17 +190,22 @@ def _score_batches(model, data, cfg: VideoConfig, outputs: list, acc: dict, brow
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for videos in data.batches(batch_size):
             inputs, targets = split_frames(videos, cfg)
-            preds = model.predict_on_batch(inputs)  # one graph call per batch: flat memory over 10 000 sequences
-            if not isinstance(preds, dict):
-                preds, targets = {outputs[0]: preds}, {outputs[0]: targets}
+            # one graph call per batch: flat memory over 10 000 sequences
+            preds, truths = _as_outputs(model.predict_on_batch(inputs), targets, outputs)
+            shipped_preds = ship and _as_outputs(ship[0].predict_on_batch(inputs), targets, outputs)[0]
+            targets = truths
             browse.add(inputs, targets[outputs[0]], preds[outputs[0]])
             for job in pending:
                 job.result()
-            pending = [pool.submit(acc[out]["model"].add, preds[out], targets[out]) for out in outputs] + [
-                pool.submit(_add_baseline, acc[out][name], baseline, inputs, targets[out], _walks_back(cfg, out))
-                for out in outputs
-                for name, baseline in baselines.VIDEO_BASELINES.items()
-            ]
+            pending = (
+                [pool.submit(acc[out]["model"].add, preds[out], targets[out]) for out in outputs]
+                + [pool.submit(ship[1][out].add, shipped_preds[out], targets[out]) for out in outputs if ship]
+                + [
+                    pool.submit(_add_baseline, acc[out][name], baseline, inputs, targets[out], _walks_back(cfg, out))
+                    for out in outputs
+                    for name, baseline in baselines.VIDEO_BASELINES.items()
+                ]
+            )
             if kept is None:
                 count = cfg.gif_count
                 kept = {
@@ -189,6 +216,20 @@ def _score_batches(model, data, cfg: VideoConfig, outputs: list, acc: dict, brow
         for job in pending:
             job.result()
     return kept
+
+
+def score_model(cfg: VideoConfig, model_path: Path, sequences: int) -> dict:
+    """A model's metrics (per output) on the first `sequences` of this run's test set, without baselines: what
+    a shipped checkpoint's card records and its test checks again."""
+    model, data = load_model(model_path), _test_set(cfg, None, sequences, None)
+    outputs = _outputs(cfg)
+    acc = {out: metrics.VideoAccumulator(video_tasks.get(cfg.task).binary) for out in outputs}
+    for videos in data.batches(EVALUATION_BATCH):
+        inputs, targets = split_frames(videos, cfg)
+        preds, targets = _as_outputs(model.predict_on_batch(inputs), targets, outputs)
+        for out in outputs:
+            acc[out].add(preds[out], targets[out])
+    return {out: a.result() for out, a in acc.items()}
 
 
 def _original_on_training_data(model, cfg: VideoConfig) -> dict:

@@ -96,7 +96,6 @@ def test_outputs_of_fixed_layers_are_not_trained_and_the_whole_model_is_saved(tm
     assert not np.array_equal(saved.get_layer("free").get_weights()[0], untouched.get_layer("free").get_weights()[0])
 
 
-
 @pytest.mark.parametrize("epochs,budget,stopped_by", [(100_000, 1.5, "time-budget"), (40, 600.0, "epochs")])
 def test_a_cosine_rate_ends_annealed_whether_the_time_budget_or_the_planned_steps_end_first(
     tmp_path, epochs, budget, stopped_by

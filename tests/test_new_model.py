@@ -72,7 +72,7 @@ def test_a_toy_forecaster_and_a_toy_video_method_run_through_train_evaluate_rend
         pipeline.run_experiment(exp, cfg, folder, log=lambda *_: None)
     site.build(Path("runs"), Path("site"))
 
-    gru = json.loads(Path("runs/toy-gru-lookback/corrected/seed-0/model_summary.json").read_text())
+    gru = json.loads(Path("runs/toy-gru-lookback/corrected/model_summary.json").read_text())
     assert any("GRU" in layer["type"] for layer in gru["layers"]), gru["layers"]
     page = Path("site/toy-gru-lookback.html").read_text()
     assert "toy GRU (corrected" in page and "AutoARIMA" in page

@@ -56,6 +56,42 @@ def CosineOverBudget(learning_rate: float, total_steps: int, seconds: float, alp
     return _CosineOverBudget()
 
 
+def EarlyStoppingPerOutput(patience: int, outputs: list[str], monitor_validation: bool):  # noqa: N802
+    """Keras's EarlyStopping with restore_best_weights, for each output of a model of independent members (one
+    output each, named as the member's layer): each member ends with its own best weights, and training stops
+    once every member has gone `patience` epochs without improving on its own loss. The same as early-stopping
+    each member trained alone (the epochs after its own stop are undone)."""
+    import keras
+
+    prefix = "val_" if monitor_validation else ""
+
+    class _EarlyStoppingPerOutput(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.best = {name: float("inf") for name in outputs}
+            self.weights = {name: None for name in outputs}
+            self.wait = dict.fromkeys(outputs, 0)
+            self.stopped_epoch = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            for name in outputs:
+                value = (logs or {}).get(f"{prefix}{name}_loss")
+                if value is not None and value < self.best[name]:
+                    self.best[name], self.wait[name] = value, 0
+                    self.weights[name] = self.model.get_layer(name).get_weights()
+                else:
+                    self.wait[name] += 1
+            if all(self.wait[name] >= patience for name in outputs):
+                self.stopped_epoch = epoch
+                self.model.stop_training = True
+
+        def on_train_end(self, logs=None):
+            for name, weights in self.weights.items():
+                if weights is not None:
+                    self.model.get_layer(name).set_weights(weights)
+
+    return _EarlyStoppingPerOutput()
+
+
 def StopOnCtrlC():  # noqa: N802 - used like a Keras callback class
     """Raises KeyboardInterrupt after the batch in which Ctrl+C was pressed, if the press got lost where it
     landed (frameforecast.interrupt)."""

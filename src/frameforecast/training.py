@@ -14,6 +14,7 @@ from frameforecast.atomic import atomic_path, write_json
 from frameforecast.callbacks import (
     Backup,
     CosineOverBudget,
+    EarlyStoppingPerOutput,
     ProgressReport,
     StopOnCtrlC,
     StopOnNonFinite,
@@ -149,11 +150,11 @@ def fit(
 
     monitor = "val_loss" if (validation_data is not None or validation_split) else "loss"
     budget = TimeBudget(time_budget) if time_budget else None
-    early = (
-        keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
-        if patience
-        else None
-    )
+    early = None
+    if patience and members_of(model):  # independent members: each stops and keeps its best on its own
+        early = EarlyStoppingPerOutput(patience, list(model.output_names), monitor == "val_loss")
+    elif patience:
+        early = keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
     callbacks = [StopOnCtrlC(), StopOnNonFinite(learning_rate)]
     if over_budget:
         callbacks.append(CosineOverBudget(learning_rate, total_steps, time_budget))
@@ -270,9 +271,19 @@ def _stopped_by(budget, early) -> str:
     return "early-stopping" if early is not None and early.stopped_epoch > 0 else "epochs"
 
 
+def members_of(model) -> list:
+    """The member models of a model of independent members (layers named seed_0, seed_1, … that are models),
+    in order; [] for any other model."""
+    found = {layer.name: layer for layer in model.layers if layer.name.startswith("seed_") and hasattr(layer, "layers")}
+    return [found[f"seed_{i}"] for i in range(len(found))]
+
+
 def model_summary(model) -> dict:
     """Layers (name, type, output shape, parameters, and the sizes a user can set) for the site, which reads
-    runs/ only and never builds a model."""
+    runs/ only and never builds a model. A model of members is summarised as one member, with their count."""
+    members = members_of(model)
+    if members:
+        return {**model_summary(members[0]), "members": len(members)}
     sizes = ("filters", "units", "kernel_size", "block", "upsample")
     layers = []
     for layer in model.layers:

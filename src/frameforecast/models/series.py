@@ -17,32 +17,16 @@ def build_lookback(look_back: int, features: int, units: int, zero_start: bool =
     return keras.Model(inputs, readout(hidden), name="lookback_lstm")
 
 
-def build_lookback_members(look_back: int, features: int, units: int, members: int) -> keras.Model:
-    """`members` independent look-back LSTMs side by side, one output column each (one per seed)."""
-    inputs = keras.Input((look_back, features), name="window")
-    outs = [
-        layers.Dense(1, name=f"next_value_{i}")(layers.LSTM(units, name=f"lstm_{i}")(inputs)) for i in range(members)
-    ]
-    merged = layers.Concatenate(name="members")(outs) if members > 1 else outs[0]
-    return keras.Model(inputs, merged, name="lookback_lstm_members")
-
-
 def build_members(build, members: int) -> keras.Model:
-    """`members` independently initialised copies of the model `build()` returns, side by side on one input, their
-    outputs concatenated on the last axis (member i's model is the layer named seed_i)."""
+    """`members` independently initialised copies of the model `build()` returns, side by side on one input: one
+    output per member, named as its layer (seed_0, seed_1, …), so that each has its own loss and the whole trains
+    as `members` separate models would, in one fit (frameforecast.training.members_of takes them apart)."""
     copies = [build() for _ in range(members)]
     name = copies[0].name
     inputs = keras.Input(copies[0].inputs[0].shape[1:], name=copies[0].inputs[0].name)
     for i, copy in enumerate(copies):
         copy.name = f"seed_{i}"
-    merged = layers.Concatenate(axis=-1, name="members")([copy(inputs) for copy in copies])
-    return keras.Model(inputs, merged, name=f"{name}_members")
-
-
-def members_of(model: keras.Model) -> list[keras.Model]:
-    """The member models of a model build_members made, in order."""
-    found = {layer.name: layer for layer in model.layers if layer.name.startswith("seed_")}
-    return [found[f"seed_{i}"] for i in range(len(found))]
+    return keras.Model(inputs, [copy(inputs) for copy in copies], name=f"{name}_members")
 
 
 def build_seq2seq_attention(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -77,13 +78,32 @@ def learning_on(path: Path, points: list[dict], baselines: dict, title: str) -> 
 
 
 def training_curves(history_csv: Path, path: Path) -> None:
+    """Every loss column of a history.csv against integer epochs; for a model of independent seeds (columns
+    seed_0_loss, …) each seed's loss thin and their mean bold, training solid and validation dashed."""
+    from matplotlib.ticker import MaxNLocator
+
     history = pd.read_csv(history_csv)
+    epochs = history["epoch"] + 1
     fig, ax = plt.subplots(figsize=(6, 3.4))
-    for column in history.columns:
-        if column.endswith("loss"):
-            ax.plot(history["epoch"] + 1, history[column], marker="o", ms=3, label=column)
+    seeds = sorted(c for c in history.columns if re.fullmatch(r"seed_\d+_loss", c))
+    if seeds:
+        for prefix, style, label in (("", "-", "training"), ("val_", "--", "validation")):
+            columns = [prefix + c for c in seeds if prefix + c in history]
+            if not columns:
+                continue
+            for column in columns:
+                ax.plot(epochs, history[column], ls=style, color="0.6", lw=0.8)
+            mean = history[columns].mean(axis=1)
+            ax.plot(epochs, mean, ls=style, color="C3", lw=2, label=f"{label} (mean of {len(columns)} seeds)")
+        shown = history[[c for c in history.columns if "seed_" in c]]
+    else:
+        for column in history.columns:
+            if column.endswith("loss") and history[column].notna().any():
+                ax.plot(epochs, history[column], marker="o", ms=3, label=column)
+        shown = history.filter(like="loss")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="epoch", ylabel="loss (the training objective)", title="training curves")
-    if (history.filter(like="loss") > 0).all().all():
+    if (shown.dropna(how="all", axis=1) > 0).all().all():
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)

@@ -58,12 +58,7 @@ def _read_object(path: Path) -> dict:
     return data
 
 
-SUMMARY_PLACES = (
-    "model_summary.json",
-    "corrected/seed-0/model_summary.json",
-    "faithful/model_summary.json",
-    "faithful/seed-0/model_summary.json",
-)
+SUMMARY_PLACES = ("model_summary.json", "corrected/model_summary.json", "faithful/model_summary.json")
 
 
 def _model_summary(folder: Path) -> dict | None:
@@ -74,7 +69,7 @@ def _model_summary(folder: Path) -> dict | None:
 
 def _run_files(folder: Path, target: Path) -> list[str]:
     """metrics.json and every history.csv of a run, copied for download (a history named by its folder:
-    corrected-seed-0-history.csv)."""
+    corrected-history.csv)."""
     names = []
     for source in [folder / "metrics.json", *sorted(folder.glob("**/history.csv"))]:
         name = "-".join(source.relative_to(folder).parts)

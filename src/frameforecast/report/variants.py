@@ -15,7 +15,7 @@ from frameforecast.report.tables import fmt
 RUN_FIELDS = {f for f in RunSettings.__dataclass_fields__}
 COLUMNS = ["settings that differ from the profile's", "headline metric", "best alternative", "verdict"]
 # where a run's training history is, per family (the mode a learner tunes; the first seed of an ensemble)
-HISTORIES = ("history.csv", "tuned/history.csv", "corrected/seed-0/history.csv")
+HISTORIES = ("history.csv", "tuned/history.csv", "corrected/history.csv")
 
 
 def _flat(settings: dict, prefix: str = "") -> dict:

@@ -21,33 +21,43 @@ from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
     ensemble,
+    fit_seeds,
+    load_seeds,
     observed,
     peer_scores,
     shrink,
     shrinkage,
     summarise_seeds,
 )
-from frameforecast.training import fit, load_model
 
 
 # ---------------------------------------------------------------- train / evaluate / render
-def _ensemble_builder(look_back: int, units: int, members: int):
-    from frameforecast.models.series import build_lookback_members
-
-    return lambda: build_lookback_members(look_back, 1, units, members)
-
-
 def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
-    """Faithful mode: the seeds train as independent members of one model (same data order, separate
-    weights and optimiser moments) — batch-1 training of 5 models costs one. Corrected: one run per seed."""
+    """Each mode's seeds train as the independent members of one model (series_common.fit_seeds)."""
     y, series = load_series(cfg, log)  # before Keras is imported: a bad CSV stops with one line
     network = resolve(cfg.network)
+    from frameforecast.models.series import build_lookback
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
-    progress.plan_fits(sum(1 if PROTOCOLS[name].reproduces_original else cfg.seeds for name in modes(cfg)))
+    progress.plan_fits(len(modes(cfg)))
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)
-        common = dict(
+        original = PROTOCOLS[mode_name].reproduces_original  # the tutorial's LSTM, whatever --network says
+        build = functools.partial(
+            build_lookback if original else network,
+            mode.look_back,
+            data.get("features", 1),  # the faithful mode reads the raw value alone
+            mode.units,
+            zero_start=data.get("base") is not None,
+        )
+        result = fit_seeds(
+            build,
+            run_dir / mode_name,
+            cfg.seeds,
+            data["x_train"],
+            data["y_train"],
+            None if original else data["validation"],
+            seed=cfg.seed,
             epochs=mode.epochs,
             loss="mse",
             learning_rate=mode.learning_rate,
@@ -58,46 +68,11 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
             steps_per_execution=cfg.steps_per_execution,
             log=log,
         )
-        seconds = 0.0
-        if PROTOCOLS[mode_name].reproduces_original:
-            members = cfg.seeds
-            result = fit(
-                _ensemble_builder(mode.look_back, mode.units, members),
-                run_dir / mode_name,
-                x=data["x_train"],
-                y=np.repeat(data["y_train"][:, None], members, axis=1),
-                seed=cfg.seed,
-                **common,
-            )
-            seconds = result.seconds
-        else:
-            for seed in range(cfg.seeds):
-                starts_at_base = data.get("base") is not None
-                build = functools.partial(
-                    network, mode.look_back, data["features"], mode.units, zero_start=starts_at_base
-                )
-                result = fit(
-                    build,
-                    run_dir / mode_name / f"seed-{seed}",
-                    x=data["x_train"],
-                    y=data["y_train"],
-                    validation_data=data["validation"],
-                    seed=cfg.seed + seed,
-                    **common,
-                )
-                seconds += result.seconds
-        info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(data["x_train"]), "settings": mode}
-        log(f"trained {cfg.experiment} ({mode_name}, {cfg.seeds} seeds) in {seconds:.0f} s")
+        info["modes"][mode_name] = {"seconds": result.seconds, "train_windows": len(data["x_train"]), "settings": mode}
+        log(f"trained {cfg.experiment} ({mode_name}, {cfg.seeds} seeds) in {result.seconds:.0f} s")
     info["config"] = {k: v for k, v in cfg.as_json().items() if k not in PROTOCOLS}
     write_json(run_dir / "train_info.json", info)
     return info
-
-
-def _load_seeds(run_dir: Path, mode_name: str, seeds: int) -> list:
-    """The trained models of a mode: one multi-output model (faithful) or one model per seed (corrected)."""
-    if PROTOCOLS[mode_name].reproduces_original:
-        return [load_model(run_dir / mode_name / "model.keras")]
-    return [load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras") for seed in range(seeds)]
 
 
 def _seed_forecasts(models: list, data: dict, x: np.ndarray, idx) -> list:
@@ -193,7 +168,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
         data = prepare(y, cfg, mode_name, mode, season)
         idx, train_end = data["targets"], data["train_end"]
         truth = y[idx]
-        models = _load_seeds(run_dir, mode_name, cfg.seeds)
+        models = load_seeds(run_dir / mode_name)
         forecasts = _seed_forecasts(models, data, data["x_test"], idx)
         base_scores, base_forecasts, refused = baseline_scores(
             y, train_end, idx, 1, season, truth[:, None], y[:train_end]
@@ -278,7 +253,7 @@ def forecast(cfg: LookbackConfig, run_dir: Path, horizon: int | None, log=print)
     y, series = load_series(cfg, log)
     mode = modes(cfg)[FORECASTING_MODE]
     data = prepare(y, cfg, FORECASTING_MODE, mode, series.season)
-    models = _load_seeds(run_dir, FORECASTING_MODE, cfg.seeds)
+    models = load_seeds(run_dir / FORECASTING_MODE)
     steps = horizon or res["backtest"]["horizon"]
     model = future.LookbackEnsemble(models, data, mode.look_back, series.season, res["shrinkage"]["lambda"])
     ahead = future.future(model, y, series, res["backtest"]["widths"], steps)
@@ -351,8 +326,7 @@ def render(cfg: LookbackConfig, run_dir: Path, log=print) -> list[str]:
         if res.get("future"):
             _plot_future(cfg, run_dir, series, y, res["future"])
             written.append("future.png")
-        one_model = PROTOCOLS[mode_name].reproduces_original
-        history = run_dir / mode_name / ("history.csv" if one_model else "seed-0/history.csv")
+        history = run_dir / mode_name / "history.csv"
         if history.exists():
             plots.training_curves(history, run_dir / f"{mode_name}-training.png")
             written.append(f"{mode_name}-training.png")

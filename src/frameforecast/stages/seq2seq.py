@@ -21,21 +21,22 @@ from frameforecast.stages.series_common import (
     baseline_scores,
     best_baseline,
     ensemble,
+    fit_seeds,
+    load_seeds,
     observed,
     peer_scores,
     shrink,
     shrinkage,
     summarise_seeds,
 )
-from frameforecast.training import fit, load_model
 
 
 def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     start, info = time.monotonic(), {"modes": {}, "config": cfg}
-    progress.plan_fits(sum(1 if PROTOCOLS[name].seeds_in_one_model else cfg.seeds for name in modes(cfg)))
+    progress.plan_fits(len(modes(cfg)))
     for mode_name in modes(cfg):
         d = prepare(cfg, mode_name, log)  # before Keras is imported: a bad CSV stops with one line
-        from frameforecast.models.series import build_members, build_seq2seq_attention
+        from frameforecast.models.series import build_seq2seq_attention
 
         mode, w = d["mode"], d["windows"]
         features = len(d["columns"])
@@ -49,8 +50,14 @@ def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy:
             mode.dropout,
             zero_start=PROTOCOLS[mode_name].seasonal_correction,
         )
-        common = dict(
-            validation_data=validation,
+        result = fit_seeds(
+            build,
+            run_dir / mode_name,
+            cfg.seeds,
+            w.inputs(d["fit_origins"]),
+            w.targets(d["fit_origins"]),
+            validation,
+            seed=cfg.seed,
             epochs=mode.epochs,
             loss="mse",
             batch_size=mode.batch_size,
@@ -62,31 +69,12 @@ def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy:
             steps_per_execution=cfg.steps_per_execution,
             log=log,
         )
-        x, y = w.inputs(d["fit_origins"]), w.targets(d["fit_origins"])
-        if PROTOCOLS[mode_name].seeds_in_one_model:
-            repeat = lambda part: np.concatenate([part] * cfg.seeds, axis=-1)  # noqa: E731 - a target per member
-            common["validation_data"] = validation and (validation[0], repeat(validation[1]))
-            members = functools.partial(build_members, build, cfg.seeds)
-            seconds = fit(members, run_dir / mode_name, x=x, y=repeat(y), seed=cfg.seed, **common).seconds
-        else:
-            seconds = sum(
-                fit(build, run_dir / mode_name / f"seed-{seed}", x=x, y=y, seed=cfg.seed + seed, **common).seconds
-                for seed in range(cfg.seeds)
-            )
+        seconds = result.seconds
         info["modes"][mode_name] = {"seconds": seconds, "train_windows": len(d["fit_origins"]), "settings": mode}
         log(f"trained {cfg.experiment} ({mode_name}, {cfg.seeds} seeds) in {seconds:.0f} s")
     info.update(seeds=cfg.seeds, wall_seconds=time.monotonic() - start)
     write_json(run_dir / "train_info.json", info)
     return info
-
-
-def load_seeds(run_dir: Path, mode_name: str, seeds: int) -> list:
-    """Each seed's trained model: the members of the mode's one model, or one model per seed."""
-    if PROTOCOLS[mode_name].seeds_in_one_model:
-        from frameforecast.models.series import members_of
-
-        return members_of(load_model(run_dir / mode_name / "model.keras"))
-    return [load_model(run_dir / mode_name / f"seed-{seed}" / "model.keras") for seed in range(seeds)]
 
 
 def rollout(models: list, windows: Windows, values: np.ndarray, origins, steps: int, weight: float) -> np.ndarray:
@@ -149,7 +137,7 @@ def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print)
     y, train = values[:, target], values[: d["split"], target]
     truth = values[origins[:, None] + np.arange(n_out), target]
     per_seed, forecasts, val_forecasts, models = [], [], [], []
-    for model in load_seeds(run_dir, mode_name, cfg.seeds):
+    for model in load_seeds(run_dir / mode_name):
         models.append(model)
         forecast = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., target]
         forecasts.append(forecast)
@@ -327,7 +315,7 @@ def render(cfg: Seq2seqConfig, run_dir: Path, log=print) -> list[str]:
         plots.future_with_intervals(run_dir / "future.png", d["series"].times, y, res["future"], title, label)
         written.append("future.png")
     for mode in report["modes"]:
-        history = run_dir / mode / ("history.csv" if PROTOCOLS[mode].seeds_in_one_model else "seed-0/history.csv")
+        history = run_dir / mode / "history.csv"
         if history.exists():
             plots.training_curves(history, run_dir / f"{mode}-training.png")
             written.append(f"{mode}-training.png")

@@ -33,15 +33,9 @@ class Protocol:
     name: str
     seasonal_correction: bool
     takes_the_split_option: bool  # --split (faithful_split) applies; otherwise always chronological
-    # the seeds train side by side as members of one model (one fit: a fifth of the cost of tiny steps); a
-    # mode that early-stops each seed on its own validation loss trains them one by one
-    seeds_in_one_model: bool
 
 
-PROTOCOLS = {
-    "faithful": Protocol("faithful", False, True, True),
-    "corrected": Protocol("corrected", True, False, False),
-}
+PROTOCOLS = {"faithful": Protocol("faithful", False, True), "corrected": Protocol("corrected", True, False)}
 FORECASTING_MODE = "corrected"  # the mode whose next hours the page headlines, when the run has it
 
 

@@ -1,6 +1,10 @@
-"""What the series stages share: loading the configured series, scalers, baseline tables, score summaries."""
+"""What the series stages share: loading the configured series, training and loading the seeds, scalers,
+baseline tables, score summaries."""
 
 from __future__ import annotations
+
+import functools
+from pathlib import Path
 
 import numpy as np
 
@@ -10,6 +14,25 @@ from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
 from frameforecast.forecasters import statistical
 from frameforecast.forecasters.base import forecast_all
+
+
+def fit_seeds(build, folder: Path, seeds: int, x, y, validation_data=None, *, seed: int, **settings):
+    """The seeds of a small series model, trained as the independent members of one model in one fit (a tiny
+    model's step costs its overhead, so five members cost about one); each keeps its own early stopping.
+    Returns training.fit's result; load_seeds takes the members apart again."""
+    from frameforecast.models.series import build_members
+    from frameforecast.training import fit
+
+    validation_data = validation_data and (validation_data[0], [validation_data[1]] * seeds)
+    members = functools.partial(build_members, build, seeds)
+    return fit(members, folder, x=x, y=[y] * seeds, validation_data=validation_data, seed=seed, **settings)
+
+
+def load_seeds(folder: Path) -> list:
+    """Each seed's trained model, from the one model fit_seeds trained in `folder`."""
+    from frameforecast.training import load_model, members_of
+
+    return members_of(load_model(folder / "model.keras"))
 
 
 def load_configured(cfg: SeriesData, columns: list[str], *, needs_season: bool = True, log=print) -> series_data.Series:

@@ -133,11 +133,11 @@ VIDEO = ["mnist-reconstruct", "mnist-predict", "mnist-composite"]
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
 
 
-def bench_learning_on(minutes: float, smoke: bool) -> dict:
+def bench_learning_on(minutes: float, smoke: bool, round_minutes: float | None = None) -> dict:
     """`frameforecast improve mnist-predict --minutes M` on this checkout's trained run (trained first with
     `run mnist-predict` when there is none): its learning curve, every point as the run evaluated it."""
     profile = "smoke" if smoke else "quick"
-    out = {"minutes_asked": minutes, "profile": profile, "experiments": {}}
+    out = {"minutes_asked": minutes, "round_minutes": round_minutes, "profile": profile, "experiments": {}}
     for name in ("mnist-predict",):
         folder = ROOT / "runs" / name
         config = folder / "config.json"
@@ -147,7 +147,8 @@ def bench_learning_on(minutes: float, smoke: bool) -> dict:
             )
         start = time.monotonic()
         subprocess.run(
-            [str(ROOT / ".venv/bin/frameforecast"), "improve", name, "--profile", profile, "--minutes", str(minutes)],
+            [str(ROOT / ".venv/bin/frameforecast"), "improve", name, "--profile", profile, "--minutes", str(minutes)]
+            + (["--round-minutes", str(round_minutes)] if round_minutes else []),
             cwd=ROOT,
             check=True,
         )
@@ -252,6 +253,12 @@ def main() -> int:
     parser.add_argument(
         "--learning-on", type=float, metavar="MINUTES", help="learn mnist-predict on this long: its learning curve"
     )
+    parser.add_argument(
+        "--round-minutes",
+        type=float,
+        metavar="M",
+        help="--learning-on: minutes a round trains (default: the profile's)",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
     parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
     parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
@@ -296,7 +303,7 @@ def main() -> int:
 
         record["predict_memory"] = bench_predict_memory.measure(30 if args.smoke else 300)
     if args.learning_on:
-        record["learning_on"] = bench_learning_on(args.learning_on, args.smoke)
+        record["learning_on"] = bench_learning_on(args.learning_on, args.smoke, args.round_minutes)
     if args.gpu_run:
         record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
         record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]

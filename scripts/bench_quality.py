@@ -10,6 +10,19 @@ ROOT = Path(__file__).resolve().parent.parent
 ORIGINAL_RMSE = {"milk-lookback": 47.65, "airline-lookback": 47.53}
 
 
+def site_verdicts(metrics: dict) -> dict:
+    """The verdict the site shows for a run (its headline, as the index and the page draw it) and, for a series
+    run, the verdict on each protocol: the README's "met" for these rows is read from here, never recomputed."""
+    from frameforecast.report import series_view, summaries
+
+    head = summaries.headline(metrics)
+    out = {"headline": {"beats": head["beats"], "note": head["verdict_note"], "label": head["label"]}}
+    if metrics.get("family") in ("lookback", "seq2seq"):
+        mode = series_view.headline_mode(metrics)
+        out["protocols"] = {v["protocol"].split(" ")[0]: v for v in series_view.protocol_verdicts(metrics, mode)}
+    return out
+
+
 def bench_quality() -> dict:
     """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
     runs = ROOT / "runs"
@@ -77,6 +90,7 @@ def bench_quality() -> dict:
             "faithful_persistence": m["faithful"]["baselines"]["persistence"]["rmse"],
             "seeds": m["corrected"]["seeds"],
             "original": ORIGINAL_RMSE[name],
+            "site": site_verdicts(load(name)),
         }
     for name in ("signals-1", "signals-2", "signals-3"):
         m = load(name)
@@ -93,6 +107,7 @@ def bench_quality() -> dict:
             },
             "baselines_rmse": {b: r["rmse"] for b, r in m["baselines"].items()},
             "train_seconds": info["seconds"],
+            "site": site_verdicts(m),
         }
     corrected = load("usercount-seq2seq")["modes"]["corrected"]
     users = load("usercount-seq2seq")
@@ -106,6 +121,7 @@ def bench_quality() -> dict:
         ),
         "faithful_ensemble_mase": users["modes"]["faithful"]["ensemble"]["mase"],
         "next_hours": (users.get("next_hours") or {}).get("headline"),
+        "site": site_verdicts(users),
     }
     return out
 

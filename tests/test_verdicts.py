@@ -44,3 +44,60 @@ def test_no_percentage_of_an_alternative_that_is_exact():
     assert not beats and "%" not in note and "linear map is exact here" in note
     beats, note = verdict({"rmse": 0.30}, {"linear map": {"rmse": 0.20}}, columns)
     assert "50.0% worse" in note
+
+
+def _series_metrics(one_step_beats: bool, backtest_beats: bool) -> dict:
+    """A lookback metrics.json reduced to what the verdicts read: the model against one peer, one-step and
+    backtest."""
+    model, peer = (
+        {"rmse": 1.0, "mae": 1.0, "smape": 1.0, "mase": 1.0},
+        {"rmse": 2.0, "mae": 2.0, "smape": 2.0, "mase": 2.0},
+    )
+    mode = {
+        "ensemble": model if one_step_beats else peer,
+        "model": model,
+        "baselines": {},
+        "peers": {"AutoETS": peer if one_step_beats else model},
+        "seeds": 5,
+        "backtest": {
+            "count": 9,
+            "rmse": {"model": {"mean": 1.0 if backtest_beats else 3.0, "sd": 0.1}, "AutoETS": {"mean": 2.0, "sd": 0.1}},
+        },
+    }
+    return {"family": "lookback", "modes": {"corrected": mode}, "series": {"season_label": "season 12", "season": 12}}
+
+
+def test_a_headline_over_several_protocols_is_green_only_if_each_is_and_names_the_one_that_loses():
+    from frameforecast.report import series_view
+
+    green = series_view.Lookback.headline(_series_metrics(True, True))
+    assert green["beats"] and "one-step, backtest of 9 origins" in green["label"]
+    red = series_view.Lookback.headline(_series_metrics(True, False))
+    assert not red["beats"] and red["verdict_note"].startswith("backtest of 9 origins: loses on mean RMSE")
+    assert "one-step" not in red["verdict_note"]  # the protocol it wins is not named as losing
+
+
+def test_the_page_the_index_and_compare_show_the_verdict_the_headline_gives(smoke_suite):
+    """Every series run of the smoke site: the headline (index card and page) is green exactly when every
+    protocol table of its mode marks the model as winning, and the index card's mark is the page's."""
+    import json
+    import re
+
+    from frameforecast.report import series_view, summaries
+
+    for metrics_path in sorted((smoke_suite / "runs").glob("*/metrics.json")):
+        metrics = json.loads(metrics_path.read_text())
+        if metrics.get("family") not in ("lookback", "seq2seq"):
+            continue
+        head = summaries.headline(metrics)
+        mode = series_view.headline_mode(metrics)
+        verdicts = series_view.protocol_verdicts(metrics, mode)
+        assert head["beats"] == all(v["beats"] for v in verdicts), metrics_path
+        name = metrics_path.parent.name
+        page = (smoke_suite / "site" / f"{name}.html").read_text()
+        index = (smoke_suite / "site" / "index.html").read_text()
+        card = index[index.index(f'id="{name}"') :]
+        card = card[: card.index("</article>")]
+        mark = "yes" if head["beats"] else "no"
+        assert f'class="verdict {mark}"' in card and f'class="verdict {mark}"' in page, name
+        assert re.findall(r'class="verdict (yes|no)"', page)[0] == mark, name

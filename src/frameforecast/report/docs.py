@@ -167,7 +167,73 @@ def methodology(collected: dict) -> dict:
                 },
             }
         )
-    return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS}
+    return {"experiments": rows, "metric_docs": METRIC_DOCS, "baseline_docs": BASELINE_DOCS, "term_docs": TERM_DOCS}
+
+
+# the words the tables and verdicts use, each defined once (methodology.html#term-…)
+TERM_DOCS = [
+    (
+        "verdict",
+        "Green only when the model beats the best alternative on every metric shown, in every protocol the claim "
+        "covers; a tie is not a win. Otherwise it names each protocol and metric it loses on, to which "
+        "alternative, and by how much (no percentage of an alternative that is exact: its error is ~0).",
+    ),
+    ("one-step", "Every test point forecast from the actual values before it (the original tutorials' protocol)."),
+    (
+        "hold-out",
+        "The last H points forecast at once from one origin, each forecast fed back as input; the peers and "
+        "baselines are fit on every point before that origin.",
+    ),
+    (
+        "backtest",
+        "A rolling-origin evaluation: from each of many origins in the test part, the next h points are forecast "
+        "from the data before it; the table shows the mean and sd over origins of each origin's RMSE.",
+    ),
+    (
+        "5-seed ensemble",
+        "The mean of five independently initialised networks' forecasts. Averaging cancels each seed's own error "
+        "only where the seeds disagree; when they share a bias the ensemble can score worse than the seeds' mean "
+        "score, since the mean of scores and the score of the mean differ (RMSE is not linear).",
+    ),
+    (
+        "λ (shrinkage)",
+        "forecast = anchor + λ · (ensemble − anchor), λ ∈ [0, 1] fit by least squares on the last training windows. "
+        "λ = 0: the forecast IS the anchor (the network adds nothing); λ = 1: not shrunk at all.",
+    ),
+    (
+        "conformal interval",
+        "Split-conformal: at each step ahead, the ⌈(n + 1) · level⌉-th smallest absolute error of the n backtest "
+        "origins. Its coverage is measured leave-one-origin-out; “—” when the origins are too few for that level.",
+    ),
+    (
+        "spread",
+        "How much a forecast varies across test windows against the truth (mean over steps of the sd over windows, "
+        "divided by the truth's). Below the constant threshold the model outputs one shape whatever its input: a "
+        "failed model, whatever its RMSE.",
+    ),
+    (
+        "peers",
+        "statsforecast's AutoARIMA, AutoETS, AutoTheta (season from the timestamps), fit on the training part: "
+        "what a practitioner would use instead.",
+    ),
+    (
+        "exact baselines (signals)",
+        "A sum of sines without noise satisfies a linear recurrence, so the linear least-squares map of the window "
+        "and per-window AR(4) extrapolation forecast it exactly (RMSE ~0). A neural network is not expected to "
+        "match them there; they show what the exercise can be solved to.",
+    ),
+    (
+        "shipped checkpoint",
+        "mnist-predict trained far longer than a suite can, shipped with the project with a card (commands, commit, "
+        "device, minutes); every run scores it again on its own test set. It is the same model trained longer, "
+        "never an alternative in a verdict.",
+    ),
+]
+
+
+def term_anchor(name: str) -> str:
+    """The methodology page's id for a term's definition."""
+    return "term-" + "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
 
 
 # a table column's label → the METRIC_DOCS entry that defines it

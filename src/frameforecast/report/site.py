@@ -35,6 +35,7 @@ def _env() -> Environment:
     env.filters["num"] = tables.fmt
     env.filters["metric_link"] = docs.column_link
     env.filters["metric_anchor"] = docs.metric_anchor
+    env.filters["term_anchor"] = docs.term_anchor
     return env
 
 

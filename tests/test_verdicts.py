@@ -101,3 +101,23 @@ def test_the_page_the_index_and_compare_show_the_verdict_the_headline_gives(smok
         mark = "yes" if head["beats"] else "no"
         assert f'class="verdict {mark}"' in card and f'class="verdict {mark}"' in page, name
         assert re.findall(r'class="verdict (yes|no)"', page)[0] == mark, name
+
+
+def test_a_red_video_card_names_an_alternative_that_beats_the_model_not_one_it_beats():
+    from frameforecast.report.video_view import Video
+
+    scores = lambda mse, ssim: {"mse_per_frame": mse, "mae_per_frame": mse, "ssim": ssim, "psnr": 20.0}  # noqa: E731
+    metrics = {
+        "task": "reconstruct",
+        "headline_output": "reconstruction",
+        "test_set": {"name": "generated"},
+        "results": {
+            "reconstruction": {
+                "model": scores(105.2, 0.69),
+                "mean input frame": scores(121.3, 0.57),
+                "optical flow": scores(155.2, 0.75),
+            }
+        },
+    }
+    head = Video.headline(metrics)
+    assert not head["beats"] and head["baseline"] == "optical flow", head

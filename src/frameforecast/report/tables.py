@@ -58,7 +58,14 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
     """Green only when the model beats the best alternative on every metric shown; otherwise, for each metric it
     loses on, which alternative beats it and by how much. An unknown value ("—") is not compared; an unbounded
     one (∞ cross-entropy) never wins."""
-    losses, ties = [], []
+    beats, note, _ = verdict_detail(model, alternatives, columns)
+    return beats, note
+
+
+def verdict_detail(model: dict, alternatives: dict, columns) -> tuple[bool, str, list[str]]:
+    """verdict's (green, note) and the alternatives that beat or tie the model, in the note's order: the
+    "best alternative" a card names is one of these when it is red."""
+    losses, ties, winners = [], [], []
     for key, label in columns:
         up = higher_is_better(label)
         known = {n: v for n, v in ((n, _value(s, key)) for n, s in alternatives.items()) if v is not None}
@@ -67,6 +74,8 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
             continue
         best = (max if up else min)(known, key=known.get)
         gap = known[best] - ours if up else ours - known[best]
+        if (gap == 0 and math.isfinite(ours)) or gap > 0 or (math.isinf(ours) and ours == known[best]):
+            winners.append(best)
         if gap == 0 and math.isfinite(ours):
             ties.append(f"{label.rstrip(' ↑↓')} {cell(model, key)}, equal to {best}'s")
         elif gap > 0 or (math.isinf(ours) and ours == known[best]):
@@ -79,11 +88,12 @@ def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
             losses.append(
                 f"{label.rstrip(' ↑↓')} {cell(model, key)} against {best}'s {cell(alternatives[best], key)} ({how})"
             )
+    winners = list(dict.fromkeys(winners))
     if losses:
-        return False, "loses on " + "; ".join(losses + ties)
+        return False, "loses on " + "; ".join(losses + ties), winners
     if ties:
-        return False, "ties on " + "; ".join(ties)
-    return True, "beats every alternative on every metric shown"
+        return False, "ties on " + "; ".join(ties), winners
+    return True, "beats every alternative on every metric shown", []
 
 
 def as_csv(table: dict) -> str:

@@ -108,6 +108,25 @@ def write_thumbnail(path: Path, truth: np.ndarray, pred: np.ndarray, title: str 
         canvas.save(tmp, format="PNG")
 
 
+CARD_WIDTH = 640  # twice the card's width on the index, for high-density screens
+CARD_COLOURS = 96
+CARD_ASPECT = 1.6  # width / height of the card's picture frame
+
+
+def write_card_image(source: Path, path: Path) -> None:
+    """The index card's image of a page's picture (its first frame for a GIF; the top of a tall figure): scaled
+    to CARD_WIDTH and reduced to a palette, so the index stays light (a full-size plot is 80–240 KB)."""
+    with Image.open(source) as image:
+        image.seek(0)
+        still = image.convert("RGB")
+    if still.height > still.width / CARD_ASPECT:  # a tall figure (one panel per window): its top panel
+        still = still.crop((0, 0, still.width, round(still.width / CARD_ASPECT)))
+    if still.width > CARD_WIDTH:
+        still = still.resize((CARD_WIDTH, round(still.height * CARD_WIDTH / still.width)), Image.Resampling.LANCZOS)
+    with atomic_path(path, suffix=".png") as tmp:
+        still.quantize(colors=CARD_COLOURS, method=Image.Quantize.MEDIANCUT).save(tmp, format="PNG", optimize=True)
+
+
 def write_gif(path: Path, frames: list[Image.Image]) -> None:
     with atomic_path(path, suffix=".gif") as tmp:
         frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=FRAME_MS, loop=0)

@@ -59,6 +59,7 @@ def _read_object(path: Path) -> dict:
     return data
 
 
+CARD_IMAGE = "card.png"
 SUMMARY_PLACES = ("model_summary.json", "corrected/model_summary.json", "faithful/model_summary.json")
 
 
@@ -262,6 +263,11 @@ def _render_page(env, card: dict, run: dict, grouped: dict, site: Path, common: 
     target.mkdir()
     for asset in run["assets"] + run["downloads"]:
         shutil.copy2(run["folder"] / asset, target / asset)
+    if card.get("thumbnail"):  # the index shows a small copy, not the page's full-size picture
+        from frameforecast.report import gifs
+
+        gifs.write_card_image(target / card["thumbnail"], target / CARD_IMAGE)
+        card["thumbnail"] = CARD_IMAGE
     if (run["folder"] / "browse").is_dir():  # the sequence browser's sprites
         shutil.copytree(run["folder"] / "browse", target / "browse")
     page = summaries.page(card, run)

@@ -14,18 +14,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from frameforecast.atomic import atomic_path  # noqa: E402
+from frameforecast.report.style import colour, model_line  # noqa: E402
 
-COLORS = {
-    "model": "#d62728",
-    "persistence": "#7f7f7f",
-    "seasonal naive": "#1f77b4",
-    "seasonal naive + last change": "#2ca02c",
-    "drift": "#9467bd",
-    "Holt-Winters": "#ff7f0e",
-    "AutoARIMA": "#17becf",
-    "AutoETS": "#8c564b",
-    "AutoTheta": "#e377c2",
-}
 PEER_STYLE = dict(lw=1.3, ls="-.")
 
 
@@ -41,7 +31,7 @@ def per_timestep_plot(path: Path, results: dict, title: str) -> None:
     for name, scores in results.items():
         curve = scores["per_timestep"]
         steps = np.arange(1, len(curve["mse"]) + 1)
-        style = dict(lw=2.5, color=COLORS["model"]) if name == "model" else dict(lw=1.2, ls="--")
+        style = model_line() if name == "model" else dict(lw=1.2, ls="--", color=colour(name))
         ax_mse.plot(steps, curve["mse"], label=name, **style)
         ax_ssim.plot(steps, curve["ssim"], label=name, **style)
     ax_mse.set(xlabel="frame", ylabel="MSE per frame (sum over pixels)", title=title)
@@ -52,14 +42,6 @@ def per_timestep_plot(path: Path, results: dict, title: str) -> None:
     _save(fig, path)
 
 
-VIDEO_BASELINE_COLORS = {
-    "all-black frame": "#000000",
-    "copy last frame": "#7f7f7f",
-    "mean input frame": "#1f77b4",
-    "optical flow": "#2ca02c",
-}
-
-
 def learning_on(path: Path, points: list[dict], baselines: dict, title: str) -> None:
     """Test MSE/frame and SSIM of the model against the minutes it has trained, each baseline a flat line."""
     minutes = [p["minutes"] for p in points]
@@ -67,9 +49,8 @@ def learning_on(path: Path, points: list[dict], baselines: dict, title: str) -> 
     for ax, key, label in ((ax_mse, "mse_per_frame", "test MSE per frame"), (ax_ssim, "ssim", "test SSIM")):
         for name, scores in baselines.items():
             if scores.get(key) is not None:
-                color = VIDEO_BASELINE_COLORS.get(name, "#bcbd22")
-                ax.axhline(scores[key], color=color, lw=1.1, ls="--", label=name)
-        ax.plot(minutes, [p[key] for p in points], color=COLORS["model"], lw=2.5, marker="o", label="model")
+                ax.axhline(scores[key], color=colour(name), lw=1.1, ls="--", label=name)
+        ax.plot(minutes, [p[key] for p in points], label="model", **model_line(marker="o"))
         ax.set(xlabel="minutes trained (all rounds)", ylabel=label)
         ax.grid(alpha=0.3)
     ax_mse.set_title(f"{title}: learning on")
@@ -94,7 +75,7 @@ def training_curves(history_csv: Path, path: Path) -> None:
             for column in columns:
                 ax.plot(epochs, history[column], ls=style, color="0.6", lw=0.8)
             mean = history[columns].mean(axis=1)
-            ax.plot(epochs, mean, ls=style, color="C3", lw=2, label=f"{label} (mean of {len(columns)} seeds)")
+            ax.plot(epochs, mean, label=f"{label} (mean of {len(columns)} seeds)", **model_line(ls=style, lw=2))
         shown = history[[c for c in history.columns if "seed_" in c]]
     else:
         for column in history.columns:
@@ -148,14 +129,14 @@ def series_overview(
     x = np.arange(len(values)) if times is None else np.asarray(times)
     fig, ax = plt.subplots(figsize=(10, 3.8))
     ax.axvspan(x[0], x[train_end - 1], color="#e8eef7", label="training part")
-    ax.plot(x, values, color="black", lw=1.4, label="truth")
+    ax.plot(x, values, color=colour("truth"), lw=1.4, label="truth")
     for name, forecast in forecasts.items():
         style = (
-            dict(lw=2.2, color=COLORS["model"])
+            model_line()
             if name == "model"
-            else dict(PEER_STYLE, color=COLORS[name])
+            else dict(PEER_STYLE, color=colour(name))
             if name in peers
-            else dict(lw=1, ls="--", color=COLORS.get(name))
+            else dict(lw=1, ls="--", color=colour(name))
         )
         ax.plot(x[test_index], forecast, label=name, **style)
     ax.set(title=title, ylabel=ylabel, xlabel="time" if times is not None else "position in the series (rows)")
@@ -168,16 +149,16 @@ def series_zoom(path: Path, times, values: np.ndarray, test_index: np.ndarray, m
     """The test part only, with the truth shifted by one step: a model that overlaps the shifted truth only lags."""
     x = np.arange(len(values)) if times is None else np.asarray(times)
     fig, ax = plt.subplots(figsize=(10, 3.4))
-    ax.plot(x[test_index], values[test_index], color="black", lw=1.6, label="truth")
+    ax.plot(x[test_index], values[test_index], color=colour("truth"), lw=1.6, label="truth")
     ax.plot(
         x[test_index],
         values[test_index - 1],
-        color="#7f7f7f",
+        color=colour("persistence"),
         ls=":",
         lw=1.4,
         label="truth one step late (persistence)",
     )
-    ax.plot(x[test_index], model, color=COLORS["model"], lw=2, label="model")
+    ax.plot(x[test_index], model, label="model", **model_line())
     ax.set(title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
@@ -186,7 +167,7 @@ def series_zoom(path: Path, times, values: np.ndarray, test_index: np.ndarray, m
 
 def residual_histogram(path: Path, residuals: np.ndarray, title: str) -> None:
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    ax.hist(residuals, bins=20, color=COLORS["model"], alpha=0.8)
+    ax.hist(residuals, bins=20, color=colour("model"), alpha=0.8)
     ax.axvline(0, color="black", lw=1)
     ax.set(title=title, xlabel="truth − forecast (the series' units)", ylabel="count of test points")
     _save(fig, path)
@@ -204,11 +185,11 @@ def signal_windows(
     for i in range(count):
         for f in range(features):
             ax = axes[i, f]
-            ax.plot(range(n_in), past[i, :, f], "o-", color="#1f77b4", ms=3, lw=1, label="past (input)")
-            ax.plot(ahead, future[i, :, f], "x-", color="#2ca02c", ms=4, lw=1.2, label="true future")
-            for k, (name, forecast) in enumerate(baselines.items()):
-                ax.plot(ahead, forecast[i, :, f], "--", color=f"C{k + 3}", lw=0.9, alpha=0.8, label=name)
-            ax.plot(ahead, pred[i, :, f], "o-", color=COLORS["model"], ms=3, lw=1.8, label="model")
+            ax.plot(range(n_in), past[i, :, f], "o-", color=colour("input"), ms=3, lw=1, label="past (input)")
+            ax.plot(ahead, future[i, :, f], "x-", color=colour("truth"), ms=4, lw=1.2, label="true future")
+            for name, forecast in baselines.items():
+                ax.plot(ahead, forecast[i, :, f], "--", color=colour(name), lw=0.9, alpha=0.8, label=name)
+            ax.plot(ahead, pred[i, :, f], "o-", label="model", **model_line(ms=3, lw=1.8))
             ax.grid(alpha=0.3)
             ax.set_ylabel(f"value (window {i + 1})" if features == 1 else f"feature {f + 1}, window {i + 1}")
     for ax in axes[-1]:
@@ -232,11 +213,11 @@ def future_with_intervals(path: Path, times, values: np.ndarray, future: dict, t
     else:
         x = np.asarray(times)[-shown:]
     fig, ax = plt.subplots(figsize=(10, 3.6))
-    ax.plot(x, values[-shown:], color="black", lw=1.4, label="observed")
+    ax.plot(x, values[-shown:], color=colour("truth"), lw=1.4, label="observed")
     for level, alpha in ((95, 0.15), (80, 0.3)):
         low, high = (np.array(future[f"{side}{level}"], dtype=float) for side in ("lo", "hi"))  # None → nan: no band
-        ax.fill_between(ahead, low, high, color=COLORS["model"], alpha=alpha, label=f"{level} % interval")
-    ax.plot(ahead, future["forecast"], color=COLORS["model"], lw=2, label="forecast")
+        ax.fill_between(ahead, low, high, color=colour("model"), alpha=alpha, label=f"{level} % interval")
+    ax.plot(ahead, future["forecast"], label="forecast", **model_line())
     ax.set(title=title, ylabel=ylabel, xlabel="time" if times is not None else "position in the series (rows)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")

@@ -28,12 +28,12 @@ def test_channel_axis_is_accepted():
     assert metrics.mse_per_frame(pred, true) == pytest.approx(4.0)
 
 
-def test_psnr_per_frame_then_averaged():
+def test_psnr_is_taken_of_the_mean_error_so_an_exact_frame_cannot_dominate():
     true = np.zeros((1, 2, 2, 2))
     pred = np.zeros((1, 2, 2, 2))
-    pred[0, 0] = 0.1  # frame mse 0.01 → 20 dB
-    pred[0, 1] = 0.01  # frame mse 1e-4 → 40 dB
-    assert metrics.psnr(pred, true) == pytest.approx(30.0)
+    pred[0, 0] = 0.1  # frame mse 0.01
+    pred[0, 1] = 0.0  # an exact frame: 100 dB on its own, which a mean of per-frame PSNRs would average in
+    assert metrics.psnr(pred, true) == pytest.approx(-10 * np.log10(0.005))  # 23.0 dB, not (20 + 100) / 2
 
 
 def test_psnr_clips_predictions():

@@ -27,10 +27,16 @@ def mae_per_frame(pred, true) -> float:
     return float(np.mean(np.abs(_frames(pred) - _frames(true)), axis=(0, 1)).sum())
 
 
+PSNR_FLOOR = 1e-10  # the mean squared error of a perfect forecast: PSNR 100 dB instead of ∞
+
+
 def psnr(pred, true) -> float:
-    """Per frame −10·log10(mean squared error), averaged over frames (predictions clipped to [0, 1])."""
-    mse = np.mean((np.clip(_frames(pred), 0, 1) - _frames(true)) ** 2, axis=(2, 3))
-    return float(np.mean(-10 * np.log10(np.maximum(mse, 1e-10))))
+    """−10·log10 of the mean over frames of each frame's mean squared error (predictions clipped to [0, 1]).
+
+    From the mean error, not the mean of per-frame PSNRs: a frame reproduced exactly (MSE 0, so 100 dB) would
+    otherwise dominate the average, as copy-last's first reconstructed frame does."""
+    mse = np.mean((np.clip(_frames(pred), 0, 1) - _frames(true)) ** 2)
+    return float(-10 * np.log10(max(mse, PSNR_FLOOR)))
 
 
 def ssim_per_frame(pred, true, data_range: float = SSIM_DATA_RANGE) -> np.ndarray:
@@ -122,7 +128,7 @@ class VideoAccumulator:
         soft = true[(true > 0) & (true < 1)]  # a 0 or 1 target pixel adds exactly 0 to the floor
         self.bce_floor += _bce_terms(soft, soft).sum()
         mse_clipped = np.mean((clipped - true) ** 2, axis=(2, 3))
-        self.psnr += (-10 * np.log10(np.maximum(mse_clipped, 1e-10))).sum()
+        self.psnr += mse_clipped.sum()  # each frame's mean squared error: PSNR is taken of their mean
         ssim_frames = ssim_per_frame(clipped, true)
         self.ssim += ssim_frames.sum()
         if self.with_accuracy:
@@ -138,7 +144,7 @@ class VideoAccumulator:
             "mse_per_frame": self.sq / frames,
             "mae_per_frame": self.abs / frames,
             "ssim": self.ssim / frames,
-            "psnr": self.psnr / frames,
+            "psnr": float(-10 * np.log10(max(self.psnr / frames, PSNR_FLOOR))),
             "bce_nats_per_frame": self.bce / frames if np.isfinite(self.bce) else None,
             "bce_floor_nats_per_frame": self.bce_floor / frames,
             "per_timestep": {

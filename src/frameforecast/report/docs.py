@@ -23,8 +23,9 @@ METRIC_DOCS = [
     ),
     (
         "PSNR",
-        "−10 · log10(mean over pixels (clip(pred) − true)²), averaged over frames",
-        "A log view of per-pixel MSE; dominated by the black background.",
+        "−10 · log10(mean over frames of each frame's mean over pixels (clip(pred) − true)²); 100 dB at MSE 0",
+        "A log view of per-pixel MSE; dominated by the black background. Taken of the mean error, not averaged "
+        "over per-frame PSNRs, so one exactly reproduced frame (100 dB) cannot dominate it.",
     ),
     (
         "BCE nats per frame",

@@ -134,11 +134,18 @@ def _throughput(out: Rows, thr: dict) -> None:
         )
 
 
+def _training(run: dict) -> str:
+    """How long a video model trained, and whether the suite's deadline cut its planned budget."""
+    said = f"{fmt(run['train_seconds'] / 60)} min training"
+    if run.get("budget_given") is not None and run["budget_given"] < run["budget_planned"]:
+        said += f", cut by the suite's deadline: {fmt(run['budget_given'] / 60)} of {fmt(run['budget_planned'] / 60)} min planned"
+    return said
+
+
 def _video_quality(out: Rows, q: dict) -> None:
     p = q["mnist-predict"]
     out.add(
-        f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; "
-        f"{fmt(p['train_seconds'] / 60)} min training)",
+        f"mnist-predict MSE/frame ({p['test_set']['name']} test set, {p['test_set']['size']} seq; {_training(p)})",
         fmt(p["mse_per_frame"]),
         f"all-black {fmt(p['all_black'])}, copy-last {fmt(p['copy_last'])}",
         f"≤ {TARGETS['mnist_predict_mse']:g}",
@@ -160,7 +167,7 @@ def _video_quality(out: Rows, q: dict) -> None:
         r = q["mnist-reconstruct"]["reconstruction"]
         bar = TARGETS["reconstruct_vs_mean_input"] * r["mean_input"]
         out.add(
-            f"mnist-reconstruct MSE/frame ({fmt(q['mnist-reconstruct']['train_seconds'] / 60)} min training)",
+            f"mnist-reconstruct MSE/frame ({_training(q['mnist-reconstruct'])})",
             fmt(r["mse_per_frame"]),
             f"mean input frame {fmt(r['mean_input'])}",
             f"≤ {fmt(bar)} ({TARGETS['reconstruct_vs_mean_input']} × mean input)",
@@ -178,7 +185,7 @@ def _video_quality(out: Rows, q: dict) -> None:
         start = "warm-started from mnist-predict" if c["warm_start"] else "from scratch"
         limit = TARGETS["composite_vs_predict"] * p["mse_per_frame"]
         out.add(
-            f"mnist-composite prediction MSE/frame ({start}, {fmt(c['train_seconds'] / 60)} min training)",
+            f"mnist-composite prediction MSE/frame ({start}, {_training(c)})",
             fmt(c["prediction"]["mse_per_frame"]),
             f"mnist-predict {fmt(p['mse_per_frame'])}",
             f"≤ {fmt(limit)} ({TARGETS['composite_vs_predict']} × mnist-predict)",

@@ -128,8 +128,10 @@ def test_video_cards_show_a_still_of_predicted_frames_not_the_first_input(smoke_
 
     index = (smoke_suite / "site" / "index.html").read_text()
     for name, output in (("mnist-predict", "prediction"), ("mnist-reconstruct", "reconstruction")):
-        assert f'src="{name}/{output}-thumbnail.png"' in index, name
-        still = Image.open(smoke_suite / "site" / name / f"{output}-thumbnail.png")
+        assert f'src="{name}/card.png"' in index, name  # the index's small copy of the run's thumbnail
+        still = Image.open(smoke_suite / "site" / name / "card.png")
+        whole = Image.open(smoke_suite / "site" / name / f"{output}-thumbnail.png")
+        assert abs(still.height / still.width - whole.height / whole.width) < 0.02  # not cropped
         assert still.height > still.width / 2  # two rows: the truth above the prediction
 
 

@@ -119,7 +119,7 @@ def write_card_image(source: Path, path: Path) -> None:
     with Image.open(source) as image:
         image.seek(0)
         still = image.convert("RGB")
-    if still.height > still.width / CARD_ASPECT:  # a tall figure (one panel per window): its top panel
+    if still.height > still.width:  # a tall figure (one panel per window): its top panel
         still = still.crop((0, 0, still.width, round(still.width / CARD_ASPECT)))
     if still.width > CARD_WIDTH:
         still = still.resize((CARD_WIDTH, round(still.height * CARD_WIDTH / still.width)), Image.Resampling.LANCZOS)

@@ -236,3 +236,21 @@ def test_every_metric_column_links_to_its_definition_on_the_methodology_page(smo
                     assert found.group(1) in anchors, (page.name, found.group(1))
                     linked.add(found.group(1))
     assert {"metric-ssim", "metric-mse-per-frame", "metric-mase", "metric-mape"} <= linked
+
+
+def test_every_verdict_links_to_the_definition_of_what_it_covers(smoke_suite):
+    import re
+
+    site = smoke_suite / "site"
+    methodology = (site / "methodology.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="(term-[^"]+)"', methodology))
+    assert {"term-verdict", "term-backtest", "term-hold-out", "term-shrinkage", "term-conformal-interval"} <= anchors
+    verdicts = 0
+    for page in sorted(site.glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for link in re.findall(r'href="methodology\.html#(term-[^"]+)"', html):
+            assert link in anchors, (page.name, link)
+        for mark in re.finditer(r'<span class="verdict (?:yes|no)">.*?</span>\s*(<a [^>]*>)?', html, re.S):
+            assert mark.group(1) and "methodology.html#term-verdict" in mark.group(1), (page.name, mark.group(0)[:120])
+            verdicts += 1
+    assert verdicts >= 10

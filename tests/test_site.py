@@ -308,3 +308,30 @@ def test_the_window_browser_steps_sorts_zooms_and_compares_with_the_numbers_of_m
     )
     assert outside == []
     assert severe_console_messages(browser) == []
+
+
+TALL_CELLS = """return Array.from(document.querySelectorAll('table.metrics th, table.metrics td')).filter(cell => {
+    const style = getComputedStyle(cell);
+    const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+    const text = cell.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    return cell.offsetParent !== null && text > 4 * line + 1;
+}).map(cell => cell.textContent.trim().slice(0, 60))"""
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [500, 1400])
+def test_no_table_cell_is_taller_than_four_lines_on_a_narrow_or_a_wide_screen(served_site, browser, width):
+    base, _ = served_site
+    browser.set_window_size(width, 1000)
+    try:
+        for page in (
+            "index.html",
+            "mnist-predict.html",
+            "airline-lookback.html",
+            "usercount-seq2seq.html",
+            "signals-2.html",
+        ):
+            browser.get(f"{base}/{page}")
+            assert browser.execute_script(TALL_CELLS) == [], (width, page)
+    finally:
+        browser.set_window_size(1280, 1600)

@@ -234,7 +234,8 @@ TERM_DOCS = [
 
 def term_anchor(name: str) -> str:
     """The methodology page's id for a term's definition."""
-    return "term-" + "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in name.lower()).split()
+    return "term-" + "-".join(words)
 
 
 # a table column's label → the METRIC_DOCS entry that defines it

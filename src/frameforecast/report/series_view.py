@@ -205,6 +205,7 @@ def _mode_table(title: str, label: str, mode: str, metrics: dict, extra_caption:
     rows += [row(name, "baseline", s, SERIES_COLUMNS) for name, s in res["baselines"].items()]
     caption = "; ".join(filter(None, [extra_caption, "; ".join(res["flags"]), _series_caption(metrics, res)]))
     return {
+        "terms": ["one-step", "5-seed ensemble", "peers"] + (["λ (shrinkage)"] if res.get("shrinkage") else []),
         "title": title,
         "caption": caption,
         "columns": [c for _, c in SERIES_COLUMNS],
@@ -246,6 +247,7 @@ def _backtest_table(metrics: dict, mode: str, label: str) -> dict:
     rows += [entry(n, "peer", f"{n} (statsforecast)") for n in bt["peers"]]
     rows += [entry(n, "baseline", n) for n in bt["rmse"] if n != "model" and n not in bt["peers"]]
     return {
+        "terms": ["backtest", "conformal interval"],
         "title": f"rolling-origin backtest: {bt['count']} origins (points {bt['origins'][0]}–{bt['origins'][1]}), "
         f"{bt['horizon']} steps each",
         "caption": f"RMSE over each origin's {bt['horizon']} steps, mean ± sd over origins; refit: {bt['refit']}"
@@ -304,6 +306,7 @@ def _holdout_table(metrics: dict, mode: str, res: dict) -> dict:
     rows += [row(n, "baseline", sc, HOLDOUT_COLUMNS) for n, sc in h["baselines"].items()]
     left_out = [f"{name} left out: {why}" for name, why in h["refused"].items()]
     return {
+        "terms": ["hold-out", "peers"],
         "title": f"multi-step hold-out: the last {h['horizon']} points forecast at once from point {h['origin']}",
         "caption": "; ".join(
             [
@@ -364,6 +367,7 @@ def _signals_table(metrics: dict) -> dict:
         )
     rows += [row(name, "baseline", s, SIGNAL_COLUMNS) for name, s in metrics["baselines"].items()]
     return {
+        "terms": ["spread", "exact baselines (signals)"],
         "title": f"{metrics['test_windows']} test windows, {metrics['n_in']} → {metrics['n_out']} steps",
         "caption": f"data: {metrics['data']}; MASE scale: {metrics['mase_scale']}; {_settings_changed(metrics)}; "
         "without noise, the linear map and AR(4) solve a sum of sines exactly (methodology: exact baselines)",

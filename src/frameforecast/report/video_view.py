@@ -138,6 +138,7 @@ def _shipped_table(metrics: dict, columns: list) -> dict:
             "again; no number here is copied from its card."
         ),
         "columns": [c for _, c in columns],
+        "terms": ["shipped checkpoint"],
         "rows": [
             row("model trained on this machine", "model", metrics["results"][out]["model"], columns),
             row(f"shipped checkpoint ({card['minutes']:.0f} min)", "shipped", ship["results"][out], columns),

@@ -78,6 +78,7 @@ def run_experiment(
             start = time.monotonic()
             action()
             timings[stage] = {"seconds": time.monotonic() - start, "peak_memory_mb": peak_rss_mb()}
+            release_unused()  # what a stage left (a fit's data pipeline, optimizer, traced steps) before the next
     return timings
 
 

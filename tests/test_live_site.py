@@ -235,3 +235,15 @@ def test_the_quick_suite_deadline_shrinks_only_the_video_budgets_and_keeps_their
     for other in ("milk-lookback", "frame-forecast-original"):
         cfg = experiments.get(other).config("quick")
         assert late.apply(other, "quick", cfg, print) is cfg  # only the long video trainings are ever cut
+
+
+def test_a_time_budget_given_on_the_command_line_is_the_one_the_deadline_cuts_from(monkeypatch):
+    from frameforecast.config.values import SUITE_MINUTES
+
+    now = [1000.0]
+    monkeypatch.setattr(pipeline.time, "monotonic", lambda: now[0])
+    plenty = pipeline.SuiteDeadline("quick", ["mnist-predict"], now[0] - 60 * SUITE_MINUTES["quick"] + 3000, {})
+    asked = experiments.get("mnist-predict").config("quick").replace(time_budget=410.0)
+    assert plenty.apply("mnist-predict", "quick", asked, print).time_budget == 410.0  # it fits: kept as asked
+    late = pipeline.SuiteDeadline("quick", ["mnist-predict"], now[0] - 60 * SUITE_MINUTES["quick"] + 300, {})
+    assert late.apply("mnist-predict", "quick", asked, lambda _: None).time_budget < 410.0

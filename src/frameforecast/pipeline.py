@@ -266,12 +266,13 @@ class SuiteDeadline:
         return float(RESERVE_SECONDS["video" if budget else "other"])
 
     def apply(self, name: str, profile: str, cfg: RunSettings, log) -> RunSettings:
-        """`cfg` with its training budget cut to its share of the time left (unchanged when it fits)."""
-        own = self._budget(name, profile)
+        """`cfg` with its training budget cut to its share of the time left (unchanged when it fits). Its own
+        budget is the run's (a --time-budget given on the command line included), the others' their profile's."""
+        own = cfg.time_budget if name in SUITE_SCALED else None
         if self.deadline is None or not own:
             return cfg
         later = self.names[self.names.index(name) :]
-        budgets = {n: self._budget(n, profile) for n in later}
+        budgets = {n: own if n == name else self._budget(n, profile) for n in later}
         pool = self.deadline - time.monotonic() - sum(self._reserve(n, profile) for n in later)
         share = pool * own / sum(b for b in budgets.values() if b)
         if share >= own:

@@ -313,8 +313,9 @@ def test_the_window_browser_steps_sorts_zooms_and_compares_with_the_numbers_of_m
 TALL_CELLS = """return Array.from(document.querySelectorAll('table.metrics th, table.metrics td')).filter(cell => {
     const style = getComputedStyle(cell);
     const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
-    const text = cell.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-    return cell.offsetParent !== null && text > 4 * line + 1;
+    const range = document.createRange();  // the cell's own text, not the height of its row
+    range.selectNodeContents(cell);
+    return cell.offsetParent !== null && range.getBoundingClientRect().height > 4 * line + 1;
 }).map(cell => cell.textContent.trim().slice(0, 60))"""
 
 

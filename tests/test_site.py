@@ -336,3 +336,26 @@ def test_no_table_cell_is_taller_than_four_lines_on_a_narrow_or_a_wide_screen(se
             assert browser.execute_script(TALL_CELLS) == [], (width, page)
     finally:
         browser.set_window_size(1280, 1600)
+
+
+LINKS_TO_DEFINITIONS = """return Array.from(document.querySelectorAll('a[href*="methodology.html#"]'))
+    .map(a => a.getAttribute('href').split('#')[1])"""
+
+
+@needs_browser
+def test_every_metric_and_term_link_leads_to_a_definition_on_the_methodology_page(served_site, browser):
+    base, site = served_site
+    wanted = {}
+    for page in pages(site):
+        if page == "methodology.html":
+            continue
+        browser.get(f"{base}/{page}")
+        for anchor in browser.execute_script(LINKS_TO_DEFINITIONS):
+            wanted.setdefault(anchor, page)
+    assert any(a.startswith("metric-") for a in wanted) and any(a.startswith("term-") for a in wanted), wanted
+    for anchor, page in wanted.items():
+        browser.get(f"{base}/methodology.html#{anchor}")
+        defined = browser.execute_script(
+            "const e = document.getElementById(arguments[0]); return !!e && e.textContent.trim().length > 20", anchor
+        )
+        assert defined, (page, anchor)

@@ -125,3 +125,25 @@ def test_a_red_video_card_names_an_alternative_that_beats_the_model_not_one_it_b
     }
     head = Video.headline(metrics)
     assert not head["beats"] and head["baseline"] == "optical flow", head
+
+
+def test_a_ratio_only_of_a_reference_well_away_from_zero():
+    columns = [("rmse", "RMSE ↓")]
+    _, near = verdict({"rmse": 0.24}, {"AR(4)": {"rmse": 0.0004}}, columns)
+    assert "%" not in near and "near zero" in near, near
+    _, far = verdict({"rmse": 0.24}, {"AR(4)": {"rmse": 0.2}}, columns)
+    assert "20.0% worse" in far, far
+
+
+def test_no_page_prints_a_percentage_of_a_reference_near_zero(smoke_suite):
+    import html
+    import re
+
+    checked = 0
+    for page in sorted((smoke_suite / "site").glob("*.html")):
+        text = html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+        for reference, percent in re.findall(r"'s (-?[\d.,]+) \(\+[\d.,]+, ([\d.,]+)% worse\)", text):
+            checked += 1
+            reference, percent = (float(v.replace(",", "")) for v in (reference, percent))
+            assert reference != 0 and percent < 10_000, (page.name, reference, percent)
+    assert checked >= 1

@@ -52,6 +52,7 @@ def _value(scores: dict, key: str) -> float | None:
 
 
 EXACT = 1e-6  # an alternative whose error is below this fraction of the model's is exact: no percentage of it
+NEAR_ZERO = 0.01  # a ratio only of a reference well away from zero (at least 1 % of the model's value)
 
 
 def verdict(model: dict, alternatives: dict, columns) -> tuple[bool, str]:
@@ -81,8 +82,11 @@ def verdict_detail(model: dict, alternatives: dict, columns) -> tuple[bool, str,
         elif gap > 0 or (math.isinf(ours) and ours == known[best]):
             how = f"+{fmt(gap)}" if math.isfinite(gap) else "∞"
             reference = abs(known[best])
-            if math.isfinite(gap) and reference <= EXACT * max(abs(ours), abs(gap)):
+            scale = max(abs(ours), abs(gap))
+            if math.isfinite(gap) and reference <= EXACT * scale:
                 how += f"; {best} is exact here, up to rounding"  # a percentage of ~0 means nothing
+            elif math.isfinite(gap) and reference < NEAR_ZERO * scale:
+                how += f"; {best} is near zero here, so no ratio"
             elif math.isfinite(gap):
                 how += f", {gap / reference:.1%} worse"
             losses.append(

@@ -23,25 +23,24 @@ def site_verdicts(metrics: dict) -> dict:
     return out
 
 
-def _budget(runs: Path, name: str) -> dict:
-    """The training budget the quick profile plans for a video model and the one the suite's deadline gave it."""
+def _budget(runs: Path, name: str, profile: str) -> dict:
+    """The training budget the profile plans for a video model and the one the suite's deadline gave it."""
     from frameforecast.config import experiments
 
     given = json.loads((runs / name / "config.json").read_text())["time_budget"]
-    return {"budget_planned": experiments.get(name).config("quick").time_budget, "budget_given": given}
+    return {"budget_planned": experiments.get(name).config(profile).time_budget, "budget_given": given}
 
 
-def bench_quality() -> dict:
+def bench_quality(runs: Path = ROOT / "runs", profile: str = "quick") -> dict:
     """Quality figures from the quick suite's metrics (run `--suite quick` first, or together)."""
-    runs = ROOT / "runs"
 
     def load(name):
         path = runs / name / "metrics.json"
         if not path.exists():
             raise SystemExit(f"{path} is missing: run `scripts/bench.py --suite quick` first")
         data = json.loads(path.read_text())
-        if data.get("profile") != "quick":
-            raise SystemExit(f"{path} is from the {data.get('profile')} profile; run `--suite quick` first")
+        if data.get("profile") != profile:
+            raise SystemExit(f"{path} is from the {data.get('profile')} profile; run `--suite {profile}` first")
         return data
 
     out = {}
@@ -55,7 +54,7 @@ def bench_quality() -> dict:
         "copy_last": head["copy last frame"]["mse_per_frame"],
         "train_seconds": info["seconds"],
         "test_set": predict["test_set"],
-        **_budget(runs, "mnist-predict"),
+        **_budget(runs, "mnist-predict", profile),
     }
     if "shipped_checkpoint" in predict:  # as this run scored it on its own test set
         ship = predict["shipped_checkpoint"]
@@ -77,7 +76,7 @@ def bench_quality() -> dict:
             for output, r in results.items()
         }
         out[name]["train_seconds"] = info["seconds"]
-        out[name].update(_budget(runs, name))
+        out[name].update(_budget(runs, name, profile))
         out[name]["warm_start"] = info.get("warm_start") is not None
     for name in ("milk-lookback", "airline-lookback"):
         m = load(name)["modes"]

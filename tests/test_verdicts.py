@@ -147,3 +147,38 @@ def test_no_page_prints_a_percentage_of_a_reference_near_zero(smoke_suite):
             reference, percent = (float(v.replace(",", "")) for v in (reference, percent))
             assert reference != 0 and percent < 10_000, (page.name, reference, percent)
     assert checked >= 1
+
+
+def test_the_readme_rows_mark_what_the_site_marks(smoke_suite):
+    """The README's results rows are built from the same verdicts as the site: each row that states a site
+    verdict (a run's headline, or one protocol of it) is met exactly when the site marks that claim green."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from frameforecast.report import series_view, summaries
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import bench_quality
+    import bench_table
+
+    quality = bench_quality.bench_quality(smoke_suite / "runs", profile="smoke")
+    rows = bench_table.Rows()
+    for add in (bench_table._lookback_quality, bench_table._signals_quality, bench_table._usercount_quality):
+        add(rows, quality)
+    checked = 0
+    for name in ("milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"):
+        metrics = json.loads((smoke_suite / "runs" / name / "metrics.json").read_text())
+        claims = {"headline": summaries.headline(metrics)["beats"]}
+        if metrics["family"] in ("lookback", "seq2seq"):
+            for v in series_view.protocol_verdicts(metrics, series_view.headline_mode(metrics)):
+                claims[v["protocol"]] = v["beats"]
+        for row in (r for r in rows if r.startswith(f"| {name}") and "the site's" in r):
+            said = (
+                "headline"
+                if ("headline verdict" in row or "the site's verdict:" in row)
+                else next(p for p in claims if p != "headline" and f"({p}; the site's verdict)" in row)
+            )
+            assert row.rstrip(" |").endswith("yes" if claims[said] else "**no**"), (name, said, row)
+            checked += 1
+    assert checked >= 8

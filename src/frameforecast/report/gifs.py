@@ -45,14 +45,21 @@ def _panel_row(panels: list[tuple[str, Image.Image | None]], size: int, caption:
     return canvas
 
 
-def strip_frames(inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "") -> list[Image.Image]:
-    """One image per time step: first the inputs, then truth | prediction | |error| for each output frame."""
+def strip_frames(
+    inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "", output: str = "prediction"
+) -> list[Image.Image]:
+    """One image per time step: first the inputs, then truth | output | |error| for each output frame. While
+    the inputs play, the other panels say what comes in them (the first frame is never a row of blanks)."""
     size = inputs.shape[-1] * SCALE
     frames = []
     for t, frame in enumerate(inputs):
         frames.append(
             _panel_row(
-                [("input", _to_image(frame)), ("prediction", None), ("|error|", None)],
+                [
+                    ("input", _to_image(frame)),
+                    (f"{output}: after the {len(inputs)} inputs", None),
+                    ("|error|: after the inputs", None),
+                ],
                 size,
                 f"input frame {t + 1}/{len(inputs)}  {title}",
             )
@@ -62,7 +69,7 @@ def strip_frames(inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title:
             _panel_row(
                 [
                     ("truth", _to_image(truth[t])),
-                    ("prediction", _to_image(pred[t])),
+                    (output, _to_image(pred[t])),
                     ("|error|", _error_image(pred[t], truth[t])),
                 ],
                 size,
@@ -92,14 +99,16 @@ def forecast_frames(inputs: np.ndarray, pred: np.ndarray, title: str = "") -> li
     return frames
 
 
-def write_thumbnail(path: Path, truth: np.ndarray, pred: np.ndarray, title: str = "") -> None:
+def write_thumbnail(
+    path: Path, truth: np.ndarray, pred: np.ndarray, title: str = "", output: str = "prediction"
+) -> None:
     """A still for the index card: the truth (top) and the prediction (bottom) at the first, middle and last
     output frame, so the card shows what the model makes of the frames, not the first input."""
     steps = sorted({0, len(truth) // 2, len(truth) - 1})
     size = truth.shape[-1] * SCALE
     rows = [
         _panel_row([(f"{name} {t + 1}/{len(truth)}", _to_image(frames[t])) for t in steps], size, caption)
-        for name, frames, caption in (("truth", truth, title), ("prediction", pred, "output frames"))
+        for name, frames, caption in (("truth", truth, title), (output, pred, "output frames"))
     ]
     canvas = Image.new("RGB", (rows[0].width, sum(r.height for r in rows)), (32, 32, 40))
     for k, row in enumerate(rows):
@@ -132,28 +141,33 @@ def write_gif(path: Path, frames: list[Image.Image]) -> None:
         frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=FRAME_MS, loop=0)
 
 
-def write_strip_gif(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "") -> None:
-    write_gif(path, strip_frames(inputs, truth, pred, title))
+def write_strip_gif(
+    path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, title: str = "", output: str = "prediction"
+) -> None:
+    write_gif(path, strip_frames(inputs, truth, pred, title, output))
 
 
-SHEET_ROWS = ("input", "truth", "prediction", "|error|")
-SHEET_LABEL_WIDTH = 96  # pixels left of each row for its name, at the sheet's final scale
+SHEET_LABEL_WIDTH = 132  # pixels left of each row for its name ("reconstruction" fits), at the sheet's final scale
 SHEET_FONT_SIZE = 15
 
 
-def write_contact_sheet(path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, scale: int = 2) -> None:
-    """Rows per sequence: input, truth, prediction, |error| (each row named at its left); a column per frame."""
+def write_contact_sheet(
+    path: Path, inputs: np.ndarray, truth: np.ndarray, pred: np.ndarray, scale: int = 2, output: str = "prediction"
+) -> None:
+    """Rows per sequence: input, truth, the output, |error| (each row named at its left, the sequence numbered as
+    the GIFs number it); a column per frame."""
     n, t_in, h, w = inputs.shape
     t_out = truth.shape[1]
     cols = max(t_in, t_out)
     rows, labels, y = [], [], 0
     for i in range(n):
-        for name, frames in zip(SHEET_ROWS, (inputs[i], truth[i], pred[i], np.abs(pred[i] - truth[i]))):
+        names = ("input", "truth", output, "|error|")
+        for name, frames in zip(names, (inputs[i], truth[i], pred[i], np.abs(pred[i] - truth[i]))):
             row = np.zeros((h, cols * (w + 2)), np.float32)
             for j, frame in enumerate(frames):
                 row[:, j * (w + 2) : j * (w + 2) + w] = np.clip(frame, 0, 1)
             rows.append(row)
-            labels.append((name if name != "input" else f"input #{i + 1}", y))
+            labels.append((name if name != "input" else f"sequence {i + 1}", y))
             y += h
         rows.append(np.full((4, cols * (w + 2)), 0.25, np.float32))
         y += 4

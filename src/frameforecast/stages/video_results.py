@@ -264,16 +264,23 @@ def render(cfg: VideoConfig, run_dir: Path, log=print) -> list[str]:
                 arrays["inputs"][i],
                 arrays[f"{out}_truth"][i],
                 arrays[f"{out}_pred"][i],
-                title=f"{cfg.experiment} · {out} · test #{i}",
+                title=f"{cfg.experiment} · test sequence {i + 1}",
+                output=out,
             )
             written.append(name)
         thumbnail = f"{out}-thumbnail.png"
         gifs.write_thumbnail(
-            run_dir / thumbnail, arrays[f"{out}_truth"][0], arrays[f"{out}_pred"][0], f"{cfg.experiment} · test #0"
+            run_dir / thumbnail,
+            arrays[f"{out}_truth"][0],
+            arrays[f"{out}_pred"][0],
+            f"{cfg.experiment} · test sequence 1",
+            output=out,
         )
         written.append(thumbnail)
         sheet = f"{out}-sheet.png"
-        gifs.write_contact_sheet(run_dir / sheet, arrays["inputs"], arrays[f"{out}_truth"], arrays[f"{out}_pred"])
+        gifs.write_contact_sheet(
+            run_dir / sheet, arrays["inputs"], arrays[f"{out}_truth"], arrays[f"{out}_pred"], output=out
+        )
         written.append(sheet)
         curve = f"{out}-per-timestep.png"
         plots.per_timestep_plot(run_dir / curve, report["results"][out], title=f"{out}: error by frame ahead")

@@ -53,19 +53,13 @@ def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy
         result = fit_seeds(
             build,
             run_dir / mode_name,
-            cfg.seeds,
+            cfg,
+            mode,
             data["x_train"],
             data["y_train"],
             None if original else data["validation"],
-            seed=cfg.seed,
-            epochs=mode.epochs,
-            loss="mse",
-            learning_rate=mode.learning_rate,
-            batch_size=mode.batch_size,
-            patience=mode.patience,
             strategy=strategy,
             restart=restart,
-            steps_per_execution=cfg.steps_per_execution,
             log=log,
         )
         info["modes"][mode_name] = {"seconds": result.seconds, "train_windows": len(data["x_train"]), "settings": mode}

@@ -53,20 +53,14 @@ def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy:
         result = fit_seeds(
             build,
             run_dir / mode_name,
-            cfg.seeds,
+            cfg,
+            mode,
             w.inputs(d["fit_origins"]),
             w.targets(d["fit_origins"]),
             validation,
-            seed=cfg.seed,
-            epochs=mode.epochs,
-            loss="mse",
-            batch_size=mode.batch_size,
-            learning_rate=mode.learning_rate,
             clipnorm=cfg.clipnorm,
-            patience=mode.patience,
             strategy=strategy,
             restart=restart,
-            steps_per_execution=cfg.steps_per_execution,
             log=log,
         )
         seconds = result.seconds

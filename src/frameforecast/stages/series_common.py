@@ -16,16 +16,30 @@ from frameforecast.forecasters import statistical
 from frameforecast.forecasters.base import forecast_all
 
 
-def fit_seeds(build, folder: Path, seeds: int, x, y, validation_data=None, *, seed: int, **settings):
-    """The seeds of a small series model, trained as the independent members of one model in one fit (a tiny
-    model's step costs its overhead, so five members cost about one); each keeps its own early stopping.
-    Returns training.fit's result; load_seeds takes the members apart again."""
+def fit_seeds(build, folder: Path, cfg, mode, x, y, validation_data=None, **settings):
+    """The cfg.seeds seeds of a small series model, trained with the mode's epochs, batch, rate and patience as
+    the independent members of one model in one fit (a tiny model's step costs its overhead, so five members
+    cost about one); each keeps its own early stopping. Returns training.fit's result; load_seeds takes the
+    members apart again. `settings`: the rest of training.fit's (strategy, restart, log, clipnorm)."""
     from frameforecast.models.series import build_members
     from frameforecast.training import fit
 
-    validation_data = validation_data and (validation_data[0], [validation_data[1]] * seeds)
-    members = functools.partial(build_members, build, seeds)
-    return fit(members, folder, x=x, y=[y] * seeds, validation_data=validation_data, seed=seed, **settings)
+    seeds = cfg.seeds
+    return fit(
+        functools.partial(build_members, build, seeds),
+        folder,
+        x=x,
+        y=[y] * seeds,
+        validation_data=validation_data and (validation_data[0], [validation_data[1]] * seeds),
+        seed=cfg.seed,
+        epochs=mode.epochs,
+        loss="mse",
+        learning_rate=mode.learning_rate,
+        batch_size=mode.batch_size,
+        patience=mode.patience,
+        steps_per_execution=cfg.steps_per_execution,
+        **settings,
+    )
 
 
 def load_seeds(folder: Path) -> list:

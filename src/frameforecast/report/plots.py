@@ -124,13 +124,21 @@ def series_overview(
     ylabel: str,
     peers=(),
 ) -> None:
-    """The whole series with the training part shaded, test forecasts of the model, the baselines and the
-    statistical peers (named in `peers`, drawn dash-dotted)."""
+    """The whole series with the training part shaded, the truth, the model's test forecasts and the best
+    alternative's (the lowest RMSE on these points; a peer named in `peers` is drawn dash-dotted). The other
+    alternatives are in the tables and the window browser, not on top of the model."""
     x = np.arange(len(values)) if times is None else np.asarray(times)
+    truth = np.asarray(values, float)[test_index]
+    others = {n: f for n, f in forecasts.items() if n != "model"}
+    errors = {n: float(np.sqrt(np.nanmean((np.asarray(f, float) - truth) ** 2))) for n, f in others.items()}
+    best = min(errors, key=errors.get) if errors else None
+    shown = {n: f for n, f in forecasts.items() if n in ("model", best)}
+    if len(others) > 1:
+        title += f"\nbest alternative shown; the other {len(others) - 1} are in the tables and the window browser"
     fig, ax = plt.subplots(figsize=(10, 3.8))
     ax.axvspan(x[0], x[train_end - 1], color="#e8eef7", label="training part")
     ax.plot(x, values, color=colour("truth"), lw=1.4, label="truth")
-    for name, forecast in forecasts.items():
+    for name, forecast in shown.items():
         style = (
             model_line()
             if name == "model"

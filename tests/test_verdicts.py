@@ -182,3 +182,18 @@ def test_the_readme_rows_mark_what_the_site_marks(smoke_suite):
             assert row.rstrip(" |").endswith("yes" if claims[said] else "**no**"), (name, said, row)
             checked += 1
     assert checked >= 8
+
+
+def test_every_column_of_a_table_has_one_precision():
+    from frameforecast.report.tables import one_precision_per_column, row
+
+    columns = [("rmse", "RMSE ↓"), ("mase", "MASE ↓")]
+    table = {
+        "columns": ["RMSE ↓", "MASE ↓"],
+        "rows": [
+            row("model", "model", {"rmse": 0.0004, "mase": 0.9}, columns),
+            row("peer", "peer", {"rmse": 40.3, "mase": {"mean": 1.25, "sd": 0.1}}, columns),
+        ],
+    }
+    one_precision_per_column(table)
+    assert [r["cells"] for r in table["rows"]] == [["0.00", "0.900"], ["40.30", "1.250 ± 0.100"]]

@@ -267,6 +267,12 @@ def _future(metrics: dict) -> dict | None:
         {k: f[k][i] if k != "time" else f["times"][i] for k in ("time", "forecast", "lo80", "hi80", "lo95", "hi95")}
         for i in range(len(f["times"]))
     ]
+    numbers = [abs(r[k]) for r in rows for k in ("forecast", "lo80", "hi80", "lo95", "hi95") if r[k] is not None]
+    digits = 1 if max(numbers, default=0) >= 100 else 2 if max(numbers, default=0) >= 10 else 3
+    for r in rows:  # one precision for the whole table
+        r["text"] = {
+            k: None if r[k] is None else f"{r[k]:.{digits}f}" for k in ("forecast", "lo80", "hi80", "lo95", "hi95")
+        }
     return {
         "rows": rows,
         "caption": (

@@ -281,6 +281,7 @@ def _render_page(env, card: dict, run: dict, grouped: dict, site: Path, common: 
             plots.overlaid_curves(curves, target / "variants-curves.png")
             page["variants_plot"] = "variants-curves.png"
     for number, table in enumerate(page.get("tables", []), start=1):
+        tables.one_precision_per_column(table)
         stem = f"table-{number}"
         (target / f"{stem}.csv").write_text(tables.as_csv(table), encoding="utf-8")
         (target / f"{stem}.json").write_text(json.dumps(tables.as_json(table), indent=1), encoding="utf-8")

@@ -36,7 +36,43 @@ def cell(scores: dict, key: str) -> str:
 
 
 def row(label: str, kind: str, scores: dict, columns, note: str = "") -> dict:
-    return {"label": label, "kind": kind, "cells": [cell(scores, k) for k, _ in columns], "note": note}
+    values = [scores.get(k) for k, _ in columns]
+    return {
+        "label": label,
+        "kind": kind,
+        "cells": [cell(scores, k) for k, _ in columns],
+        "values": values,
+        "note": note,
+    }
+
+
+def _decimals(largest: float) -> int:
+    return 1 if largest >= 100 else 2 if largest >= 10 else 3
+
+
+def one_precision_per_column(table: dict) -> dict:
+    """The table with every column's numbers at one precision, set by the column's largest value (fmt's rule),
+    so that "0.000 – 40.30" cannot happen; counts, text and ∞ are left as they are."""
+    rows = table["rows"]
+    if not rows or not all("values" in r for r in rows):
+        return table
+
+    def number(v):
+        return isinstance(v, float) and math.isfinite(v)
+
+    for j in range(len(table["columns"])):
+        column = [r["values"][j] for r in rows]
+        numbers = [abs(v) for v in column if number(v)]
+        numbers += [abs(v["mean"]) for v in column if isinstance(v, dict) and number(v.get("mean"))]
+        if not numbers:
+            continue
+        d = _decimals(max(numbers))
+        for r, v in zip(rows, column, strict=True):
+            if number(v):
+                r["cells"][j] = f"{v:.{d}f}"
+            elif isinstance(v, dict) and number(v.get("mean")) and number(v.get("sd")):
+                r["cells"][j] = f"{v['mean']:.{d}f} ± {v['sd']:.{d}f}"
+    return table
 
 
 def higher_is_better(label: str) -> bool:

@@ -26,9 +26,12 @@ def _save(fig, path: Path) -> None:
 
 
 def per_timestep_plot(path: Path, results: dict, title: str) -> None:
-    """MSE per frame and SSIM by frame ahead, model and every baseline."""
+    """MSE per frame and SSIM by frame ahead: the model and the best baseline (lowest mean MSE; the others are
+    in the table and the sequence browser)."""
     fig, (ax_mse, ax_ssim) = plt.subplots(1, 2, figsize=(10, 3.6))
-    for name, scores in results.items():
+    others = {n: np.mean(r["per_timestep"]["mse"]) for n, r in results.items() if n != "model"}
+    best = min(others, key=others.get) if others else None
+    for name, scores in ((n, r) for n, r in results.items() if n in ("model", best)):
         curve = scores["per_timestep"]
         steps = np.arange(1, len(curve["mse"]) + 1)
         style = model_line() if name == "model" else dict(lw=1.2, ls="--", color=colour(name))
@@ -184,9 +187,14 @@ def residual_histogram(path: Path, residuals: np.ndarray, title: str) -> None:
 def signal_windows(
     path: Path, past: np.ndarray, future: np.ndarray, pred: np.ndarray, title: str, baselines: dict | None = None
 ) -> None:
-    """The original's style: past (input), true future, the model's prediction and each baseline's (dashed),
-    for a few test windows; one panel per window and feature."""
+    """The original's style: past (input), true future, the model's prediction and the best baseline's
+    (dashed; lowest RMSE over these windows, the others are in the table), for a few test windows; one panel
+    per window and feature."""
     baselines = baselines or {}
+    if len(baselines) > 1:
+        errors = {n: float(np.sqrt(np.mean((np.asarray(f) - future) ** 2))) for n, f in baselines.items()}
+        best = min(errors, key=errors.get)
+        baselines = {best: baselines[best]}
     count, n_in, features = past.shape
     fig, axes = plt.subplots(count, features, figsize=(5 + 3 * features, 2.1 * count), squeeze=False)
     ahead = range(n_in, n_in + future.shape[1])

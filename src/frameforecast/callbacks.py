@@ -35,12 +35,17 @@ def TimeBudget(seconds: float):  # noqa: N802 - used like a Keras callback class
     return _TimeBudget()
 
 
+def cosine_decay(done: float, alpha: float = 0.05) -> float:
+    """The factor on the learning rate after a share `done` of the training: CosineDecay's, down to alpha."""
+    import math
+
+    return (1 - alpha) * 0.5 * (1 + math.cos(math.pi * min(max(done, 0.0), 1.0))) + alpha
+
+
 def CosineOverBudget(learning_rate: float, total_steps: int, seconds: float, alpha: float = 0.05):  # noqa: N802
     """Cosine decay of the learning rate (as keras.optimizers.schedules.CosineDecay, to alpha × the rate) over
     whichever runs out first, the planned steps or the time budget: a training the time budget cuts short still
     ends annealed instead of stopping at a high rate. Set before every batch."""
-    import math
-
     import keras
 
     class _CosineOverBudget(keras.callbacks.Callback):
@@ -49,9 +54,8 @@ def CosineOverBudget(learning_rate: float, total_steps: int, seconds: float, alp
 
         def on_train_batch_begin(self, batch, logs=None):
             step = int(self.model.optimizer.iterations.numpy())
-            done = min(1.0, max(step / max(total_steps, 1), (time.monotonic() - self.start) / seconds))
-            decay = (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)) + alpha
-            self.model.optimizer.learning_rate = learning_rate * decay
+            done = max(step / max(total_steps, 1), (time.monotonic() - self.start) / seconds)
+            self.model.optimizer.learning_rate = learning_rate * cosine_decay(done, alpha)
 
     return _CosineOverBudget()
 

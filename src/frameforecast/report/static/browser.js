@@ -16,9 +16,9 @@
   function show() {
     var s = sequences[order[position]];
     sprite.src = folder + "/" + s.sprite;
-    sprite.alt = "test sequence " + s.index + ": input, truth, model and baselines";
+    sprite.alt = "test sequence " + (s.index + 1) + ": input, truth, model and baselines";
     sprite.setAttribute("data-index", s.index);
-    label.textContent = "sequence #" + s.index + " (" + (position + 1) + " of " + order.length + ")";
+    label.textContent = "test sequence " + (s.index + 1) + " (" + (position + 1) + " of " + order.length + ")";
     scores.innerHTML = "";
     data.methods.forEach(function (m) {
       var row = document.createElement("tr");
@@ -47,7 +47,7 @@
     order.forEach(function (i, k) {
       var a = document.createElement("a");
       a.href = "#browse";
-      a.textContent = "#" + sequences[i].index;
+      a.textContent = String(sequences[i].index + 1);  // numbered as the GIFs and sheets number them
       a.setAttribute("data-index", sequences[i].index);
       a.addEventListener("click", function (event) { event.preventDefault(); position = k; show(); });
       list.appendChild(a);

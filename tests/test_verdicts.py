@@ -84,12 +84,17 @@ def test_the_page_the_index_and_compare_show_the_verdict_the_headline_gives(smok
     import json
     import re
 
-    from frameforecast.report import series_view, summaries
+    from frameforecast.report import series_view, site, summaries, variants
 
+    collected = site.collect_runs(smoke_suite / "runs")
     checked = 0
     for metrics_path in sorted((smoke_suite / "runs").glob("*/metrics.json")):
         metrics = json.loads(metrics_path.read_text())
         head = summaries.headline(metrics)
+        folder = metrics_path.parent.name
+        if folder in collected:  # `compare`'s table of a run: the same mark
+            compared = variants.table(metrics["experiment"], [(folder, collected[folder])])["rows"][0]
+            assert compared["kind"] == ("model" if head["beats"] else "model loses"), folder
         if metrics.get("family") in ("lookback", "seq2seq"):
             verdicts = series_view.protocol_verdicts(metrics, series_view.headline_mode(metrics))
             assert head["beats"] == all(v["beats"] for v in verdicts), metrics_path

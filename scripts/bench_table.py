@@ -388,7 +388,7 @@ def update_readme(records: list[dict]) -> None:
     blocks = []
     for r in records:
         blocks.append(
-            f"Measured {r['date']} on {r['machine']}; profile `{r['profile']}`; "
+            f"Measured {r['date']} on {r['machine']}; profile `{r.get('profile') or r.get('parts_profile')}`; "
             f"`{r['command']}` → `{r['file']}`.{machine_note(r['machine'])}\n\n{table(r)}"
         )
     body = "\n\n".join(blocks)

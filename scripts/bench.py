@@ -189,19 +189,19 @@ def bench_compare(budget: float, test_size: int, filters: int | None = None) -> 
     import keras
     import keras_example  # scripts/: the bench's reference, not a product model
 
+    from frameforecast import video_tasks
     from frameforecast.config import experiments
     from frameforecast.datasets import moving_mnist as mm
-    from frameforecast.models import video
     from frameforecast.training import make_optimizer, seed_everything
 
-    cfg = experiments.get("mnist-predict").config("quick", {"filters": filters} if filters else None)
+    cfg = experiments.get("mnist-predict").config("quick", {"model.filters": filters} if filters else None)
     test = mm.generated_test_set(test_size, cfg.digits)
     results = {}
     for name in ("ours", "keras-example"):
         keras.backend.clear_session()
         seed_everything(0)
         if name == "ours":  # its quick profile's schedule, stretched or shrunk to the budget
-            model = video.build("predict", cfg)
+            model = video_tasks.build(cfg)
             schedule = int(budget / 480 * cfg.epochs * cfg.steps_per_epoch)
             run = budget_training.train_for(
                 model,

@@ -44,13 +44,13 @@ def model_folder(scratch: Path) -> tuple[Path, bool]:
     trained = ROOT / "runs" / "mnist-predict"
     if (trained / "model.keras").exists() and (trained / "config.json").exists():
         return trained, True
+    from frameforecast import video_tasks
     from frameforecast.config import experiments
-    from frameforecast.models import video
     from frameforecast.training import save_model
 
     cfg = experiments.get("mnist-predict").config("quick").replace(run_name="bench")
     folder = scratch / "mnist-predict"
-    save_model(video.build("predict", cfg), folder / "model.keras")
+    save_model(video_tasks.build(cfg), folder / "model.keras")
     (folder / "config.json").write_text(json.dumps(cfg.as_json()))
     return folder, False
 

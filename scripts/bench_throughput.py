@@ -33,9 +33,9 @@ def bench_models(smoke: bool) -> dict:
     import keras
     import numpy as np
 
+    from frameforecast import video_tasks
     from frameforecast.config import experiments
     from frameforecast.datasets import moving_mnist as mm
-    from frameforecast.models import video
     from frameforecast.stages.video import split_frames
 
     out = {}
@@ -43,7 +43,7 @@ def bench_models(smoke: bool) -> dict:
     for name in ("mnist-predict", "mnist-reconstruct", "mnist-composite", "frame-forecast-original"):
         cfg = experiments.get(name).config("smoke" if smoke else "quick")
         keras.backend.clear_session()
-        model = video.build(cfg.task, cfg)
+        model = video_tasks.build(cfg)
         model.compile("adam", cfg.loss)
         batch = cfg.batch_size
         gen = mm.GeneratorConfig(canvas=cfg.canvas)

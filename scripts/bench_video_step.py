@@ -41,7 +41,7 @@ def measure(name: str, steps: int, precision: str) -> dict:
     keras.utils.set_random_seed(0)
     keras.mixed_precision.set_global_policy(precision)
     try:
-        model = video_tasks.get(cfg.task).build(cfg)
+        model = video_tasks.build(cfg)
     finally:
         keras.mixed_precision.set_global_policy("float32")
     model.compile(make_optimizer(cfg.optimizer, cfg.learning_rate, "constant", steps), cfg.loss)

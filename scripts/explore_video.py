@@ -2,7 +2,7 @@
 """Design exploration for mnist-predict: train one variant for a wall-clock budget, print test MSE/SSIM.
 
     .venv/bin/python scripts/explore_video.py --filters 64 --batch-size 8 --learning-rate 3e-3 --budget 420
-    .venv/bin/python scripts/explore_video.py --dynamic-kernel 7 --set kernel_grid=8
+    .venv/bin/python scripts/explore_video.py --dynamic-kernel 7 --set model.kernel_grid=8
     KERAS_BACKEND=jax python scripts/explore_video.py --filters 32 --steps 2280   # a CPU budget's steps, on a GPU
 
 The numbers quoted in docs/design.md came from this script (1000 generated test sequences).
@@ -56,9 +56,9 @@ def main() -> int:
     import budget_training
     import keras
 
+    from frameforecast import video_tasks
     from frameforecast.config import experiments
     from frameforecast.datasets import moving_mnist as mm
-    from frameforecast.models import video
     from frameforecast.training import make_optimizer, seed_everything
 
     if args.mixed_precision:
@@ -66,20 +66,20 @@ def main() -> int:
     cfg = experiments.get("mnist-predict").config(
         "quick",
         {
-            "filters": args.filters,
-            "kernel": args.kernel,
-            "kernel_grid": args.kernel_grid,
+            "model.filters": args.filters,
+            "model.kernel": args.kernel,
+            "model.kernel_grid": args.kernel_grid,
             "batch_size": args.batch_size,
             "loss": args.loss,
-            "head": args.head,
+            "model.head": args.head,
             "seed": args.seed,
             "learning_rate": args.learning_rate,
-            "dynamic_kernel": args.dynamic_kernel,
+            "model.dynamic_kernel": args.dynamic_kernel,
             **dict(_parse_setting(item) for item in args.set),
         },
     )
     seed_everything(args.seed)
-    model = video.build("predict", cfg)
+    model = video_tasks.build(cfg)
     steps = args.steps or int(args.budget * 18 / args.batch_size)  # ~18 sequences/s on the 2-core CPU
     run = budget_training.train_for(
         model,

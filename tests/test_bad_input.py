@@ -143,9 +143,9 @@ def test_a_stage_before_training_names_the_train_command(command, project, capsy
 @pytest.mark.parametrize(
     "name, overrides, expected",
     [
-        ("signals-2", {"tuned.cell": "gruu"}, "tuned mode: cell = 'gruu' is not one of the choices: 'gru', 'lstm'"),
+        ("signals-2", {"tuned.rnn": "gruu"}, "tuned mode: rnn = 'gruu' is not one of the choices: 'gru', 'lstm'"),
         ("signals-2", {"tuned.lr_schedule": "cosin"}, "lr_schedule = 'cosin' is not one of the choices"),
-        ("signals-2", {"tuned.colour": 1}, "'colour' is not a setting of this experiment; its settings are cell"),
+        ("signals-2", {"tuned.colour": 1}, "'colour' is not a setting of this experiment; its settings are "),
         ("milk-lookback", {"date_order": "dayfirst"}, "date_order = 'dayfirst' is not one of the choices"),
     ],
 )
@@ -173,11 +173,14 @@ def _choice_fields():
         cls = families.get(family).config
         hints = typing.get_type_hints(cls)
         owners = [("", cls)] + [(f"{f}.", hints[f]) for f in hints if dataclasses.is_dataclass(hints[f])]
+        if "method" in hints:  # the model's own settings, of the class its method module declares
+            method = experiments.get(name).config("quick").method
+            owners.append(("model.", classes.method_module(method).Settings))
         for prefix, klass in owners:
             for field, hint in typing.get_type_hints(klass).items():
-                choices = classes._choices(hint)
+                choices = classes.choices_of(hint)
                 if choices:
-                    found.append((name, prefix + field, tuple(eval(c) for c in choices.split(", "))))
+                    found.append((name, prefix + field, choices))
     return found
 
 

@@ -9,7 +9,6 @@ import pytest
 from frameforecast import video_tasks
 from frameforecast.config import experiments
 from frameforecast.errors import UserError
-from frameforecast.models import video
 from frameforecast.models.layers import DynamicLocalFilter
 from frameforecast.training import load_model, save_model
 
@@ -49,8 +48,8 @@ def _prediction(model, x):
     ],
 )
 def test_forecaster_options_build_save_and_load(tmp_path, options):
-    cfg = experiments.get("mnist-predict").config("smoke", options)
-    model = video.build("predict", cfg)
+    cfg = experiments.get("mnist-predict").config("smoke", {f"model.{k}": v for k, v in options.items()})
+    model = video_tasks.build(cfg)
     x = np.random.default_rng(1).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     save_model(model, tmp_path / "m.keras")
     again = load_model(tmp_path / "m.keras")
@@ -67,7 +66,7 @@ def test_next_frame_forecaster_one_step_outputs_see_only_the_past():
     changing frame 4 changes observed_next[:, 4:] but not [:, :4]."""
     cfg = experiments.get("mnist-predict").config("smoke")
     assert video_tasks.next_frame(cfg)
-    model = video.build("predict", cfg)
+    model = video_tasks.build(cfg)
     x = np.random.default_rng(2).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     base = model.predict_on_batch(x)
     assert base["observed_next"].shape == (2, 9, cfg.canvas, cfg.canvas, 1)
@@ -161,7 +160,7 @@ def test_reconstruction_decoder_sees_only_the_encoder_state(task, encoder, tmp_p
     """Srivastava's autoencoder: the decoder starts from the encoder's final state and its own outputs;
     no input frame reaches it by another path. The model saves and loads."""
     cfg = experiments.get(f"mnist-{task}").config("smoke")
-    model = video.build(task, cfg)
+    model = video_tasks.build(cfg)
     assert _feeders(model, "reconstruction") == {encoder}
     x = np.random.default_rng(3).random((2, 10, cfg.canvas, cfg.canvas, 1)).astype(np.float32)
     save_model(model, tmp_path / "m.keras")
@@ -175,9 +174,9 @@ def test_reconstruction_decoder_sees_only_the_encoder_state(task, encoder, tmp_p
 @pytest.mark.parametrize("options", [{"cell": "fc"}, {"head": "generative"}])
 def test_next_frame_forecaster_refuses_what_it_cannot_be(options):
     """mnist-predict is next-frame by default: asking it for another cell or head is an error, not a silent swap."""
-    cfg = experiments.get("mnist-predict").config("smoke", options)
+    cfg = experiments.get("mnist-predict").config("smoke", {f"model.{k}": v for k, v in options.items()})
     with pytest.raises(UserError, match="needs --forecaster encoder-decoder"):
-        video.build("predict", cfg)
+        video_tasks.build(cfg)
 
 
 def test_keeping_warm_started_layers_fixed_needs_a_model_to_start_from():

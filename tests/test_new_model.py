@@ -1,83 +1,170 @@
-"""A new model is one module plus one row of the experiments table: a toy GRU look-back forecaster and a toy
-video method, both defined in this test module, go through train, evaluate, render and the site without any
-change to a file in src/."""
+"""A new model is one module plus one row of the experiments table, through the command line in a new process.
+
+The test copies src/ into a temporary folder, adds one module (a toy video method, then a toy series network, each
+with a setting of its own) and appends one row to the experiments table, and runs `frameforecast run … --profile
+smoke --<its setting> N` there in a fresh interpreter. Nothing else in the copy changes: the option, the config,
+the training, the evaluation and the page all come from the module and the row. docs/design.md, "Adding a model",
+walks through the same steps."""
 
 from __future__ import annotations
 
+import filecmp
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-import keras
 import pytest
-from conftest import working_directory
-from keras import layers
 
-from frameforecast import pipeline, video_tasks
-from frameforecast.config import experiments
-from frameforecast.config.experiments import Experiment
-from frameforecast.config.values import SERIES_SMOKE, VIDEO_SMOKE
+SRC = Path(__file__).resolve().parent.parent / "src"
 
+TOY_VIDEO = '''"""A toy video method: every future frame from 3-D convolutions over the whole input clip."""
 
-def build_toy_gru(look_back: int, features: int, units: int, zero_start: bool = False) -> keras.Model:
-    """A GRU look-back network with the look-back family's builder signature."""
-    inputs = keras.Input((look_back, features), name="window")
-    readout = layers.Dense(1, kernel_initializer="zeros" if zero_start else "glorot_uniform", name="next_value")
-    return keras.Model(inputs, readout(layers.GRU(units, name="gru")(inputs)), name="toy_gru")
+from dataclasses import dataclass
+
+from frameforecast.config.classes import setting
 
 
-def build_toy_video(cfg) -> keras.Model:
-    """Every future frame from one 3-D convolution over the whole input clip (no recurrence at all)."""
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    toy_setting: int = setting(1, help="hidden channels of the toy convolution", option=True)
+
+
+def build(cfg, task):
+    import keras
+    from keras import layers
+
     frames = keras.Input((cfg.in_frames, cfg.canvas, cfg.canvas, 1), name="frames")
-    x = layers.Conv3D(cfg.out_frames, (cfg.in_frames, 3, 3), padding="valid", activation="sigmoid", name="mix")(
-        layers.ZeroPadding3D(((0, 0), (1, 1), (1, 1)))(frames)
+    hidden = layers.Conv3D(cfg.model.toy_setting, (1, 3, 3), padding="same", activation="relu", name="hidden")(frames)
+    mixed = layers.Conv3D(cfg.out_frames, (cfg.in_frames, 3, 3), activation="sigmoid", name="mix")(
+        layers.ZeroPadding3D(((0, 0), (1, 1), (1, 1)))(hidden)
     )
-    return keras.Model(frames, layers.Permute((4, 2, 3, 1), name="prediction")(x), name="toy_video")
-
-
-TOY_GRU = Experiment(
-    "toy-gru-lookback",
-    "lookback",
-    "Monthly milk production: toy GRU look-back",
-    "this test",
-    "The look-back family's corrected protocol with a GRU instead of the LSTM.",
-    {"series": "milk", "network": f"{__name__}:build_toy_gru", "network_label": "toy GRU"},
-    {"smoke": SERIES_SMOKE},
+    return keras.Model(frames, layers.Permute((4, 2, 3, 1), name=task.outputs[0])(mixed), name="toy_video")
+'''
+TOY_VIDEO_ROW = """
+_add(
+    Experiment(
+        "toy-video",
+        "video",
+        "Moving MNIST: a toy 3-D convolution",
+        "a test",
+        "10 frames in, 10 out, from one convolution over the clip.",
+        {"task": "predict", "method": "frameforecast.methods.toy_video"},
+        {"smoke": VIDEO_SMOKE},
+    )
 )
-TOY_VIDEO = Experiment(
-    "toy-video",
-    "video",
-    "Moving MNIST: a toy 3-D convolution",
-    "this test",
-    "10 frames in, 10 out, from one convolution over the clip.",
-    {"task": "toy-convolution"},
-    {"smoke": VIDEO_SMOKE},
+"""
+TOY_GRU = '''"""A toy look-back network: stacked GRUs instead of the LSTM."""
+
+from dataclasses import dataclass
+
+from frameforecast.config.classes import setting
+
+LABEL = "toy GRU"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    toy_depth: int = setting(1, help="stacked GRU layers", option=True)
+
+
+def build(settings, look_back, features, units, zero_start=False):
+    import keras
+    from keras import layers
+
+    x = inputs = keras.Input((look_back, features), name="window")
+    for i in range(settings.toy_depth):
+        x = layers.GRU(units, return_sequences=i < settings.toy_depth - 1, name=f"gru_{i}")(x)
+    readout = layers.Dense(1, kernel_initializer="zeros" if zero_start else "glorot_uniform", name="next_value")
+    return keras.Model(inputs, readout(x), name="toy_gru")
+'''
+TOY_GRU_ROW = """
+_add(
+    Experiment(
+        "toy-gru-lookback",
+        "lookback",
+        "Monthly milk production: toy GRU look-back",
+        "a test",
+        "The look-back family's corrected protocol with stacked GRUs instead of the LSTM.",
+        {"series": "milk", "method": "frameforecast.methods.toy_gru"},
+        {"smoke": SERIES_SMOKE},
+    )
 )
+"""
 
 
-@pytest.fixture
-def registered(monkeypatch, tmp_path):
-    for exp in (TOY_GRU, TOY_VIDEO):
-        monkeypatch.setitem(experiments.EXPERIMENTS, exp.name, exp)
-    task = video_tasks.VideoTask("toy-convolution", f"{__name__}:build_toy_video", ("prediction",), forecasts=True)
-    monkeypatch.setitem(video_tasks.TASKS, task.name, task)
-    with working_directory(tmp_path):
-        yield tmp_path
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(SRC, root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.keras"))
+    (root / "work").mkdir()
+    return root
 
 
-def test_a_toy_forecaster_and_a_toy_video_method_run_through_train_evaluate_render_and_the_site(registered):
-    from frameforecast.report import site
+def add_model(root: Path, module: str, text: str, row: str) -> None:
+    (root / "src/frameforecast/methods" / f"{module}.py").write_text(text)
+    with open(root / "src/frameforecast/config/experiments.py", "a") as table:
+        table.write(row)
 
-    for name in (TOY_GRU.name, TOY_VIDEO.name):
-        exp, cfg, folder = pipeline.resolve(name, "smoke")
-        pipeline.run_experiment(exp, cfg, folder, log=lambda *_: None)
-    site.build(Path("runs"), Path("site"))
 
-    gru = json.loads(Path("runs/toy-gru-lookback/corrected/model_summary.json").read_text())
-    assert any("GRU" in layer["type"] for layer in gru["layers"]), gru["layers"]
-    page = Path("site/toy-gru-lookback.html").read_text()
-    assert "toy GRU (corrected" in page and "AutoARIMA" in page
+def frameforecast(root: Path, *args: str) -> str:
+    """The copied project's command line, in a new interpreter that sees only the copy."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "frameforecast", *args], cwd=root / "work", env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
 
-    metrics = json.loads(Path("runs/toy-video/metrics.json").read_text())
-    assert metrics["task"] == "toy-convolution" and "mse_per_frame" in metrics["results"]["prediction"]["model"]
-    assert "toy-video.html" in {p.name for p in Path("site").iterdir()}
-    assert 'href="toy-video.html"' in Path("site/index.html").read_text()
+
+def changed_files(root: Path) -> set[str]:
+    """Files of the copy that differ from src/ or are new there."""
+    out = set()
+    for path in (root / "src").rglob("*.py"):
+        original = SRC / path.relative_to(root / "src")
+        if not original.exists() or not filecmp.cmp(path, original, shallow=False):
+            out.add(str(path.relative_to(root / "src")))
+    return out
+
+
+def test_a_toy_video_method_is_one_module_and_one_row(project):
+    add_model(project, "toy_video", TOY_VIDEO, TOY_VIDEO_ROW)
+    assert "--toy-setting" in frameforecast(project, "train", "toy-video", "--help")
+    frameforecast(project, "run", "toy-video", "--profile", "smoke", "--toy-setting", "3")
+
+    run = project / "work/runs/toy-video--toy-setting-3"
+    config = json.loads((run / "config.json").read_text())
+    assert config["method"] == "frameforecast.methods.toy_video" and config["model"] == {"toy_setting": 3}
+    summary = json.loads((run / "model_summary.json").read_text())
+    hidden = next(layer for layer in summary["layers"] if layer["name"] == "hidden")
+    assert hidden["shape"].endswith(", 3)"), hidden  # the setting reached the model: 3 channels
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert "mse_per_frame" in metrics["results"]["prediction"]["model"]
+    page = (project / "work/site/toy-video--toy-setting-3.html").read_text()
+    assert "toy 3-D convolution" in page
+    assert 'href="toy-video--toy-setting-3.html"' in (project / "work/site/index.html").read_text()
+    assert changed_files(project) <= {"frameforecast/methods/toy_video.py", "frameforecast/config/experiments.py"}
+
+
+def test_a_toy_series_network_is_one_module_and_one_row(project):
+    add_model(project, "toy_gru", TOY_GRU, TOY_GRU_ROW)
+    frameforecast(project, "run", "toy-gru-lookback", "--profile", "smoke", "--toy-depth", "2")
+
+    run = project / "work/runs/toy-gru-lookback--toy-depth-2"
+    assert json.loads((run / "config.json").read_text())["model"] == {"toy_depth": 2}
+    summary = json.loads((run / "corrected/model_summary.json").read_text())
+    assert [layer["name"] for layer in summary["layers"] if "GRU" in layer["type"]] == ["gru_0", "gru_1"]
+    page = (project / "work/site/toy-gru-lookback--toy-depth-2.html").read_text()
+    tables = re.findall(r"<table.*?</table>", page, flags=re.S)
+    # the corrected mode's one-step, hold-out and backtest tables: the toy network beside the peers in each
+    ours = [t for t in tables if "AutoARIMA" in t and "toy GRU (corrected" in t]
+    assert len(ours) == 3, len(ours)
+    assert "MAPE" in ours[1] and "over origins" in ours[2]
+    assert changed_files(project) <= {
+        "frameforecast/methods/toy_video.py",
+        "frameforecast/methods/toy_gru.py",
+        "frameforecast/config/experiments.py",
+    }

@@ -17,7 +17,7 @@ from conftest import working_directory, write_monthly_csv, write_price_csv
 
 from frameforecast import cli
 from frameforecast.callbacks import cosine_decay
-from frameforecast.config import experiments
+from frameforecast.config import experiments, options
 from frameforecast.stages.series_common import load_seeds
 from frameforecast.training import load_model
 
@@ -105,7 +105,7 @@ def clips_folder(root: Path) -> Path:
 
 
 def video_args(name: str, root: Path, args: list[str]) -> list[str]:
-    offered = experiments.get(name).training_options
+    offered = options.training_options(experiments.get(name))
     out, i = [], 0
     while i < len(args):
         option = args[i][2:].replace("-", "_")
@@ -131,7 +131,7 @@ def saved_rate_factor(run) -> float:
 
 @pytest.mark.parametrize("name", [n for n, e in experiments.EXPERIMENTS.items() if e.family == "video"])
 def test_video_training_options(tmp_path, name):
-    offered = set(experiments.get(name).training_options)
+    offered = set(options.training_options(experiments.get(name)))
     run = train(tmp_path, name, *video_args(name, tmp_path, VIDEO_MAIN), folder="main")
     info, summary, layers = run.json("train_info.json"), run.json("model_summary.json"), run.layers()
     checks = {
@@ -222,11 +222,11 @@ def test_series_training_options(tmp_path, name):
         "--seeds",
         "3",
     ]
-    if "look_back" in exp.training_options:
+    if "look_back" in options.training_options(exp):
         args += ["--look-back", "4"]
-    if "split" in exp.training_options:
+    if "split" in options.training_options(exp):
         args += ["--split", "shuffled"]
-    if "anchor" in exp.training_options:  # the default anchor (a peer) adds its errors as a second input
+    if "anchor" in options.training_options(exp):  # the default anchor (a peer) adds its errors as a second input
         args += ["--anchor", "seasonal-naive"]
     run = train(tmp_path, name, *args, *series_data(name, tmp_path), folder="run")
     modes = run.json("train_info.json")["modes"]
@@ -245,7 +245,7 @@ def test_series_training_options(tmp_path, name):
             modes["corrected"]["settings"]["anchor"] == "seasonal-naive" and summary["inputs"][0].endswith(", 1)")
         ),
     }
-    for option in exp.training_options:
+    for option in options.training_options(exp):
         assert checks[option](), f"{name}: {option} did not change the run"
     if "faithful" in modes:  # the faithful mode keeps the original's settings
         assert modes["faithful"]["settings"]["learning_rate"] != LR
@@ -279,5 +279,5 @@ def test_signals_training_options(tmp_path, name):
     }
     faithful = run.json("train_info.json")["modes"]["faithful"]["settings"]
     assert faithful["learning_rate"] != LR and faithful["units"] == 12  # the original's settings stay
-    for option in experiments.get(name).training_options:
+    for option in options.training_options(experiments.get(name)):
         assert checks[option](), f"{name}: {option} did not change the run"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from frameforecast import families, runlock
 from frameforecast.config import options
-from frameforecast.config.options import non_negative_int, port_number, positive_float, positive_int
+from frameforecast.config.parsers import non_negative_int, port_number, positive_float, positive_int
 from frameforecast.errors import FILESYSTEM_ERRNOS, UserError, filesystem_error
 
 EPILOG_EXAMPLES = {
@@ -51,9 +51,7 @@ def _experiment_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     p.add_argument("--run-dir", help="write/read this folder instead of runs/<experiment>/")
-    data = p.add_argument_group("your data (it names the run folder of a run on your data)")
-    for option, spec in options.DATA.items():  # the same options as `train`; a flag absent is None there too
-        data.add_argument(options.flag(option), **spec)
+    options.add_data_options(p)  # the same options as `train`; a flag absent is None there too
 
 
 def _evaluate_options(p: argparse.ArgumentParser) -> None:

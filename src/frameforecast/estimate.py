@@ -10,7 +10,7 @@ from __future__ import annotations
 import resource
 from pathlib import Path
 
-from frameforecast.config.classes import LookbackConfig, Seq2seqConfig, SignalsConfig, VideoConfig
+from frameforecast.config.classes import LookbackConfig, Seq2seqConfig, SignalsConfig, VideoConfig, method_module
 from frameforecast.errors import UserError
 
 BYTES = 4  # float32
@@ -29,14 +29,10 @@ def _series_modes(cfg) -> list:
 def model_bytes(cfg) -> int:
     """Estimated training memory of the largest model a config builds."""
     if isinstance(cfg, VideoConfig):
-        side = max(cfg.canvas // max(cfg.patch, 1), 1)
-        channels = cfg.patch_embedding or cfg.patch * cfg.patch
-        if cfg.cell == "fc":
-            params = 2 * _lstm(cfg.fc_units, cfg.canvas * cfg.canvas)
-            activations = cfg.fc_units * 8
-        else:
-            params = 2 * 4 * cfg.filters * cfg.kernel * cfg.kernel * (cfg.filters + channels)
-            activations = side * side * cfg.filters * 8
+        size = getattr(method_module(cfg.method), "parameters", None)  # a method without it is not estimated
+        if size is None:
+            return 0
+        params, activations = size(cfg)
         steps = cfg.in_frames + cfg.out_frames
         return ADAM_COPIES * BYTES * params + BYTES * cfg.batch_size * steps * activations
     if isinstance(cfg, (LookbackConfig, Seq2seqConfig, SignalsConfig)):

@@ -21,6 +21,17 @@ class Family:
     report: str  # "module:Object" with headline(metrics) and page(card, metrics) for the site
     template: str  # the page template
     evaluate_options: dict = field(default_factory=dict)  # evaluate's command-line option → keyword argument
+    check: str | None = None  # "module:function" that refuses a config the family cannot run, in one line
+
+    def checked(self, settings: dict, where: str) -> RunSettings:
+        """The family's typed config from plain data (the table's merged row, or a saved config.json)."""
+        cfg = classes.build(self.config, settings, where)
+        if self.check:
+            try:
+                resolve(self.check)(cfg)
+            except UserError as exc:
+                raise UserError(f"{where}: {exc}") from None
+        return cfg
 
     def stage_module(self):
         return importlib.import_module(self.stages)
@@ -50,6 +61,7 @@ FAMILIES = {
             "frameforecast.report.video_view:Video",
             "video",
             {"test_set": "test_set", "limit": "limit", "standard_file": "standard_path"},
+            "frameforecast.video_tasks:check",
         ),
         Family(
             "lookback",

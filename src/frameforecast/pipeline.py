@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from frameforecast import estimate, families, host, interrupt, names, progress, runlock
 from frameforecast.atomic import require_space, write_json
@@ -26,36 +25,17 @@ RUNS = Path("runs")
 MIN_TRAINING_SECONDS = 30  # a video model given less than this by the suite's deadline still trains this long
 
 
-def run_name(name: str, cfg: RunSettings) -> str:
-    """runs/<name>; user data gets its own folder: lookback-<file>-<column>-<hash of the file's full path or
-    URL and the column>, video-<file or folder>-<hash>, so two inputs never share a folder."""
-    if name == "lookback" and (cfg.csv or cfg.url):
-        source = names.public_url(cfg.url) if cfg.url else str(Path(cfg.csv).resolve())
-        stem, column = Path(urlsplit(source).path if cfg.url else source).stem, cfg.column or ""
-        return "lookback-" + names.slug(f"{stem}-{column}", identity=f"{source}\n{column}")
-    if name == "video" and cfg.data:
-        data = Path(cfg.data)
-        return "video-" + names.slug(data.stem if data.suffix else data.name, identity=str(data.resolve()))
-    return name
-
-
 def resolve(
     name: str, profile: str, overrides: dict | None = None, run_dir: str | None = None, variant: str | None = None
 ):
     """(experiment, config, run folder) for the command line's choices; a variant gets its own folder."""
     exp = experiments.get(name)
     cfg = exp.config(profile, overrides)
-    if name == "lookback" and (not (cfg.csv or cfg.url) or not cfg.column):
-        raise UserError(
-            "the lookback experiment needs your data: --csv PATH --column NAME [--time-column NAME] [--season 12]"
-        )
-    if name == "video" and not cfg.data:
-        raise UserError(
-            "the video experiment needs your clips: --data FOLDER_OR_NPY [--canvas 64] "
-            "[--in-frames 10] [--out-frames 10]"
-        )
+    if exp.needs_input and not cfg.has_input():
+        raise UserError(f"the {name} experiment needs your data: {exp.input_example}")
     variant = names.slug(variant) if variant is not None else ""
-    folder = Path(run_dir) if run_dir else RUNS / (run_name(name, cfg) + (f"--{variant}" if variant else ""))
+    own = (cfg.user_folder() if exp.user_template else None) or name
+    folder = Path(run_dir) if run_dir else RUNS / (own + (f"--{variant}" if variant else ""))
     return exp, cfg.replace(run_name=folder.name, variant=variant), folder
 
 

@@ -1,29 +1,23 @@
 """The video tasks, one object each, holding everything that differs between them: which outputs a model has
-and which are scored, how a sequence becomes (inputs, targets), which model builds it, and whether it forecasts.
+and which are scored, how a sequence becomes (inputs, targets), and whether it forecasts. The model that does a
+task is the config's `method`, a module with its own settings (frameforecast/methods/).
 
-Stages, models and report views ask the task object; none of them switches on the task's name. A new task is
-a `VideoTask` (or a subclass that overrides what differs) passed to `register`, plus a row in the experiments
-table naming it.
+Stages, models and report views ask the task object; none of them switches on the task's name.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from frameforecast.config.classes import VideoConfig, method_module
 from frameforecast.errors import UserError
-
-if TYPE_CHECKING:  # configs imports this module to check a config's task
-    from frameforecast.config.classes import VideoConfig
 
 
 @dataclass(frozen=True)
 class VideoTask:
     name: str
-    builder: str  # "module:function" that builds its Keras model from a VideoConfig
     outputs: tuple[str, ...]  # the scored outputs; the first is the headline
     forecasts: bool  # it predicts future frames (so `frameforecast predict` and the next-frame design apply)
     binary: bool = False  # frames binarised at 128, scored with binary pixel accuracy too
@@ -68,10 +62,6 @@ class VideoTask:
         targets = {name: pieces[name] for name in names}
         return pieces["inputs"], targets if len(names) > 1 else targets[names[0]]
 
-    def build(self, cfg: VideoConfig):
-        module, function = self.builder.split(":")
-        return getattr(importlib.import_module(module), function)(cfg)
-
 
 class OriginalTask(VideoTask):
     """frame-forecast's original protocol: 20-frame binarised sequences, reconstructed in order."""
@@ -87,7 +77,6 @@ class OriginalTask(VideoTask):
         return {"inputs": binary, "reconstruction": binary}
 
 
-MODELS = "frameforecast.models.video"
 TASKS: dict[str, VideoTask] = {}
 
 
@@ -96,19 +85,10 @@ def register(task: VideoTask) -> VideoTask:
     return task
 
 
-register(VideoTask("predict", f"{MODELS}:build_predict", ("prediction",), forecasts=True))
-register(VideoTask("reconstruct", f"{MODELS}:build_reconstruct", ("reconstruction",), forecasts=False))
-register(VideoTask("composite", f"{MODELS}:build_composite", ("prediction", "reconstruction"), forecasts=True))
-register(
-    OriginalTask(
-        "original",
-        f"{MODELS}:build_original",
-        ("reconstruction",),
-        forecasts=False,
-        binary=True,
-        trains_on_a_fixed_set=True,
-    )
-)
+register(VideoTask("predict", ("prediction",), forecasts=True))
+register(VideoTask("reconstruct", ("reconstruction",), forecasts=False))
+register(VideoTask("composite", ("prediction", "reconstruction"), forecasts=True))
+register(OriginalTask("original", ("reconstruction",), forecasts=False, binary=True, trains_on_a_fixed_set=True))
 
 
 def get(name: str) -> VideoTask:
@@ -117,14 +97,18 @@ def get(name: str) -> VideoTask:
     return TASKS[name]
 
 
+def check(cfg: VideoConfig) -> None:
+    """Refuses a task nothing registered, naming the choices."""
+    get(cfg.task)
+
+
+def build(cfg: VideoConfig):
+    """The Keras model of the config's task, built by its method."""
+    return method_module(cfg.method).build(cfg, get(cfg.task))
+
+
 def next_frame(cfg: VideoConfig) -> bool:
-    """Whether the model is the next-frame forecaster, which also outputs "observed_next" (the one-step
-    predictions of frames 1…9). A combination it cannot honour is refused, never swapped for another model."""
-    if not get(cfg.task).forecasts or cfg.forecaster != "next-frame":
-        return False
-    if cfg.cell != "conv" or cfg.head != "dynamic":
-        raise UserError(
-            f"--forecaster next-frame is a ConvLSTM that moves frames with dynamic kernels; "
-            f"--cell {cfg.cell} --head {cfg.head} needs --forecaster encoder-decoder"
-        )
-    return True
+    """Whether the method's model is a next-frame forecaster, which also outputs "observed_next" (its one-step
+    predictions of the observed frames): the method says (`next_frame(cfg, task)`; none is by default)."""
+    decide = getattr(method_module(cfg.method), "next_frame", None)
+    return bool(decide(cfg, get(cfg.task))) if decide else False

@@ -1,112 +1,102 @@
-"""Command-line options as data: their types and help, which experiment offers which, and the reference
-the site shows. `frameforecast train EXPERIMENT --help` lists exactly the options that experiment's code reads."""
+"""Command-line options, generated from the settings classes: each option is a settings field marked
+`option=True` (config/classes.py, frameforecast/methods/), with the field's type, choices and help, so a setting is
+written once. `frameforecast train EXPERIMENT --help` lists exactly the options that experiment's code reads."""
 
 from __future__ import annotations
 
 import argparse
-import math
+import dataclasses
+import types
+import typing
+from typing import Literal
 
-from frameforecast.config import experiments
+from frameforecast import families
+from frameforecast.config import classes, experiments, parsers
 from frameforecast.distribution import STRATEGIES
 from frameforecast.errors import UserError
 
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:80]!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    return positive_int(text) if text.strip() != "0" else 0
-
-
-def seed_number(text: str) -> int:
-    """A random seed: NumPy and TensorFlow take 0 … 2**32 - 1."""
-    value = non_negative_int(text)
-    if value > 2**32 - 1:
-        raise argparse.ArgumentTypeError(f"must be at most {2**32 - 1} (2**32 - 1), got {value}")
-    return value
-
-
-def port_number(text: str) -> int:
-    value = positive_int(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is 1 … 65535, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text[:80]!r}") from None
-    if not math.isfinite(value) or not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text[:80]}")
-    return value
-
-
-def column_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
 FLAG = dict(action="store_true", default=None)  # None when absent: the profile's value stands
 
-TRAINING = {
-    "epochs": dict(type=positive_int, help="number of epochs"),
-    "steps_per_epoch": dict(type=positive_int, help="batches per epoch (freshly generated)"),
-    "batch_size": dict(type=positive_int, help="batch size per replica"),
-    "learning_rate": dict(type=positive_float, help="initial learning rate"),
-    "time_budget": dict(type=positive_float, help="stop training after this many seconds"),
-    "seed": dict(type=seed_number, help="random seed (0 … 2**32 - 1)"),
-    "seeds": dict(type=positive_int, help="number of seeds (the headline is their ensemble)"),
-    "look_back": dict(type=positive_int, help="look-back window length"),
-    "units": dict(type=positive_int, help="recurrent units"),
-    "anchor": dict(
-        choices=["seasonal-naive", "AutoARIMA", "AutoETS", "AutoTheta", "validation"],
-        help="the forecast the network corrects (validation: the best of them on the validation part)",
-    ),
-    "iterations": dict(type=positive_int, help="training iterations"),
-    "split": dict(choices=["chronological", "shuffled"], help="train/test split (shuffled is the original's)"),
-    "filters": dict(type=positive_int, help="ConvLSTM filters"),
-    "kernel": dict(type=positive_int, help="ConvLSTM kernel size"),
-    "patch": dict(type=positive_int, help="pixels per ConvLSTM cell side (space-to-depth block)"),
-    "kernel_grid": dict(type=positive_int, help="pixels per predicted dynamic kernel side; divides --patch"),
-    "forecaster": dict(
-        choices=["next-frame", "encoder-decoder"],
-        help="one ConvLSTM over all transitions that moves each frame into the next, or a separate "
-        "encoder and forecaster (needed by --cell fc and --head generative)",
-    ),
-    "head": dict(
-        choices=["dynamic", "generative"], help="an encoder-decoder's frames: moved by dynamic kernels, or drawn"
-    ),
-    "cell": dict(choices=["conv", "fc"], help="ConvLSTM, or Srivastava's fully connected LSTM"),
-    "digits": dict(choices=["auto", "mnist", "bundled"], help="the digit source of the Moving MNIST generator"),
-    "mixed_precision": dict(FLAG, help="train in mixed_bfloat16"),
-    "canvas": dict(type=positive_int, help="frame side in pixels"),
-    "in_frames": dict(type=positive_int, help="frames the model reads"),
-    "out_frames": dict(type=positive_int, help="frames the model predicts"),
-}
-DATA = {
-    "csv": dict(help="your CSV file"),
-    "url": dict(help="a CSV to download (cached) instead of --csv"),
-    "column": dict(help="the value column"),
-    "columns": dict(type=column_list, help="comma-separated value columns"),
-    "time_column": dict(help="the time column (optional; gives the season)"),
-    "date_order": dict(
-        choices=["auto", "day-first", "month-first"],
-        help="how to read numeric dates such as 01.02.2015 (default: auto, from a value above 12)",
-    ),
-    "season": dict(type=positive_int, help="season length in rows (12 monthly, 24 hourly)"),
-    "fill": dict(FLAG, help="interpolate missing values instead of failing"),
-    "data": dict(
-        help="your clips: a folder of videos, GIFs, .npy files or image sub-folders, or an (N, T, H, W) uint8 .npy"
-    ),
-}
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    name: str  # the option without its dashes, with underscores (look_back)
+    target: str  # the setting it sets, dotted inside nested settings (corrected.look_back, model.filters)
+    field: dataclasses.Field
+    hint: object
+
+    def spec(self) -> dict:
+        """argparse keyword arguments, from the field's type, choices and help."""
+        meta, hint = self.field.metadata, self.hint
+        args = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
+        if meta.get("parse"):
+            spec = dict(type=meta["parse"])
+        elif args == [bool]:
+            spec = dict(FLAG)
+        elif all(typing.get_origin(a) is Literal for a in args):
+            hidden = meta.get("not_offered", ())
+            spec = dict(choices=[c for c in classes.choices_of(hint) if c not in hidden])
+        elif args == [int]:
+            spec = dict(type=parsers.positive_int)
+        elif args == [float]:
+            spec = dict(type=parsers.positive_float)
+        else:
+            spec = {}
+        return {**spec, "help": meta["help"]}
+
+
+def _is_union(hint) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType)
+
+
+def _marked(cls, prefix: str = "") -> list[Option]:
+    hints = typing.get_type_hints(cls)
+    return [
+        Option(f.metadata.get("flag", f.name), prefix + f.name, f, hints[f.name])
+        for f in classes.settings_fields(cls).values()
+        if f.metadata.get("option")
+    ]
+
+
+def all_options(exp: experiments.Experiment) -> list[Option]:
+    """Every option of an experiment's settings: its family's, its tuned mode's and its method's."""
+    cls = families.get(exp.family).config
+    found = _marked(cls)
+    if cls.TUNED_MODE:
+        found += _marked(typing.get_type_hints(cls)[cls.TUNED_MODE], cls.TUNED_MODE + ".")
+    if "method" in classes.settings_fields(cls):
+        found += _marked(classes.method_module(exp.method).Settings, "model.")
+    names = [o.name for o in found]
+    clash = next((n for n in names if names.count(n) > 1), None)
+    if clash:
+        raise UserError(f"{exp.name}: two settings would both be --{clash.replace('_', '-')}; rename one")
+    return found
+
+
+def training_options(exp: experiments.Experiment) -> dict[str, Option]:
+    """option → Option, for the training options this experiment offers (its row may offer fewer)."""
+    return {
+        o.name: o for o in all_options(exp) if not o.field.metadata.get("input") and o.name not in exp.without_options
+    }
+
+
+def input_options(exp: experiments.Experiment) -> dict[str, Option]:
+    """Its "your data" options: only an experiment that needs your data offers them."""
+    if not exp.needs_input:
+        return {}
+    return {
+        o.name: o
+        for o in all_options(exp)
+        if o.field.metadata.get("input") and (exp.data_options is None or o.name in exp.data_options)
+    }
+
+
+def every_input_option() -> dict[str, Option]:
+    """The data options of every experiment (evaluate and render name a run of your data by them)."""
+    out = {}
+    for exp in experiments.EXPERIMENTS.values():
+        out.update({o.name: o for o in all_options(exp) if o.field.metadata.get("input")})
+    return out
 
 
 def flag(name: str) -> str:
@@ -117,6 +107,7 @@ def _target_note(target: str) -> str:
     mode, _, _ = target.rpartition(".")
     return {
         "corrected": " (the corrected mode; the faithful mode keeps the original's)",
+        "tuned": " (the tuned mode; the faithful mode keeps the original's)",
         "faithful": " (the faithful mode)",
     }.get(mode, "")
 
@@ -125,6 +116,12 @@ def add_strategy(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy (default: default)"
     )
+
+
+def add_data_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("your data (name the run of your data)")
+    for name, option in every_input_option().items():
+        group.add_argument(flag(name), **{**option.spec(), "default": None})
 
 
 def add_experiment_parsers(train, parser_class) -> None:
@@ -136,29 +133,42 @@ def add_experiment_parsers(train, parser_class) -> None:
         p.add_argument("--run-dir", help="write this folder instead of runs/<experiment>/")
         add_strategy(p)
         p.add_argument("--restart", action="store_true", help="discard the backup and start training over")
-        if exp.input_options:
+        inputs = input_options(exp)
+        if inputs:
             group = p.add_argument_group("your data")
-            for option in exp.input_options:
-                group.add_argument(flag(option), **DATA[option])
+            for option in inputs.values():
+                group.add_argument(flag(option.name), **option.spec())
         group = p.add_argument_group("training (each sets the setting named in its help)")
-        for option, target in exp.training_options.items():
-            spec = dict(TRAINING[option])
-            spec["help"] = f"{spec['help']}{_target_note(target)}; sets {target}"
-            group.add_argument(flag(option), **spec)
+        for option in training_options(exp).values():
+            spec = option.spec()
+            spec["help"] = f"{spec['help']}{_target_note(option.target)}; sets {option.target}"
+            group.add_argument(flag(option.name), **spec)
 
 
 def add_run_training_options(p: argparse.ArgumentParser) -> None:
     """`run EXPERIMENT` takes that experiment's training options too (the same as `train EXPERIMENT`), and keeps
-    the result beside the profile's run as a variant."""
+    the result beside the profile's run as a variant. One option may have other choices in another experiment:
+    the union is offered here, and the experiment's own settings check the value."""
     group = p.add_argument_group("other settings, for one experiment (see frameforecast train EXPERIMENT --help)")
     group.add_argument("--variant", help="name the run with other settings (default: made from them, e.g. units-35)")
-    for option, spec in TRAINING.items():
-        group.add_argument(flag(option), **{"default": None, **spec})
+    specs: dict[str, dict] = {}
+    for exp in experiments.EXPERIMENTS.values():
+        for option in training_options(exp).values():
+            spec = option.spec()
+            if option.name in specs and "choices" in spec:
+                spec["choices"] = list(dict.fromkeys(specs[option.name].get("choices", []) + spec["choices"]))
+            specs[option.name] = spec
+    for name, spec in specs.items():
+        group.add_argument(flag(name), **{"default": None, **spec})
+
+
+def _run_options() -> dict[str, None]:
+    return {o: None for exp in experiments.EXPERIMENTS.values() for o in training_options(exp)}
 
 
 def run_overrides(args) -> tuple[dict, str | None]:
     """(setting → value, variant name) for `run`; ({}, None) when it runs with the profile's settings."""
-    given = {option: getattr(args, option) for option in TRAINING if getattr(args, option, None) is not None}
+    given = {option: getattr(args, option) for option in _run_options() if getattr(args, option, None) is not None}
     if not given and not args.variant:
         return {}, None
     if len(args.experiments) != 1:
@@ -168,27 +178,28 @@ def run_overrides(args) -> tuple[dict, str | None]:
             + " …"
         )
     exp = experiments.get(args.experiments[0])
-    unknown = [option for option in given if option not in exp.training_options]
+    offered = training_options(exp)
+    unknown = [option for option in given if option not in offered]
     if unknown:
         raise UserError(
             f"{flag(unknown[0])} is not a training option of {exp.name}; its options are "
-            + ", ".join(flag(o) for o in exp.training_options)
+            + ", ".join(flag(o) for o in offered)
         )
-    overrides = {exp.training_options[option]: value for option, value in given.items()}
+    overrides = {offered[option].target: value for option, value in given.items()}
     return overrides, args.variant or "-".join(f"{option.replace('_', '-')}-{v}" for option, v in given.items())
 
 
 def training_overrides(args) -> dict:
     """setting → value for the options given to `train EXPERIMENT` (None where an option was not given)."""
     exp = experiments.get(args.experiment)
-    out = {target: getattr(args, option) for option, target in exp.training_options.items()}
-    out.update({option: getattr(args, option) for option in exp.input_options})
+    out = {o.target: getattr(args, name) for name, o in training_options(exp).items()}
+    out.update({o.target: getattr(args, name) for name, o in input_options(exp).items()})
     return out
 
 
 def data_overrides(args) -> dict:
     """The data options of evaluate/render, which name the run folder of user data."""
-    return {option: getattr(args, option, None) for option in DATA}
+    return {o.target: getattr(args, name, None) for name, o in every_input_option().items()}
 
 
 def _options_of(p: argparse.ArgumentParser) -> list[dict]:

@@ -13,16 +13,10 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from frameforecast import video_tasks
 from frameforecast.config.classes import VideoConfig
 from frameforecast.errors import UserError
 from frameforecast.models.layers import DepthToSpace, DynamicLocalFilter, RepeatFrames, SpaceToDepth, TimeSlice
 from frameforecast.video_tasks import next_frame
-
-
-def build(task: str, cfg: VideoConfig) -> keras.Model:
-    """The model of a registered video task (video_tasks.py names each task's builder)."""
-    return video_tasks.get(task).build(cfg)
 
 
 def _input(cfg: VideoConfig, frames: int) -> keras.KerasTensor:
@@ -33,23 +27,28 @@ def _input(cfg: VideoConfig, frames: int) -> keras.KerasTensor:
 def _convlstm(cfg: VideoConfig, name: str, return_sequences: bool = False):
     """The experiment's ConvLSTM layer, returning (output, h, c)."""
     return layers.ConvLSTM2D(
-        cfg.filters, cfg.kernel, padding="same", return_state=True, return_sequences=return_sequences, name=name
+        cfg.model.filters,
+        cfg.model.kernel,
+        padding="same",
+        return_state=True,
+        return_sequences=return_sequences,
+        name=name,
     )
 
 
 def _embedding(cfg: VideoConfig, name: str, channels: int):
     """(layer, width): the learned 1 × 1 convolution that narrows the patches a ConvLSTM's input convolution
-    reads to cfg.patch_embedding channels (kernels predicted from the patches still see them raw), or
+    reads to cfg.model.patch_embedding channels (kernels predicted from the patches still see them raw), or
     (identity, channels) without one."""
-    if not cfg.patch_embedding:
+    if not cfg.model.patch_embedding:
         return (lambda x: x), channels
-    return layers.Conv2D(cfg.patch_embedding, 1, name=f"{name}_embed"), cfg.patch_embedding
+    return layers.Conv2D(cfg.model.patch_embedding, 1, name=f"{name}_embed"), cfg.model.patch_embedding
 
 
 def _conv_encoder(frames, cfg: VideoConfig):
-    patches = SpaceToDepth(cfg.patch, name="patches")(frames)
-    embed, _ = _embedding(cfg, "encoder", cfg.patch**2)
-    if cfg.patch_embedding:
+    patches = SpaceToDepth(cfg.model.patch, name="patches")(frames)
+    embed, _ = _embedding(cfg, "encoder", cfg.model.patch**2)
+    if cfg.model.patch_embedding:
         patches = layers.TimeDistributed(embed, name="encoder_embedded")(patches)
     _, h, c = _convlstm(cfg, "encoder")(patches)
     return h, c
@@ -57,13 +56,13 @@ def _conv_encoder(frames, cfg: VideoConfig):
 
 def _kernel_mover(cfg: VideoConfig, name: str):
     """Layers that predict dynamic kernels from features and move a frame by them: (frame, features) → frame."""
-    patch = cfg.patch
-    cell_size = cfg.kernel_grid or patch  # pixels per predicted kernel: the patch, or finer
+    patch = cfg.model.patch
+    cell_size = cfg.model.kernel_grid or patch  # pixels per predicted kernel: the patch, or finer
     finer = patch // cell_size
-    kernel_logits = layers.Conv2D(2 * cfg.dynamic_kernel * finer**2, 3, padding="same", name=f"{name}_kernels")
+    kernel_logits = layers.Conv2D(2 * cfg.model.dynamic_kernel * finer**2, 3, padding="same", name=f"{name}_kernels")
     to_cells = DepthToSpace(finer, name=f"{name}_kernel_cells") if finer > 1 else (lambda x: x)
     # frames are moved in float32 even under mixed_bfloat16: ten compounded steps would lose bf16's 8 bits
-    move = DynamicLocalFilter(cfg.dynamic_kernel, cell_size, dtype="float32", name=f"{name}_move")
+    move = DynamicLocalFilter(cfg.model.dynamic_kernel, cell_size, dtype="float32", name=f"{name}_move")
     return lambda frame, seen: move([frame, to_cells(kernel_logits(seen))])
 
 
@@ -74,7 +73,7 @@ def _dynamic_forecaster(frames, state, cfg: VideoConfig, name: str):
     patch, separable local kernels that move the previous prediction one step.
     """
     h, c = state
-    canvas, patch, steps, n_in = cfg.canvas, cfg.patch, cfg.out_frames, cfg.in_frames
+    canvas, patch, steps, n_in = cfg.canvas, cfg.model.patch, cfg.out_frames, cfg.in_frames
     grid = canvas // patch
     cell = _convlstm(cfg, f"{name}_lstm")
     to_patches = SpaceToDepth(patch, name=f"{name}_patches")
@@ -104,7 +103,7 @@ def _next_frame_forecaster(frames, cfg: VideoConfig):
     model's own previous prediction. Returns (one-step predictions of frames 1…9, future frames, the
     ConvLSTM state after the last observed frame — the "encoder state" a composite model decodes).
     """
-    canvas, patch, n_in, n_out = cfg.canvas, cfg.patch, cfg.in_frames, cfg.out_frames
+    canvas, patch, n_in, n_out = cfg.canvas, cfg.model.patch, cfg.in_frames, cfg.out_frames
     grid = canvas // patch
     cell = _convlstm(cfg, "predictor_lstm")
     to_patches = SpaceToDepth(patch, name="predictor_patches")
@@ -137,8 +136,8 @@ def _generative_decoder(state, cfg: VideoConfig, steps: int, name: str):
     h, c = state
     repeated = RepeatFrames(steps, name=f"{name}_repeat")(h)
     seq, _, _ = _convlstm(cfg, f"{name}_lstm", return_sequences=True)(repeated, initial_state=[h, c])
-    logits = layers.TimeDistributed(layers.Conv2D(cfg.patch**2, 1), name=f"{name}_pixels")(seq)
-    frames = DepthToSpace(cfg.patch, name=f"{name}_unpatch")(logits)
+    logits = layers.TimeDistributed(layers.Conv2D(cfg.model.patch**2, 1), name=f"{name}_pixels")(seq)
+    frames = DepthToSpace(cfg.model.patch, name=f"{name}_unpatch")(logits)
     return layers.Activation("sigmoid", dtype="float32", name=name)(frames)
 
 
@@ -147,11 +146,11 @@ def _moving_decoder(state, cfg: VideoConfig, steps: int, name: str):
     state; each later frame is the decoder's own previous output moved by predicted dynamic kernels
     (the reversed sequence is the same digits, one step back along their motion). It never sees the inputs."""
     h, c = state
-    canvas, patch = cfg.canvas, cfg.patch
+    canvas, patch = cfg.canvas, cfg.model.patch
     grid = canvas // patch
     # drawn from the cell state too: c holds a gated linear trace of the last input, h only its squashed view
     both = layers.Concatenate(axis=-1, name=f"{name}_state")([h, c])
-    hidden = layers.Conv2D(cfg.filters, 3, padding="same", activation="relu", name=f"{name}_draw_hidden")(both)
+    hidden = layers.Conv2D(cfg.model.filters, 3, padding="same", activation="relu", name=f"{name}_draw_hidden")(both)
     draw = layers.Conv2D(patch * patch, 1, name=f"{name}_draw")(hidden)
     previous = layers.Activation("sigmoid", dtype="float32", name=f"{name}_first")(
         DepthToSpace(patch, name=f"{name}_first_unpatch")(draw)
@@ -174,24 +173,24 @@ def _moving_decoder(state, cfg: VideoConfig, steps: int, name: str):
 # ---------------------------------------------------------------- fully connected LSTM (Srivastava)
 def _fc_encoder(frames, cfg: VideoConfig):
     flat = layers.Reshape((cfg.in_frames, cfg.canvas**2), name="flatten")(frames)
-    _, h, c = layers.LSTM(cfg.fc_units, return_state=True, name="encoder")(flat)
+    _, h, c = layers.LSTM(cfg.model.fc_units, return_state=True, name="encoder")(flat)
     return h, c
 
 
 def _fc_decoder(state, cfg: VideoConfig, steps: int, name: str):
     h, c = state
     repeated = layers.RepeatVector(steps, name=f"{name}_repeat")(h)
-    seq = layers.LSTM(cfg.fc_units, return_sequences=True, name=f"{name}_lstm")(repeated, initial_state=[h, c])
+    seq = layers.LSTM(cfg.model.fc_units, return_sequences=True, name=f"{name}_lstm")(repeated, initial_state=[h, c])
     pixels = layers.Dense(cfg.canvas**2, activation="sigmoid", dtype="float32", name=f"{name}_pixels")(seq)
     return layers.Reshape((steps, cfg.canvas, cfg.canvas, 1), name=name)(pixels)
 
 
 def _encoder(frames, cfg: VideoConfig):
-    return _fc_encoder(frames, cfg) if cfg.cell == "fc" else _conv_encoder(frames, cfg)
+    return _fc_encoder(frames, cfg) if cfg.model.cell == "fc" else _conv_encoder(frames, cfg)
 
 
 def _decoder(frames, state, cfg: VideoConfig, steps, name, head):
-    if cfg.cell == "fc":
+    if cfg.model.cell == "fc":
         return _fc_decoder(state, cfg, steps, name)
     if head == "dynamic":
         return _dynamic_forecaster(frames, state, cfg, name)
@@ -199,9 +198,9 @@ def _decoder(frames, state, cfg: VideoConfig, steps, name, head):
 
 
 def _check_head(cfg: VideoConfig) -> None:
-    if cfg.cell == "fc" and cfg.head != "dynamic":
+    if cfg.model.cell == "fc" and cfg.model.head != "dynamic":
         raise UserError(
-            f"--head {cfg.head} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
+            f"--head {cfg.model.head} is for the ConvLSTM forecaster; --cell fc draws its frames with a "
             "fully connected decoder"
         )
 
@@ -213,12 +212,12 @@ def build_predict(cfg: VideoConfig) -> keras.Model:
         observed, future, _ = _next_frame_forecaster(frames, cfg)
         return keras.Model(frames, {"prediction": future, "observed_next": observed}, name="mnist_predict")
     state = _encoder(frames, cfg)
-    out = _decoder(frames, state, cfg, cfg.out_frames, "prediction", cfg.head)
+    out = _decoder(frames, state, cfg, cfg.out_frames, "prediction", cfg.model.head)
     return keras.Model(frames, out, name="mnist_predict")
 
 
 def _reconstruction_decoder(state, cfg: VideoConfig):
-    if cfg.cell == "conv" and cfg.reconstruction_decoder == "moving":
+    if cfg.model.cell == "conv" and cfg.model.reconstruction_decoder == "moving":
         return _moving_decoder(state, cfg, cfg.in_frames, "reconstruction")
     return _decoder(None, state, cfg, cfg.in_frames, "reconstruction", "generative")
 
@@ -245,15 +244,17 @@ def build_composite(cfg: VideoConfig) -> keras.Model:
         )
     state = _encoder(frames, cfg)
     recon = _reconstruction_decoder(state, cfg)
-    pred = _decoder(frames, state, cfg, cfg.out_frames, "prediction", cfg.head)
+    pred = _decoder(frames, state, cfg, cfg.out_frames, "prediction", cfg.model.head)
     return keras.Model(frames, {"reconstruction": recon, "prediction": pred}, name="mnist_composite")
 
 
 def build_original(cfg: VideoConfig) -> keras.Model:
     """frame-forecast's model: ConvLSTM2D(64) encoder → last state repeated → ConvLSTM2D decoder → Conv3D."""
     frames = _input(cfg, cfg.in_frames)
-    h = layers.ConvLSTM2D(cfg.filters, cfg.kernel, padding="same", name="encoder")(frames)
+    h = layers.ConvLSTM2D(cfg.model.filters, cfg.model.kernel, padding="same", name="encoder")(frames)
     repeated = RepeatFrames(cfg.in_frames, name="repeat_last_state")(h)
-    seq = layers.ConvLSTM2D(cfg.filters, cfg.kernel, padding="same", return_sequences=True, name="decoder")(repeated)
+    seq = layers.ConvLSTM2D(cfg.model.filters, cfg.model.kernel, padding="same", return_sequences=True, name="decoder")(
+        repeated
+    )
     out = layers.Conv3D(1, 3, padding="same", activation="sigmoid", dtype="float32", name="frames_out")(seq)
     return keras.Model(frames, out, name="frame_forecast_original")

@@ -13,7 +13,7 @@ SIGNAL_COLUMNS = [("rmse", "RMSE ↓"), ("mae", "MAE ↓"), ("mase", "MASE ↓")
 
 
 def _label(metrics: dict, mode: str) -> str:
-    """How the page names a mode's network (the experiments table's network_label)."""
+    """How the page names a mode's network (its method module's LABEL, saved in metrics.json)."""
     return metrics.get("model_labels", {}).get(mode, "LSTM")
 
 

@@ -107,11 +107,7 @@ def _card(folder: str, exp, run) -> dict:
     }
     if run is None:
         if exp.needs_input:
-            card["command"] = (
-                "frameforecast train signals-4 --csv prices.csv --columns usd,eur --time-column date"
-                if exp.name == "signals-4"
-                else f"frameforecast train {exp.name} --csv FILE --column NAME"
-            )
+            card["command"] = f"frameforecast train {exp.name} {exp.input_example}".strip()
         else:
             card["command"] = f"frameforecast run {exp.name} --profile quick"
         return card

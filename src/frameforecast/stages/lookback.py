@@ -9,9 +9,8 @@ import numpy as np
 
 from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
-from frameforecast.config.classes import LookbackConfig, LookbackMode
+from frameforecast.config.classes import LookbackConfig, LookbackMode, method_module
 from frameforecast.errors import UserError
-from frameforecast.families import resolve
 from frameforecast.forecasters.base import forecast_all
 from frameforecast.forecasters.statistical import alternatives, by_kind
 from frameforecast.stages import read_json
@@ -31,20 +30,26 @@ from frameforecast.stages.series_common import (
 )
 
 
+def method_label(cfg: LookbackConfig) -> str:
+    """How the pages name the corrected mode's network: its module's LABEL (else the module's name)."""
+    module = method_module(cfg.method)
+    return getattr(module, "LABEL", module.__name__.rpartition(".")[2])
+
+
 # ---------------------------------------------------------------- train / evaluate / render
 def train(cfg: LookbackConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     """Each mode's seeds train as the independent members of one model (series_common.fit_seeds)."""
     y, series = load_series(cfg, log)  # before Keras is imported: a bad CSV stops with one line
-    network = resolve(cfg.network)
+    method = method_module(cfg.method)
     from frameforecast.models.series import build_lookback
 
     info = {"modes": {}, "source": series.source, "length": len(y), "season_label": series.season_label}
     progress.plan_fits(len(modes(cfg)))
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, series.season)
-        original = PROTOCOLS[mode_name].reproduces_original  # the tutorial's LSTM, whatever --network says
+        original = PROTOCOLS[mode_name].reproduces_original  # the tutorial's LSTM, whatever the method is
         build = functools.partial(
-            build_lookback if original else network,
+            build_lookback if original else functools.partial(method.build, cfg.model),
             mode.look_back,
             data.get("features", 1),  # the faithful mode reads the raw value alone
             mode.units,
@@ -147,7 +152,7 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
     report = {
         "experiment": cfg.experiment,
         "family": "lookback",
-        "model_labels": {n: "LSTM" if p.reproduces_original else cfg.network_label for n, p in PROTOCOLS.items()},
+        "model_labels": {n: "LSTM" if p.reproduces_original else method_label(cfg) for n, p in PROTOCOLS.items()},
         "profile": cfg.profile,
         "series": {
             "source": series.source,

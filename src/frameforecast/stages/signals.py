@@ -131,7 +131,7 @@ def train(cfg: SignalsConfig, run_dir: Path, *, restart: bool = False, strategy:
 
         result = fit(
             lambda mode=mode: build_signal_seq2seq(
-                n_in, n_out, f_in, f_out, mode.cell, mode.units, mode.layers, mode.l2
+                n_in, n_out, f_in, f_out, mode.rnn, mode.units, mode.layers, mode.l2
             ),
             run_dir / name,
             dataset=dataset,

@@ -110,7 +110,7 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
     warm = {}
 
     def build():
-        model = video_tasks.get(cfg.task).build(cfg)
+        model = video_tasks.build(cfg)
         warm["start"] = warm_start(model, cfg, run_dir, log)
         return model
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from frameforecast import video_tasks
-from frameforecast.config.classes import VideoConfig
+from frameforecast.config.classes import VideoConfig, method_module
 from frameforecast.datasets import moving_mnist as mm
 from frameforecast.datasets import user_clips
 from frameforecast.errors import UserError
@@ -39,16 +39,9 @@ def model_config(cfg: VideoConfig) -> VideoConfig:
             f"--canvas {cfg.canvas} is smaller than a Moving MNIST digit ({mm.DIGIT_SIZE} px); "
             f"use --canvas {mm.DIGIT_SIZE} or more"
         )
-    if cfg.canvas % cfg.patch:
-        raise UserError(
-            f"the canvas ({cfg.canvas} px) is not a multiple of the patch size {cfg.patch}; "
-            "pass a --patch that divides it"
-        )
-    if cfg.kernel_grid and cfg.patch % cfg.kernel_grid:
-        raise UserError(
-            f"--kernel-grid {cfg.kernel_grid} does not divide the patch size {cfg.patch}; "
-            "pass a --kernel-grid that divides --patch"
-        )
+    check = getattr(method_module(cfg.method), "check", None)
+    if check is not None:  # what the method itself cannot build
+        check(cfg)
     if cfg.freeze_warm_start and not cfg.warm_start:
         raise UserError("freeze_warm_start keeps warm-started layers fixed, but no warm_start model is named")
     return cfg

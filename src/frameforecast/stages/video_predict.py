@@ -42,7 +42,8 @@ def write_mp4(path: Path, images) -> None:
 
 def predict(cfg: VideoConfig, run_dir: Path, video: str, start: int | None = None, log=print) -> Path:
     """Read the clip (before Keras is imported), predict the next out_frames, write GIF, MP4 and info.json."""
-    if not video_tasks.get(cfg.task).forecasts:
+    task = video_tasks.get(cfg.task)
+    if not task.forecasts:
         raise UserError(
             f"{cfg.experiment} reconstructs its inputs and does not forecast; use one of the "
             "forecasting experiments (mnist-predict, mnist-composite, or your own video-… run)"
@@ -54,7 +55,9 @@ def predict(cfg: VideoConfig, run_dir: Path, video: str, start: int | None = Non
     model = load_model(run_dir / "model.keras")
     inputs = clip[None, ..., None].astype(np.float32) / 255.0
     outputs = model.predict_on_batch(inputs)
-    prediction = np.clip(np.asarray(outputs["prediction"] if isinstance(outputs, dict) else outputs)[0, ..., 0], 0, 1)
+    prediction = np.clip(
+        np.asarray(outputs[task.outputs[0]] if isinstance(outputs, dict) else outputs)[0, ..., 0], 0, 1
+    )
     name = Path(video).name
     target = run_dir / folder_name(video)
     info = {

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from frameforecast import callbacks
-from frameforecast.training import fit, keep_history_rows, trained_outputs
+from frameforecast.training import FitSettings, fit, keep_history_rows, trained_outputs
 
 
 def tiny_model():
@@ -44,8 +44,8 @@ def test_workers_back_up_every_epoch(tmp_path):
 def test_a_fit_with_sparse_backups_logs_every_epoch_once(tmp_path):
     rng = np.random.default_rng(0)
     fit(
-        tiny_model, tmp_path, epochs=30, loss="mse", learning_rate=1e-2, seed=0, x=rng.random((8, 3)),
-        y=rng.random((8, 1)), batch_size=8, log=lambda _: None, verbose=0,
+        tiny_model, tmp_path, FitSettings(epochs=30, loss="mse", learning_rate=1e-2, seed=0, batch_size=8),
+        x=rng.random((8, 3)), y=rng.random((8, 1)), log=lambda _: None, verbose=0,
     )  # fmt: skip
     epochs = [line.split(",")[0] for line in (tmp_path / "history.csv").read_text().splitlines()[1:]]
     assert epochs == [str(e) for e in range(30)]
@@ -83,8 +83,9 @@ def test_outputs_of_fixed_layers_are_not_trained_and_the_whole_model_is_saved(tm
     x, y = rng.random((8, 3)), {"free": rng.random((8, 1)), "fixed": rng.random((8, 1))}
     logged = []
     result = fit(
-        lambda: two_outputs(frozen=True), tmp_path, epochs=3, loss={"free": "mse", "fixed": "mse"},
-        learning_rate=1e-2, seed=0, x=x, y=y, batch_size=8, log=logged.append, verbose=0,
+        lambda: two_outputs(frozen=True), tmp_path,
+        FitSettings(epochs=3, loss={"free": "mse", "fixed": "mse"}, learning_rate=1e-2, seed=0, batch_size=8),
+        x=x, y=y, log=logged.append, verbose=0,
     )  # fmt: skip
     assert any("training free only" in line for line in logged)
     assert "fixed_loss" not in result.history  # constant: the fixed output is not trained
@@ -101,10 +102,11 @@ def test_a_cosine_rate_ends_annealed_whether_the_time_budget_or_the_planned_step
     tmp_path, epochs, budget, stopped_by
 ):
     rng = np.random.default_rng(0)
+    settings = FitSettings(
+        epochs=epochs, loss="mse", learning_rate=1e-2, lr_schedule="cosine", seed=0, batch_size=8, time_budget=budget
+    )
     result = fit(
-        tiny_model, tmp_path, epochs=epochs, loss="mse", learning_rate=1e-2, lr_schedule="cosine", seed=0,
-        x=rng.random((8, 3)), y=rng.random((8, 1)), batch_size=8, time_budget=budget, log=lambda _: None,
-        verbose=0,
+        tiny_model, tmp_path, settings, x=rng.random((8, 3)), y=rng.random((8, 1)), log=lambda _: None, verbose=0
     )  # fmt: skip
     assert result.stopped_by == stopped_by
     final = float(result.model.optimizer.learning_rate.numpy())

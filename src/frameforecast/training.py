@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import time
@@ -88,39 +89,47 @@ def make_optimizer(name: str, learning_rate: float, schedule: str, total_steps: 
     return optimizers[name](learning_rate=rate, **kwargs)
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FitSettings:
+    """Everything the fit loop reads of a run's settings, in one object (each family makes it from its config)."""
+
+    epochs: int
+    loss: object
+    learning_rate: float
+    seed: int
+    optimizer: str = "adam"
+    lr_schedule: str = "constant"
+    steps_per_epoch: int | None = None
+    batch_size: int | None = None  # per replica; the global batch is batch_size × replicas
+    validation_split: float | None = None
+    patience: int | None = None
+    time_budget: float | None = None
+    clipnorm: float | None = None
+    steps_per_execution: int = 1  # several batches per graph call: the same updates, less Python overhead
+    mixed_precision: bool = False
+
+    def replace(self, **changes) -> FitSettings:
+        return dataclasses.replace(self, **changes)
+
+
 def fit(
     build_model: Callable,
     run_dir: Path,
+    settings: FitSettings,
     *,
-    epochs: int,
-    loss,
-    learning_rate: float,
-    seed: int,
-    optimizer: str = "adam",
-    lr_schedule: str = "constant",
-    steps_per_epoch: int | None = None,
     dataset: Callable | None = None,
     x=None,
     y=None,
-    batch_size: int | None = None,
     validation_data=None,
-    validation_split: float | None = None,
-    patience: int | None = None,
-    time_budget: float | None = None,
-    clipnorm: float | None = None,
     strategy: str = "default",
     restart: bool = False,
     verbose: int | None = None,
-    steps_per_execution: int = 1,
-    mixed_precision: bool = False,
     log=print,
 ) -> FitResult:
     """Build (inside the strategy's scope), compile and fit a model; resumable from run_dir/backup.
 
     Either `dataset(start_batch, num_batches, global_batch_size)` returns a tf.data pipeline of freshly
     generated batches — seeded by global batch index, so a resumed run sees the same data — or x/y arrays.
-    `batch_size` is per replica; the global batch is batch_size × replicas. `steps_per_execution` runs
-    several batches per graph call (the same updates, less Python overhead for tiny models).
     """
     import keras
 
@@ -129,50 +138,54 @@ def fit(
     backup, resumed_from = _resume_point(run_dir, backup_dir, history_path, restart, log)
 
     keras.backend.clear_session()  # models of earlier experiments in this process are not needed any more
-    seed_everything(seed)
+    seed_everything(settings.seed)
     dist = get_strategy(strategy)
-    global_batch = (batch_size or 1) * dist.num_replicas_in_sync
-    total_steps = epochs * (steps_per_epoch or 1)
+    global_batch = (settings.batch_size or 1) * dist.num_replicas_in_sync
+    total_steps = settings.epochs * (settings.steps_per_epoch or 1)
     # under a time budget the cosine follows the budget too (a callback); otherwise Keras's CosineDecay
-    over_budget = lr_schedule == "cosine" and time_budget is not None and total_steps > 1
+    over_budget = settings.lr_schedule == "cosine" and settings.time_budget is not None and total_steps > 1
     with dist.scope():
-        model = _build(build_model, mixed_precision)
+        model = _build(build_model, settings.mixed_precision)
         compile_args = {
             "optimizer": make_optimizer(
-                optimizer, learning_rate, "constant" if over_budget else lr_schedule, total_steps, clipnorm
+                settings.optimizer,
+                settings.learning_rate,
+                "constant" if over_budget else settings.lr_schedule,
+                total_steps,
+                settings.clipnorm,
             ),
-            "loss": loss,
-            "steps_per_execution": steps_per_execution,
+            "loss": settings.loss,
+            "steps_per_execution": settings.steps_per_execution,
         }
         trainee, y, dataset, validation_data = _compiled_trainee(
             model, compile_args, strategy, y, dataset, validation_data, log
         )
 
-    monitor = "val_loss" if (validation_data is not None or validation_split) else "loss"
-    budget = TimeBudget(time_budget) if time_budget else None
+    monitor = "val_loss" if (validation_data is not None or settings.validation_split) else "loss"
+    budget = TimeBudget(settings.time_budget) if settings.time_budget else None
     early = None
-    if patience and members_of(model):  # independent members: each stops and keeps its best on its own
-        early = EarlyStoppingPerOutput(patience, list(model.output_names), monitor == "val_loss")
-    elif patience:
-        early = keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
-    callbacks = [StopOnCtrlC(), StopOnNonFinite(learning_rate)]
+    if settings.patience and members_of(model):  # independent members: each stops and keeps its best on its own
+        early = EarlyStoppingPerOutput(settings.patience, list(model.output_names), monitor == "val_loss")
+    elif settings.patience:
+        early = keras.callbacks.EarlyStopping(monitor=monitor, patience=settings.patience, restore_best_weights=True)
+    callbacks = [StopOnCtrlC(), StopOnNonFinite(settings.learning_rate)]
     if over_budget:
-        callbacks.append(CosineOverBudget(learning_rate, total_steps, time_budget))
+        callbacks.append(CosineOverBudget(settings.learning_rate, total_steps, settings.time_budget))
     callbacks += _callbacks(run_dir, backup_dir, history_path, backup, strategy, [early, budget])
     tracker = progress.active()
     if tracker is not None:
-        callbacks.append(ProgressReport(tracker, resumed_from, time_budget))
+        callbacks.append(ProgressReport(tracker, resumed_from, settings.time_budget))
 
     verbose = verbose if verbose is not None else 1 if sys.stdout.isatty() else 2
     start = time.monotonic()
     with dist.scope():  # fit's steps run in the strategy that built the model
         if dataset is not None:
-            remaining = max(epochs - resumed_from, 0) * steps_per_epoch
-            data = dataset(resumed_from * steps_per_epoch, max(remaining, 1), global_batch)
+            remaining = max(settings.epochs - resumed_from, 0) * settings.steps_per_epoch
+            data = dataset(resumed_from * settings.steps_per_epoch, max(remaining, 1), global_batch)
             history = trainee.fit(
                 data,
-                epochs=epochs,
-                steps_per_epoch=steps_per_epoch,
+                epochs=settings.epochs,
+                steps_per_epoch=settings.steps_per_epoch,
                 callbacks=callbacks,
                 validation_data=validation_data,
                 shuffle=False,
@@ -183,11 +196,11 @@ def fit(
                 x,
                 y,
                 batch_size=global_batch,
-                epochs=epochs,
+                epochs=settings.epochs,
                 callbacks=callbacks,
                 shuffle=True,
                 validation_data=validation_data,
-                validation_split=validation_split or 0.0,
+                validation_split=settings.validation_split or 0.0,
                 verbose=verbose,
             )
     seconds = time.monotonic() - start
@@ -197,7 +210,7 @@ def fit(
     shutil.rmtree(backup_dir, ignore_errors=True)  # only now: a kill before the save resumes from it
     optimizer = getattr(trainee, "optimizer", None)  # this process's steps; a resume starts a new optimizer
     steps = int(optimizer.iterations.numpy()) if optimizer is not None else 0
-    steps += resumed_from * (steps_per_epoch or 0)
+    steps += resumed_from * (settings.steps_per_epoch or 0)
     return FitResult(model, history.history, resumed_from, seconds, global_batch, _stopped_by(budget, early), steps)
 
 

@@ -16,29 +16,33 @@ from frameforecast.forecasters import statistical
 from frameforecast.forecasters.base import forecast_all
 
 
-def fit_seeds(build, folder: Path, cfg, mode, x, y, validation_data=None, **settings):
+def fit_seeds(build, folder: Path, cfg, mode, x, y, validation_data=None, *, clipnorm=None, **run):
     """The cfg.seeds seeds of a small series model, trained with the mode's epochs, batch, rate and patience as
     the independent members of one model in one fit (a tiny model's step costs its overhead, so five members
     cost about one); each keeps its own early stopping. Returns training.fit's result; load_seeds takes the
-    members apart again. `settings`: the rest of training.fit's (strategy, restart, log, clipnorm)."""
+    members apart again. `run`: how training.fit runs (strategy, restart, log)."""
     from frameforecast.models.series import build_members
-    from frameforecast.training import fit
+    from frameforecast.training import FitSettings, fit
 
     seeds = cfg.seeds
-    return fit(
-        functools.partial(build_members, build, seeds),
-        folder,
-        x=x,
-        y=[y] * seeds,
-        validation_data=validation_data and (validation_data[0], [validation_data[1]] * seeds),
+    settings = FitSettings(
         seed=cfg.seed,
         epochs=mode.epochs,
         loss="mse",
         learning_rate=mode.learning_rate,
         batch_size=mode.batch_size,
         patience=mode.patience,
+        clipnorm=clipnorm,
         steps_per_execution=cfg.steps_per_execution,
-        **settings,
+    )
+    return fit(
+        functools.partial(build_members, build, seeds),
+        folder,
+        settings,
+        x=x,
+        y=[y] * seeds,
+        validation_data=validation_data and (validation_data[0], [validation_data[1]] * seeds),
+        **run,
     )
 
 

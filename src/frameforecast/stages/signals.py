@@ -16,7 +16,7 @@ from frameforecast.errors import UserError
 from frameforecast.models.baselines import AR_ORDER
 from frameforecast.stages import read_json
 from frameforecast.stages.series_common import load_configured
-from frameforecast.training import fit, load_model
+from frameforecast.training import FitSettings, fit, load_model
 
 TEST_SEED = 20261201  # never used in training or in choosing the tuned settings (validation: seed 4242)
 OTHER_TEST_SEED = 777  # a second test set, to check that the scores hold on windows of another seed
@@ -134,16 +134,18 @@ def train(cfg: SignalsConfig, run_dir: Path, *, restart: bool = False, strategy:
                 n_in, n_out, f_in, f_out, mode.rnn, mode.units, mode.layers, mode.l2
             ),
             run_dir / name,
+            FitSettings(
+                steps_per_epoch=_steps(mode),
+                epochs=EPOCHS,
+                loss="mse",
+                optimizer=mode.optimizer,
+                learning_rate=mode.learning_rate,
+                lr_schedule=mode.lr_schedule,
+                clipnorm=mode.clipnorm,
+                batch_size=mode.batch_size,
+                seed=cfg.seed,
+            ),
             dataset=dataset,
-            steps_per_epoch=_steps(mode),
-            epochs=EPOCHS,
-            loss="mse",
-            optimizer=mode.optimizer,
-            learning_rate=mode.learning_rate,
-            lr_schedule=mode.lr_schedule,
-            clipnorm=mode.clipnorm,
-            batch_size=mode.batch_size,
-            seed=cfg.seed,
             strategy=strategy,
             restart=restart,
             log=log,

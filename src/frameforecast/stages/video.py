@@ -21,7 +21,7 @@ from frameforecast.stages.video_data import (
     user_clip_parts,
 )
 from frameforecast.stages.video_results import evaluate, render
-from frameforecast.training import fit, load_model
+from frameforecast.training import FitSettings, fit, load_model
 
 __all__ = ["train", "evaluate", "render", "split_frames", "example_spec", "generator_config", "model_config"]
 
@@ -86,9 +86,9 @@ def training_source(cfg: VideoConfig, log=print):
     return dataset, None, described
 
 
-def fit_settings(cfg: VideoConfig, *, strategy: str, restart: bool, log) -> dict:
-    """The fit loop's settings of a video run (training.fit's keywords), shared by train and learning on."""
-    return dict(
+def fit_settings(cfg: VideoConfig) -> FitSettings:
+    """The fit loop's settings of a video run, shared by train and learning on."""
+    return FitSettings(
         epochs=cfg.epochs,
         loss=cfg.loss,
         learning_rate=cfg.learning_rate,
@@ -97,9 +97,6 @@ def fit_settings(cfg: VideoConfig, *, strategy: str, restart: bool, log) -> dict
         lr_schedule=cfg.lr_schedule,
         patience=cfg.patience,
         time_budget=cfg.time_budget,
-        strategy=strategy,
-        restart=restart,
-        log=log,
         batch_size=cfg.batch_size,
         mixed_precision=cfg.mixed_precision,
     )
@@ -114,19 +111,24 @@ def train(cfg: VideoConfig, run_dir: Path, *, restart: bool = False, strategy: s
         warm["start"] = warm_start(model, cfg, run_dir, log)
         return model
 
-    common = fit_settings(cfg, strategy=strategy, restart=restart, log=log)
+    settings, common = fit_settings(cfg), dict(strategy=strategy, restart=restart, log=log)
     if video_tasks.get(cfg.task).trains_on_a_fixed_set:
         train_digits, _, described = mm.load_digits(cfg.digits)
         videos = mm.generate(
             train_digits, cfg.train_sequences, np.random.default_rng(ORIGINAL_TRAIN_SEED), generator_config(cfg)
         )
         x, y = split_frames(videos, cfg)
-        result = fit(build, run_dir, x=x, y=y, validation_split=cfg.validation_split, **common)
+        result = fit(build, run_dir, settings.replace(validation_split=cfg.validation_split), x=x, y=y, **common)
         sequences_seen = int(len(x) * (1 - cfg.validation_split)) * len(result.history.get("loss", []))
     else:
         dataset, validation, described = training_source(cfg, log)
         result = fit(
-            build, run_dir, dataset=dataset, steps_per_epoch=cfg.steps_per_epoch, validation_data=validation, **common
+            build,
+            run_dir,
+            settings.replace(steps_per_epoch=cfg.steps_per_epoch),
+            dataset=dataset,
+            validation_data=validation,
+            **common,
         )
         sequences_seen = len(result.history.get("loss", [])) * cfg.steps_per_epoch * cfg.batch_size
     info = {

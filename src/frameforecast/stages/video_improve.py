@@ -41,10 +41,10 @@ def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) 
     data = curve(run_dir)
     round_cfg = cfg.replace(seed=(cfg.seed + 104729 * (data["rounds"] + 1)) % 2**32)  # sequences not seen yet
     dataset, validation, _ = training_source(round_cfg, log)
-    settings = fit_settings(round_cfg, strategy=strategy, restart=False, log=log)
     epochs = max(1, math.ceil(seconds / 0.02 / cfg.steps_per_epoch))  # more than fit within the budget
-    settings.update(
+    settings = fit_settings(round_cfg).replace(
         epochs=epochs,
+        steps_per_epoch=cfg.steps_per_epoch,
         time_budget=seconds,
         learning_rate=cfg.learning_rate * RATE_FACTOR,
         lr_schedule="cosine",
@@ -53,10 +53,12 @@ def _round(cfg: VideoConfig, run_dir: Path, seconds: float, strategy: str, log) 
     result = fit(
         lambda: load_model(run_dir / "model.keras"),
         run_dir / ROUND_DIR,
+        settings,
         dataset=dataset,
-        steps_per_epoch=cfg.steps_per_epoch,
         validation_data=validation,
-        **settings,
+        strategy=strategy,
+        restart=False,
+        log=log,
     )
     os.replace(run_dir / ROUND_DIR / "model.keras", run_dir / "model.keras")
     data = curve(run_dir)

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
 def main(path: str, count: int) -> None:
+    from frameforecast import video_tasks
     from frameforecast.config import experiments
     from frameforecast.memory import current_rss_mb, peak_rss_mb
-    from frameforecast.models import video as models
     from frameforecast.stages import video
     from frameforecast.training import save_model
 
@@ -28,7 +28,7 @@ def main(path: str, count: int) -> None:
         cfg = experiments.saved_config(run)
     else:
         cfg = experiments.get("mnist-predict").config("quick")
-        save_model(models.build("predict", cfg), run / "model.keras")
+        save_model(video_tasks.build(cfg), run / "model.keras")
     before = current_rss_mb()
     start = time.monotonic()
     report = video.evaluate(

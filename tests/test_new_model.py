@@ -168,3 +168,21 @@ def test_a_toy_series_network_is_one_module_and_one_row(project):
         "frameforecast/methods/toy_gru.py",
         "frameforecast/config/experiments.py",
     }
+
+
+@pytest.mark.parametrize("name", ["mnist-predict", "frame-forecast-original", "milk-lookback", "signals-1"])
+def test_a_run_trained_before_models_declared_their_settings_is_read_as_now(tmp_path, name):
+    """config.json of an older version (the model's settings at the top, signals' `cell`) still opens."""
+    from frameforecast.config import experiments
+
+    cfg = experiments.get(name).config("quick")
+    old = cfg.as_json()
+    old.update(old.pop("model", None) or {})
+    old.pop("method", None)
+    if name == "milk-lookback":
+        old.update(network="frameforecast.models.series:build_lookback", network_label="LSTM")
+    if name.startswith("signals"):
+        for mode in cfg.modes:
+            old[mode] = {("cell" if k == "rnn" else k): v for k, v in old[mode].items()}
+    (tmp_path / "config.json").write_text(json.dumps(old))
+    assert experiments.saved_config(tmp_path) == cfg

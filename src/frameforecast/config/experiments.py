@@ -10,6 +10,7 @@ model is one module plus one row here that names it (`"method": "package.module"
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,7 +355,29 @@ def saved_config(folder: Path):
         return None
     try:
         data = json.loads(path.read_text())
-        family = families.get(get(data["experiment"]).family)
+        exp = get(data["experiment"])
     except (ValueError, KeyError, TypeError) as exc:
         raise UserError(f"{path} is not a config saved by train ({exc}); train again with --restart") from None
-    return family.checked(data, f"{path} (train again with --restart if it is from an older version)")
+    return families.get(exp.family).checked(
+        _from_before_methods(exp, data), f"{path} (train again with --restart if it is from an older version)"
+    )
+
+
+def _renamed(settings, old: str, new: str):
+    return {new if k == old else k: v for k, v in settings.items()} if isinstance(settings, dict) else settings
+
+
+def _from_before_methods(exp: Experiment, data: dict) -> dict:
+    """A config.json written before models declared their own settings (frameforecast/methods/), read as now:
+    the model's settings move into `model`, under the method the row names; a look-back run's `network` was
+    always the LSTM's; a signals mode's `cell` is `rnn`. A config written since is returned as it is."""
+    if exp.family == "signals":
+        return {k: _renamed(v, "cell", "rnn") if k in MODE_KEYS else v for k, v in data.items()}
+    if exp.method is None or "method" in data:
+        return data
+    from frameforecast.config.classes import method_module
+
+    own = {f.name for f in dataclasses.fields(method_module(exp.method).Settings)}
+    out = {k: v for k, v in data.items() if k not in own and k not in ("network", "network_label")}
+    out.update(method=exp.method, model={k: v for k, v in data.items() if k in own})
+    return out

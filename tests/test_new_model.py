@@ -186,3 +186,10 @@ def test_a_run_trained_before_models_declared_their_settings_is_read_as_now(tmp_
             old[mode] = {("cell" if k == "rnn" else k): v for k, v in old[mode].items()}
     (tmp_path / "config.json").write_text(json.dumps(old))
     assert experiments.saved_config(tmp_path) == cfg
+
+
+def test_a_run_of_an_experiment_the_table_no_longer_has_is_named_on_the_index_not_dropped():
+    from frameforecast.report import summaries
+
+    found = [c for c in summaries.cards({"gone": {"metrics": {"experiment": "gone-exp"}}}) if c["folder"] == "gone"]
+    assert len(found) == 1 and "'gone-exp'" in found[0]["unknown"] and found[0]["run"] is None

@@ -89,9 +89,22 @@ def cards(collected: dict) -> list[dict]:
             continue
         exp_name = run["metrics"].get("experiment", folder)
         exp = experiments.EXPERIMENTS.get(exp_name)
-        if exp is not None:
-            out.append(_card(folder, exp, run))
+        out.append(_card(folder, exp, run) if exp is not None else _unknown_card(folder, exp_name))
     return out
+
+
+def _unknown_card(folder: str, experiment: str) -> dict:
+    """A run whose experiment this version's table does not have (its row was removed or renamed): said on the
+    index, never dropped in silence."""
+    return {
+        "folder": folder,
+        "name": experiment,
+        "title": f"runs/{folder}",
+        "original": "—",
+        "run": None,
+        "unknown": f"a run of {experiment!r}, which this version's experiments table does not have; "
+        "add its row back to see its page",
+    }
 
 
 def _card(folder: str, exp, run) -> dict:

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from frameforecast import metrics
 from frameforecast.datasets import panels
+from frameforecast.forecasters import panel_peers
 from frameforecast.errors import UserError
 
 
@@ -63,3 +65,55 @@ def test_a_malformed_panel_is_one_line_naming_the_series(tmp_path, frame, expect
     with pytest.raises(UserError) as refused:
         panels.read_long(tmp_path / "bad.csv", 6)
     assert expected in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_naive2_carries_the_seasonally_adjusted_last_value_and_is_naive_without_a_season():
+    rng = np.random.default_rng(0)
+    index = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)
+    y = np.tile(index, 8) * (100 + rng.normal(0, 0.5, 96))  # strongly seasonal, level 100
+    forecast = panel_peers.naive2(y, 12, 18)
+    expected = (
+        y[-1]
+        / panel_peers.seasonal_indices(y, 12)[95 % 12]
+        * panel_peers.seasonal_indices(y, 12)[(96 + np.arange(18)) % 12]
+    )
+    np.testing.assert_allclose(forecast, expected)
+    np.testing.assert_allclose(
+        forecast / forecast.mean(),
+        index[(96 + np.arange(18)) % 12] / index[(96 + np.arange(18)) % 12].mean(),
+        atol=0.01,
+    )
+    flat = 100 + rng.normal(0, 1, 96)
+    assert not panel_peers.seasonal(flat, 12)
+    np.testing.assert_allclose(panel_peers.naive2(flat, 12, 5), np.full(5, flat[-1]))
+
+
+def test_competition_scores_follow_their_formulas():
+    history = [np.array([1.0, 2, 3, 4, 5, 6]), np.array([10.0, 10, 10, 12, 12, 12])]
+    future = [np.array([7.0, 8]), np.array([12.0, 14])]
+    forecasts = {"a": [np.array([6.0, 8]), np.array([12.0, 12])], "ref": [np.array([6.0, 6]), np.array([12.0, 12])]}
+    scores = metrics.competition_scores(forecasts, history, future, season=3, reference="ref")
+    smape_a = np.mean([np.mean([200 * 1 / 13, 0]), np.mean([0, 200 * 2 / 26])])
+    mase_a = np.mean([np.mean([1, 0]) / 3, np.mean([0, 2]) / 2])  # scales: |y_t − y_{t−3}| means 3 and 2
+    assert scores["a"]["smape"] == pytest.approx(smape_a) and scores["a"]["mase"] == pytest.approx(mase_a)
+    assert scores["a"]["mape"] == pytest.approx(np.mean([np.mean([100 / 7, 0]), np.mean([0, 200 / 14])]))
+    assert scores["ref"]["owa"] == pytest.approx(1.0)
+    ref = scores["ref"]
+    assert scores["a"]["owa"] == pytest.approx(0.5 * (smape_a / ref["smape"] + mase_a / ref["mase"]))
+
+
+def test_the_panel_benchmarks_equal_statsforecast_fit_series_by_series():
+    """The panel runner (one StatsForecast call over all series, every core) gives what each model gives fit on
+    each series alone, within 1 %."""
+    from statsforecast.models import AutoETS, AutoTheta, SeasonalNaive
+
+    panel = panels.competition("m3-monthly").sample(6, seed=3)
+    got = panel_peers.benchmarks(panel, n_jobs=1)
+    for i, history in enumerate(panel.history):
+        h = panel.horizons[i]
+        for name, model in (("AutoETS", AutoETS(season_length=12)), ("AutoTheta", AutoTheta(season_length=12))):
+            alone = model.forecast(y=history, h=h)["mean"]
+            np.testing.assert_allclose(got[name][i], alone, rtol=0.01)
+        np.testing.assert_allclose(got["SeasonalNaive"][i], SeasonalNaive(12).forecast(y=history, h=h)["mean"])
+        combination = np.mean([got[p][i] for p in ("AutoARIMA", "AutoETS", "AutoTheta")], axis=0)
+        np.testing.assert_allclose(got[panel_peers.COMBINATION][i], combination)

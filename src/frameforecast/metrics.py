@@ -230,3 +230,32 @@ def best_of(scores: dict, key: str) -> tuple[str | None, float | None]:
 def percent(share: float | None) -> str:
     """A share for the console and the page: "81%", or "—" where it could not be measured."""
     return "—" if share is None else f"{share:.0%}"
+
+
+def competition_scores(forecasts: dict, history, future, season: int, reference: str | None = None) -> dict:
+    """model → the competitions' aggregates over a panel, each computed per series and then averaged over the
+    series, as the M3/M4 and Tourism tables do: sMAPE on the 0–200 scale, MASE (each series' mean absolute error
+    over its own in-sample seasonal-naive MAE at lag m), MAPE (None when some actual is 0); with `reference`
+    (Naive2), OWA = ½ · (sMAPE / sMAPE_ref + MASE / MASE_ref) of those means. A series whose MASE scale is 0
+    is left out of every model's MASE alike, and counted."""
+    scales = [seasonal_naive_scale(h, season) for h in history]
+    usable = [i for i, s in enumerate(scales) if s]
+    out = {}
+    for model, predicted in forecasts.items():
+        apes = [mape(p, f) for p, f in zip(predicted, future)]
+        out[model] = {
+            "smape": float(np.mean([smape(p, f) for p, f in zip(predicted, future)])),
+            "mase": float(np.mean([mae(predicted[i], future[i]) / scales[i] for i in usable])) if usable else None,
+            "mape": None if any(a is None for a in apes) else float(np.mean(apes)),
+            "series": len(future),
+            "mase_series": len(usable),
+        }
+    if reference in out:
+        ref = out[reference]
+        for scores in out.values():
+            scores["owa"] = (
+                0.5 * (scores["smape"] / ref["smape"] + scores["mase"] / ref["mase"])
+                if ref["smape"] and ref["mase"] and scores["mase"] is not None
+                else None
+            )
+    return out

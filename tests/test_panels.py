@@ -9,8 +9,8 @@ import pytest
 
 from frameforecast import metrics
 from frameforecast.datasets import panels
-from frameforecast.forecasters import panel_peers
 from frameforecast.errors import UserError
+from frameforecast.forecasters import panel_peers
 
 
 @pytest.mark.parametrize("name, count, horizon", [("m3-monthly", 1428, 18), ("tourism-monthly", 366, 24)])

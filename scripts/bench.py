@@ -259,6 +259,10 @@ def main() -> int:
         metavar="M",
         help="--learning-on: minutes a round trains (default: the profile's)",
     )
+    parser.add_argument(
+        "--panels", metavar="SET", action="append", help="the competitions' benchmarks on a whole set (m3-monthly, …)"
+    )
+    parser.add_argument("--panel-series", type=int, metavar="N", help="--panels: a seeded sample of N series")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for the test suite); README untouched")
     parser.add_argument("--budget", type=float, default=480.0, help="--compare: seconds of training each")
     parser.add_argument("--test-size", type=int, default=1000, help="--compare: generated test sequences")
@@ -273,9 +277,11 @@ def main() -> int:
         or args.gpu_run
         or args.predict_memory
         or args.learning_on
+        or args.panels
     ):
         parser.error(
-            "choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, --gpu-run"
+            "choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, "
+            "--gpu-run, --learning-on, --panels"
         )
     stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
     record = {
@@ -306,6 +312,11 @@ def main() -> int:
         record["predict_memory"] = bench_predict_memory.measure(30 if args.smoke else 300)
     if args.learning_on:
         record["learning_on"] = bench_learning_on(args.learning_on, args.smoke, args.round_minutes)
+    if args.panels:
+        import bench_panels
+
+        series = 12 if args.smoke else args.panel_series
+        record["panels"] = [bench_panels.measure(name, series) for name in args.panels]
     if args.gpu_run:
         record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
         record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]

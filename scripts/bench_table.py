@@ -58,8 +58,38 @@ def table(record: dict) -> str:
         _lookback_quality(out, q)
         _signals_quality(out, q)
         _usercount_quality(out, q)
+    for panel in record.get("panels") or ():
+        _panel(out, panel)
     _other_measurements(out, record)
     return "\n".join(out)
+
+
+def _panel(out: Rows, p: dict) -> None:
+    """The competitions' benchmarks measured here beside the published tables (within 5 %, or explained)."""
+    metric, scores = p["published"]["metric"], p["scores"]
+    label = {"smape": "sMAPE", "mape": "MAPE"}[metric]
+    where = f"{p['set']} ({p['series']} series, h {', '.join(map(str, p['horizon']))})"
+    out.add(
+        f"{where}: statsforecast benchmarks on every core ({p['cores']} here), all series",
+        f"{fmt(p['seconds'] / 60)} min",
+        "",
+        "recorded",
+        None,
+    )
+    for method, ours, published in p["published"]["figures"]:
+        if ours is None or ours not in scores or scores[ours].get(metric) is None:
+            continue
+        value = scores[ours][metric]
+        extra = f"; MASE {fmt(scores[ours]['mase'], 3)}" + (
+            f", OWA {fmt(scores[ours]['owa'], 3)}" if scores[ours].get("owa") is not None else ""
+        )
+        out.add(
+            f"{where}: {ours} {label}{extra}",
+            fmt(value, 2),
+            f"published {method} {published} ({p['published']['source']})",
+            "within 5 % of the published figure",
+            abs(value / published - 1) <= 0.05,
+        )
 
 
 def _suite(out: Rows, suite: dict, record: dict) -> None:
@@ -416,6 +446,7 @@ def latest_records() -> list[dict]:
             "predict_memory",
             "gpu_paper",
             "learning_on",
+            "panels",
         ):
             if kind in record:
                 chosen[kind] = record

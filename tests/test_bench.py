@@ -59,3 +59,12 @@ def test_bench_predict_memory_smoke(tmp_path):
     assert memory["frames"] == 30 and memory["size"] == "1920×1080"
     assert 0 < memory["rss_growth_mb"] < memory["peak_rss_mb"]
     assert "frameforecast predict" in stdout
+
+
+def test_bench_panels_smoke(tmp_path):
+    stdout, record = run_bench(tmp_path, "--panels", "tourism-monthly")
+    (panel,) = record["panels"]
+    assert panel["series"] == 12 and panel["horizon"] == [24] and panel["seconds"] > 0
+    assert {"AutoARIMA", "AutoETS", "AutoTheta", "SeasonalNaive", "Naive2"} <= set(panel["scores"])
+    assert panel["scores"]["Naive2"]["owa"] == 1.0
+    assert "AutoETS MAPE" in stdout and "published ETS 21.15" in stdout

@@ -12,20 +12,32 @@ import os
 import time
 
 
-def measure(name: str, series: int | None = None) -> dict:
+def measure(name: str, series: int | None = None, lstm: bool = True, smoke: bool = False) -> dict:
+    """The benchmarks (and, with `lstm`, the shrunk global LSTM) on a competition set, timed."""
+    import tempfile
+
     from frameforecast import metrics
     from frameforecast.config.values import PUBLISHED_PANELS
     from frameforecast.datasets import panels
-    from frameforecast.forecasters import panel_peers
+    from frameforecast.forecasters import global_lstm, panel_peers
 
     panel = panels.competition(name)
     if series:
         panel = panel.sample(series, seed=0)
     start = time.monotonic()
-    forecasts = panel_peers.benchmarks(panel, n_jobs=-1)
+    extra = {}
+    if lstm:
+        settings = global_lstm.GlobalSettings(epochs=1, seeds=2, units=8) if smoke else global_lstm.GlobalSettings()
+        with tempfile.TemporaryDirectory() as folder:
+            found = global_lstm.run(panel, folder, settings)
+        forecasts = found["forecasts"]
+        extra = {"lambda": found["lambda"], "anchor": found["anchor"], "lstm_settings": vars(settings)}
+    else:
+        forecasts = panel_peers.benchmarks(panel, n_jobs=-1)
     seconds = time.monotonic() - start
     scores = metrics.competition_scores(forecasts, panel.history, panel.future, panel.season, panel_peers.NAIVE2)
     return {
+        **extra,
         "set": name,
         "source": panel.source,
         "series": len(panel),
@@ -41,8 +53,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("set", choices=["m3-monthly", "tourism-monthly"])
     parser.add_argument("--series", type=int, help="a fixed, seeded sample of this many series")
+    parser.add_argument("--no-lstm", action="store_true", help="the benchmarks only")
     args = parser.parse_args()
-    print(json.dumps(measure(args.set, args.series), indent=1))
+    print(json.dumps(measure(args.set, args.series, lstm=not args.no_lstm), indent=1, default=str))
     return 0
 
 

@@ -76,6 +76,20 @@ def _panel(out: Rows, p: dict) -> None:
         "recorded",
         None,
     )
+    lstm = scores.get("LSTM (global, shrunk)")
+    if lstm:
+        bars = {m: v for m, _, v in p["published"]["figures"] if m in p["published"]["lstm_must_beat"]}
+        peers = {k: v["mase"] for k, v in scores.items() if not k.startswith("LSTM") and v["mase"] is not None}
+        best_peer = min(peers, key=peers.get)
+        out.add(
+            f"{where}: global LSTM, {p['lstm_settings']['seeds']}-seed ensemble shrunk toward the {p['anchor']} "
+            f"(λ = {fmt(p['lambda'], 1)}) "
+            f"{label}; MASE {fmt(lstm['mase'], 3)} (best peer here: {best_peer} {fmt(peers[best_peer], 3)})",
+            fmt(lstm[metric], 2),
+            "published " + ", ".join(f"{m} {v}" for m, v in bars.items()),
+            f"{label} below every one of them, MASE below every peer's",
+            all(lstm[metric] < v for v in bars.values()) and lstm["mase"] < peers[best_peer],
+        )
     for method, ours, published in p["published"]["figures"]:
         if ours is None or ours not in scores or scores[ours].get(metric) is None:
             continue

@@ -91,6 +91,7 @@ PUBLISHED_PANELS = {
     "m3-monthly": {
         "metric": "smape",
         "source": "Makridakis & Hibon 2000; Hyndman 2018, 'A forecast ensemble benchmark'; N-BEATS tables 14–15",
+        "lstm_must_beat": ("Theta", "mean of ETS, ARIMA and Theta"),  # issue 41's bar, and MASE below every peer
         "figures": (
             ("Theta", "AutoTheta", 13.85),
             ("ForecastPro", None, 13.86),
@@ -104,6 +105,7 @@ PUBLISHED_PANELS = {
     "tourism-monthly": {
         "metric": "mape",
         "source": "Athanasopoulos et al. 2011; N-BEATS tables 14–15",
+        "lstm_must_beat": ("ARIMA", "ETS"),
         "figures": (
             ("seasonal naive", "SeasonalNaive", 22.56),
             ("ETS", "AutoETS", 21.15),

@@ -1,5 +1,6 @@
-"""The competitions' benchmarks over a whole panel (M3 monthly, Tourism monthly), timed, beside the published
-tables: what `bench.py --panels SET` records.
+"""A competition set (M3 monthly, Tourism monthly) run as `frameforecast run SET` runs it, timed: the global
+LSTM, the statsforecast peers and the baselines, each beside its published figure. What `bench.py --panels SET`
+records.
 
     .venv/bin/python scripts/bench_panels.py m3-monthly [--series 200]
 """
@@ -9,43 +10,42 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
 import time
+from pathlib import Path
 
 
-def measure(name: str, series: int | None = None, lstm: bool = True, smoke: bool = False) -> dict:
-    """The benchmarks (and, with `lstm`, the shrunk global LSTM) on a competition set, timed."""
-    import tempfile
+def measure(name: str, series: int | None = None, smoke: bool = False) -> dict:
+    """The experiment `name` (on a seeded sample of `series`, or the full set) in a scratch folder: its scores,
+    λ, settings and seconds."""
+    from frameforecast import pipeline
+    from frameforecast.config import experiments
+    from frameforecast.stages import read_json
 
-    from frameforecast import metrics
-    from frameforecast.config.values import PUBLISHED_PANELS
-    from frameforecast.datasets import panels
-    from frameforecast.forecasters import global_lstm, panel_peers
-
-    panel = panels.competition(name)
-    if series:
-        panel = panel.sample(series, seed=0)
+    exp = experiments.get(name)
+    cfg = exp.config("smoke" if smoke else "quick", {"sample": series})
     start = time.monotonic()
-    extra = {}
-    if lstm:
-        settings = global_lstm.GlobalSettings(epochs=1, seeds=2, units=8) if smoke else global_lstm.GlobalSettings()
-        with tempfile.TemporaryDirectory() as folder:
-            found = global_lstm.run(panel, folder, settings)
-        forecasts = found["forecasts"]
-        extra = {"lambda": found["lambda"], "anchor": found["anchor"], "lstm_settings": vars(settings)}
-    else:
-        forecasts = panel_peers.benchmarks(panel, n_jobs=-1)
-    seconds = time.monotonic() - start
-    scores = metrics.competition_scores(forecasts, panel.history, panel.future, panel.season, panel_peers.NAIVE2)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / name
+        pipeline.run_experiment(exp, cfg.replace(run_name=name), folder, restart=True, log=lambda *_: None)
+        report = read_json(folder / "metrics.json")
     return {
-        **extra,
         "set": name,
-        "source": panel.source,
-        "series": len(panel),
-        "horizon": sorted(set(panel.horizons)),
-        "seconds": seconds,
+        "profile": cfg.profile,
+        "source": report["set"]["source"],
+        "series": report["set"]["series"],
+        "horizon": [report["set"]["horizon"]],
+        "seconds": time.monotonic() - start,
+        "parts_seconds": report["parts_seconds"],
         "cores": os.cpu_count(),
-        "scores": scores,
-        "published": PUBLISHED_PANELS[name],
+        "model": report["model"],
+        "lambda": report["lambda"],
+        "anchor": report["anchor"],
+        "lstm_settings": cfg.as_json()["model"],
+        "scores": report["scores"],
+        "ratios": {k: v for k, v in report["ratios"].items() if k != "values"},
+        "interval": report["interval"],
+        "published": report["published"],
     }
 
 
@@ -53,9 +53,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("set", choices=["m3-monthly", "tourism-monthly"])
     parser.add_argument("--series", type=int, help="a fixed, seeded sample of this many series")
-    parser.add_argument("--no-lstm", action="store_true", help="the benchmarks only")
     args = parser.parse_args()
-    print(json.dumps(measure(args.set, args.series, lstm=not args.no_lstm), indent=1, default=str))
+    print(json.dumps(measure(args.set, args.series), indent=1, default=str))
     return 0
 
 

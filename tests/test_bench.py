@@ -67,4 +67,5 @@ def test_bench_panels_smoke(tmp_path):
     assert panel["series"] == 12 and panel["horizon"] == [24] and panel["seconds"] > 0
     assert {"AutoARIMA", "AutoETS", "AutoTheta", "SeasonalNaive", "Naive2"} <= set(panel["scores"])
     assert panel["scores"]["Naive2"]["owa"] == 1.0
+    assert panel["model"] in panel["scores"] and 0 <= panel["lambda"] <= 1
     assert "AutoETS MAPE" in stdout and "published ETS 21.15" in stdout

@@ -115,3 +115,13 @@ def test_the_seq2seq_ensemble_keeps_the_contract():
 
     y = d["values"][:, target].astype(float)
     check_contract(make, y, split, np.arange(split, len(y) - cfg.horizon_hours), cfg.horizon_hours)
+
+
+def test_the_global_lstm_keeps_the_contract(tmp_path):
+    from frameforecast.config.values import PANEL
+    from frameforecast.forecasters.global_lstm import GlobalLSTM, Settings
+
+    settings = Settings(**{**PANEL["model"], "units": 4, "epochs": 2, "seeds": 2, "batch_size": 16, "window": 24})
+    check_contract(
+        lambda y: GlobalLSTM(settings, SEASON, 6, tmp_path / "fit"), seasonal_series(), 60, np.arange(60, 90), 6
+    )

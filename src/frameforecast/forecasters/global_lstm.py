@@ -8,12 +8,12 @@
 - **Direct**: the whole horizon at once, never fed back step by step.
 - **Ensemble**: `seeds` independently initialised members trained side by side in one fit; the forecast is
   their mean.
-- **Shrunk**: toward the panel's best benchmark (the combination of ETS, ARIMA and Theta by default) by one
-  λ ∈ [0, 1] chosen on a validation horizon cut from the end of each series' history: forecast = anchor +
-  λ · (LSTM − anchor). The network is trained on the history before that validation horizon, then refit on
-  the whole history with the same settings.
+- **Shrunk** (by the panel stage, frameforecast.stages.panel): toward the combination of ETS, ARIMA and Theta
+  by one λ ∈ [0, 1] chosen on a validation horizon cut from the end of each series' history: forecast =
+  anchor + λ · (LSTM − anchor). The network is trained on the history before that validation horizon, then
+  refit on the whole history with the same settings.
 
-Only each series' own history is read: a series' held-out part, or another series', never reaches it.
+Only the histories it is given are read: a series' held-out part, or another series', never reaches it.
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LAMBDAS = np.linspace(0.0, 1.0, 11)
+from frameforecast.config.classes import Batches, Ensembled, Epochs, Recurrent, setting
+from frameforecast.forecasters.base import Forecaster
+
+LABEL = "global LSTM"  # how the pages name it
 
 
-@dataclass(frozen=True)
-class GlobalSettings:
-    window: int = 24  # input points (shorter histories are padded with their first value)
-    units: int = 64
-    epochs: int = 8
-    batch_size: int = 256
-    learning_rate: float = 3e-3
-    seeds: int = 5
-    seed: int = 0
-    max_windows: int = 60000  # a seeded sample of the training windows when a panel has more
+@dataclass(frozen=True, kw_only=True)
+class Settings(Batches, Epochs, Recurrent, Ensembled):
+    """The global LSTM's own settings (the panel family's row gives their values)."""
+
+    window: int = setting(help="input points (a shorter history is padded with its first value)", option=True)
+    max_windows: int = setting(help="a seeded sample of the training windows when a panel has more")
 
 
 def _padded(history: np.ndarray, length: int) -> np.ndarray:
@@ -48,7 +47,7 @@ def _snaive(window: np.ndarray, season: int, horizon: int) -> np.ndarray:
     return np.concatenate([last] * (horizon // season + 1), axis=1)[:, :horizon]
 
 
-def windows(histories, horizon: int, settings: GlobalSettings, season: int, rng) -> tuple[np.ndarray, np.ndarray]:
+def windows(histories, horizon: int, settings: Settings, season: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """Training pairs from every series' history: (inputs (N, window, 1), correction targets (N, horizon)),
     each window scaled by its own input mean."""
     xs, ys = [], []
@@ -71,7 +70,7 @@ def _scale(x: np.ndarray) -> np.ndarray:
     return np.where(level > 0, level, 1.0)
 
 
-def build(settings: GlobalSettings, horizon: int):
+def build(settings: Settings, horizon: int):
     """LSTM(units) → Dense(horizon) read-out starting at zero (so training starts at the anchor)."""
     import keras
     from keras import layers
@@ -81,12 +80,14 @@ def build(settings: GlobalSettings, horizon: int):
     return keras.Model(inputs, layers.Dense(horizon, kernel_initializer="zeros", name="correction")(state))
 
 
-def fit_predict(histories, horizon: int, season: int, settings: GlobalSettings, folder) -> list[np.ndarray]:
-    """Train the ensemble on `histories` and forecast `horizon` points after each: one array per series."""
+def train_members(
+    histories, horizon: int, season: int, settings: Settings, folder, seed: int = 0, strategy: str = "default"
+) -> list:
+    """The ensemble's members, trained on every window of `histories` (under a tf.distribute `strategy`)."""
     from frameforecast.models.series import build_members
     from frameforecast.training import FitSettings, fit, members_of
 
-    rng = np.random.default_rng(settings.seed)
+    rng = np.random.default_rng(seed)
     x, y = windows(histories, horizon, settings, season, rng)
     result = fit(
         lambda: build_members(lambda: build(settings, horizon), settings.seeds),
@@ -97,65 +98,64 @@ def fit_predict(histories, horizon: int, season: int, settings: GlobalSettings, 
             learning_rate=settings.learning_rate,
             lr_schedule="cosine",
             steps_per_epoch=-(-len(x) // settings.batch_size),  # the cosine's length: every batch of every epoch
-            seed=settings.seed,
+            seed=seed,
             batch_size=settings.batch_size,
+            steps_per_execution=settings.steps_per_execution,
         ),
         x=x,
         y=[y] * settings.seeds,
+        strategy=strategy,
         restart=True,
         verbose=0,
         log=lambda *_: None,
     )
+    return members_of(result.model)
+
+
+def forecast(members: list, histories, horizon: int, season: int, settings: Settings) -> np.ndarray:
+    """The ensemble's mean forecast of the `horizon` points after each history: (len(histories), horizon)."""
     last = np.stack([_padded(h, settings.window)[-settings.window :] for h in histories])
     scale = _scale(last)
     inputs = (last / scale)[..., None]
-    corrections = np.mean([np.asarray(m.predict(inputs, verbose=0)) for m in members_of(result.model)], axis=0)
-    forecast = (_snaive(last / scale, season, horizon) + corrections) * scale
-    return list(forecast)
+    corrections = np.mean([np.asarray(m.predict(inputs, verbose=0)) for m in members], axis=0)
+    return (_snaive(last / scale, season, horizon) + corrections) * scale
 
 
-def shrinkage(lstm, anchor, future, score) -> float:
-    """The λ ∈ [0, 1] (in steps of 0.1) whose shrunk forecasts score best on the validation horizon."""
-    best, best_score = 0.0, np.inf
-    for lam in LAMBDAS:
-        value = score([a + lam * (m - a) for m, a in zip(lstm, anchor)], future)
-        if value < best_score - 1e-12:
-            best, best_score = float(lam), value
-    return best
+def fit_predict(
+    histories, horizon: int, season: int, settings: Settings, folder, seed: int = 0, strategy: str = "default"
+) -> list[np.ndarray]:
+    """Train the ensemble on `histories` and forecast `horizon` points after each: one array per series (the
+    panel stage's protocol)."""
+    members = train_members(histories, horizon, season, settings, folder, seed, strategy)
+    return list(forecast(members, histories, horizon, season, settings))
 
 
-def run(panel, folder, settings: GlobalSettings = GlobalSettings(), n_jobs: int = -1) -> dict:
-    """The competition protocol on a panel: every benchmark and the shrunk global LSTM forecast each series'
-    held-out horizon from its own history. Returns {"forecasts": model → per-series arrays, "lambda": λ,
-    "anchor": the benchmark it is shrunk toward}; forecasts.csv is written into `folder`."""
-    from pathlib import Path
+class GlobalLSTM(Forecaster):
+    """The global LSTM as a series forecaster (the contract every forecaster keeps): fit on the training part's
+    windows, then forecast from any origin with the points before it alone. Direct: the horizon it was fit for,
+    or a prefix of it."""
 
-    from frameforecast import metrics
-    from frameforecast.datasets.panels import Panel, write_forecasts
-    from frameforecast.errors import UserError
-    from frameforecast.forecasters import panel_peers
+    kind = "model"
 
-    if len(set(panel.horizons)) != 1:
-        raise UserError(f"{panel.name}: the global LSTM needs one horizon for all series, got {set(panel.horizons)}")
-    horizon, season, anchor = panel.horizons[0], panel.season, panel_peers.COMBINATION
-    folder = Path(folder)
-    validation = Panel(
-        panel.name,
-        panel.ids,
-        tuple(h[:-horizon] for h in panel.history),
-        tuple(h[-horizon:] for h in panel.history),
-        panel.times,
-        season,
-        panel.source,
-    )
-    checked = panel_peers.benchmarks(validation, n_jobs)[anchor]
-    tried = fit_predict(validation.history, horizon, season, settings, folder / "validation")
-    lam = shrinkage(
-        tried, checked, validation.future, lambda f, t: np.mean([metrics.smape(a, b) for a, b in zip(f, t)])
-    )
-    forecasts = panel_peers.benchmarks(panel, n_jobs)
-    lstm = fit_predict(panel.history, horizon, season, settings, folder / "model")
-    forecasts["LSTM (global, unshrunk)"] = lstm
-    forecasts["LSTM (global, shrunk)"] = [a + lam * (m - a) for m, a in zip(lstm, forecasts[anchor])]
-    write_forecasts(folder / "forecasts.csv", panel, forecasts)
-    return {"forecasts": forecasts, "lambda": lam, "anchor": anchor}
+    def __init__(self, settings: Settings, season: int, horizon: int, folder, seed: int = 0, name: str = LABEL):
+        self.settings, self.season, self.horizon, self.folder, self.seed, self.name = (
+            settings,
+            season,
+            horizon,
+            folder,
+            seed,
+            name,
+        )
+        self.members: list = []
+
+    def fit(self, train: np.ndarray) -> GlobalLSTM:
+        self.members = train_members(
+            [np.asarray(train, float)], self.horizon, self.season, self.settings, self.folder, self.seed
+        )
+        return self
+
+    def predict(self, y: np.ndarray, origins, horizon: int) -> np.ndarray:
+        if horizon > self.horizon:
+            raise ValueError(f"fit for {self.horizon} steps ahead, asked for {horizon}")
+        histories = [np.asarray(y[:o], float) for o in origins]
+        return forecast(self.members, histories, self.horizon, self.season, self.settings)[:, :horizon]

@@ -1,6 +1,7 @@
 """The competitions' benchmarks over a whole panel: statsforecast's AutoARIMA, AutoETS and AutoTheta, their mean
 (the standard combination benchmark, Hyndman 2018), seasonal naive and Naive2, each series forecast over its own
-held-out horizon from its own history. statsforecast runs them on every core (`n_jobs=-1`)."""
+held-out horizon from its own history. statsforecast runs them on every core (`n_jobs=-1`), or, given a Dask
+scheduler's address, on that cluster through its own distributed backend (Fugue)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,21 @@ def long_frame(panel: Panel):
     )
 
 
-def statsforecast_forecasts(panel: Panel, n_jobs: int = -1) -> dict[str, list[np.ndarray]]:
-    """model → each series' forecast of its own horizon, as statsforecast's `forecast` gives them."""
+def statsforecast_forecasts(panel: Panel, n_jobs: int = -1, cluster: str | None = None) -> dict[str, list[np.ndarray]]:
+    """model → each series' forecast of its own horizon, as statsforecast's `forecast` gives them (on the Dask
+    cluster at `cluster`, a scheduler address such as tcp://127.0.0.1:8786, when one is given)."""
     from statsforecast import StatsForecast
     from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 
     m = panel.season
     models = [AutoARIMA(season_length=m), AutoETS(season_length=m), AutoTheta(season_length=m), SeasonalNaive(m)]
     with _quiet():
-        table = StatsForecast(models=models, freq=1, n_jobs=n_jobs).forecast(
-            df=long_frame(panel), h=max(panel.horizons)
-        )
+        if cluster:
+            table = _on_cluster(StatsForecast(models=models, freq=1), long_frame(panel), max(panel.horizons), cluster)
+        else:
+            table = StatsForecast(models=models, freq=1, n_jobs=n_jobs).forecast(
+                df=long_frame(panel), h=max(panel.horizons)
+            )
     out: dict[str, list[np.ndarray]] = {name: [] for name in (*PEERS, SEASONAL_NAIVE)}
     grouped = {sid: part for sid, part in table.groupby("unique_id", sort=False)}
     for sid, h in zip(panel.ids, panel.horizons):
@@ -47,9 +52,32 @@ def statsforecast_forecasts(panel: Panel, n_jobs: int = -1) -> dict[str, list[np
     return out
 
 
-def benchmarks(panel: Panel, n_jobs: int = -1) -> dict[str, list[np.ndarray]]:
+def _on_cluster(forecaster, frame, horizon: int, address: str):
+    """statsforecast's own distributed path: a Dask DataFrame in, Fugue runs the fits on the cluster's workers."""
+    from frameforecast.errors import UserError
+
+    try:
+        import dask.dataframe as dd
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise UserError(f"--cluster needs dask and distributed ({exc}); rebuild .venv from requirements.txt") from None
+    try:
+        client = Client(address, timeout=10, set_as_default=True)
+    except (OSError, TimeoutError) as exc:
+        raise UserError(
+            f"--cluster {address}: no Dask scheduler answers there ({exc}); start one with `dask scheduler` and "
+            "its workers with `dask worker ADDRESS`, or leave --cluster out to use this machine's cores"
+        ) from None
+    with client:
+        workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        frame = frame.astype({"unique_id": str})
+        table = forecaster.forecast(df=dd.from_pandas(frame, npartitions=workers), h=horizon)
+        return table.compute() if hasattr(table, "compute") else table
+
+
+def benchmarks(panel: Panel, n_jobs: int = -1, cluster: str | None = None) -> dict[str, list[np.ndarray]]:
     """Every benchmark of the competitions' tables, for every series."""
-    out = statsforecast_forecasts(panel, n_jobs)
+    out = statsforecast_forecasts(panel, n_jobs, cluster)
     out[COMBINATION] = [np.mean([out[p][i] for p in PEERS], axis=0) for i in range(len(panel))]
     out[NAIVE2] = [naive2(h, panel.season, len(f)) for h, f in zip(panel.history, panel.future)]
     return out

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # a column named "$x$" is printed as written, not as mathtext
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -181,6 +182,26 @@ def residual_histogram(path: Path, residuals: np.ndarray, title: str) -> None:
     ax.hist(residuals, bins=20, color=colour("model"), alpha=0.8)
     ax.axvline(0, color="black", lw=1)
     ax.set(title=title, xlabel="truth − forecast (the series' units)", ylabel="count of test points")
+    _save(fig, path)
+
+
+def ratio_histogram(path: Path, ratios: np.ndarray, title: str) -> None:
+    """Per-series ratios of the model's error to a peer's, on a log axis (1: a tie; left of it the model wins)."""
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    finite = ratios[np.isfinite(ratios) & (ratios > 0)]
+    if len(finite):
+        low, high = min(finite.min(), 0.5), max(finite.max(), 2.0)
+        bins = np.geomspace(low, high, 40)
+        ax.hist(finite, bins=bins, color=colour("model"), alpha=0.8)
+        ax.set_xscale("log")
+        ax.set_xticks([t for t in (0.125, 0.25, 0.5, 1, 2, 4, 8) if low <= t <= high])
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.axvline(1, color="black", lw=1)
+        ax.axvline(float(np.median(finite)), color=colour("model"), lw=1.5, ls="--", label="median")
+        ax.legend(frameon=False)
+    ax.set(title=title, xlabel="model's error ÷ the peer's (log scale)", ylabel="series")
+    ax.title.set_fontsize(9)
     _save(fig, path)
 
 

@@ -22,7 +22,7 @@ from frameforecast.errors import UserError, filesystem_error, quote
 from frameforecast.report import docs, summaries, tables, variants
 
 ASSET_SUFFIXES = (".gif", ".png")
-DOWNLOAD_NAMES = ("forecast.csv",)  # copied beside the images and linked from the page
+DOWNLOAD_NAMES = ("forecast.csv", "forecasts.csv")  # copied beside the images and linked from the page
 STATIC_FILES = ("style.css", "live.js", "browser.js", "windows.js")
 STATUS_FILE = "suite_status.json"  # written by the suite (frameforecast.progress) into runs/
 STATUS_PAGE = "status.json"  # its copy in the site, which the index polls

@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from frameforecast import families, names
 from frameforecast.config import experiments
-from frameforecast.config.classes import RunSettings, SeriesData, VideoConfig
+from frameforecast.config.classes import PanelConfig, RunSettings, SeriesData, VideoConfig
 
 NAV = [
     ("index.html", "Results"),
@@ -34,6 +34,14 @@ def command_for(name: str, cfg: RunSettings, profile: str) -> str:
             f"{train} && frameforecast evaluate video --run-dir runs/{cfg.run_name} && "
             f"frameforecast render video --run-dir runs/{cfg.run_name} && frameforecast site"
         )
+    if isinstance(cfg, PanelConfig):
+        options = ["--profile", profile] + (["--series", str(cfg.sample)] if cfg.sample else [])
+        if cfg.csv:
+            options += ["--csv", PurePath(cfg.csv).name, "--horizon", str(cfg.horizon)]
+            options += [
+                f"--{key.replace('_', '-')}={getattr(cfg, key)}" for key in ("id_column", "time_column", "value_column")
+            ]
+        return f"frameforecast run {name} " + " ".join(shlex.quote(o) for o in options)
     if not isinstance(cfg, SeriesData) or not (cfg.csv or cfg.url):
         return f"frameforecast run {name} --profile {profile}"
     options = ["--profile", profile]
@@ -137,7 +145,14 @@ def _card(folder: str, exp, run) -> dict:
     if exp.user_template:  # a run on your data is named after it
         video = isinstance(cfg, VideoConfig)
         column = f" · column {cfg.column}" if getattr(cfg, "column", None) else ""
-        card["title"] = f"{exp.title}: {PurePath(cfg.data).name if video else data_name(cfg)}{column}"
+        source = (
+            PurePath(cfg.data).name
+            if video
+            else data_name(cfg)
+            if isinstance(cfg, SeriesData)
+            else PurePath(cfg.csv).name
+        )
+        card["title"] = f"{exp.title}: {source}{column}"
     if cfg.variant:
         card.update(variant=cfg.variant, title=f"{card['title']} · variant {cfg.variant}")
     if isinstance(cfg, VideoConfig) and cfg.scaled_down and metrics.get("profile") == "quick":

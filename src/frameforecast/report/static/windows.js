@@ -1,11 +1,14 @@
-// The forecast-window browser of a series page: plain static files (the data is inline), so it works from file://.
+// The forecast-window browser of a series page, and the series browser of a panel page (each window then carries
+// its own series: values, times, and the model's interval as a band): plain static files (the data is inline), so
+// it works from file://.
 (function () {
   "use strict";
   var root = document.getElementById("windows");
   if (!root) return;
   var data = JSON.parse(document.getElementById("windows-data").textContent);
-  var windows = data.windows, values = data.values, times = data.times;
-  var others = data.methods.filter(function (m) { return m !== "model"; });
+  var windows = data.windows, values = data.values, times = data.times, MODEL = data.model || "model";
+  var others = data.methods.filter(function (m) { return m !== MODEL; });
+  function use(w) { if (w.values) { values = w.values; times = w.times; } }
   var order = windows.map(function (_, i) { return i; }), position = 0, zoom = 1;
   var svg = document.getElementById("windows-plot");
   var label = document.getElementById("windows-position");
@@ -52,7 +55,8 @@
 
   function draw(w) {
     var range = visible(w), lo = range[0], hi = range[1];
-    var shown = [values.slice(lo, hi), w.forecasts.model, w.forecasts[other()] || []];
+    var shown = [values.slice(lo, hi), w.forecasts[MODEL], w.forecasts[other()] || []];
+    if (w.band) shown.push(w.band.low, w.band.high);
     var all = [].concat.apply([], shown);
     var low = Math.min.apply(null, all), high = Math.max.apply(null, all);
     if (high === low) high = low + 1;
@@ -65,20 +69,26 @@
     svg.appendChild(band);
     var range_ = function (a, b) { var r = []; for (var i = a; i < b; i++) r.push(i); return r; };
     var steps = range_(w.start, w.end);
+    if (w.band) {
+      var outline = steps.concat(steps.slice().reverse());
+      path("band-model", outline, w.band.low.concat(w.band.high.slice().reverse()), scaleX, scaleY, "band");
+    }
     path("line-truth", range_(lo, hi), values.slice(lo, hi), scaleX, scaleY, "truth");
     if (w.forecasts[other()]) path("line-other", steps, w.forecasts[other()], scaleX, scaleY, "other");
-    path("line-model", steps, w.forecasts.model, scaleX, scaleY, "model");
+    path("line-model", steps, w.forecasts[MODEL], scaleX, scaleY, "model");
     text(PAD, HEIGHT - 4, times[lo]);
     text(WIDTH - PAD, HEIGHT - 4, times[hi - 1], "end");
     text(4, 14, num(high)); text(4, HEIGHT - PAD / 2, num(low));
     text(WIDTH / 2, HEIGHT - 4, "time (" + data.time_label + ")", "middle");
-    text(WIDTH - PAD, 14, data.unit + ": truth grey, model red, " + other() + " blue dashed", "end");
+    text(WIDTH - PAD, 14, data.unit + ": truth grey, " + MODEL + " red" + (w.band ? " (interval shaded)" : "") +
+      ", " + other() + " blue dashed", "end");
     svg.setAttribute("data-range", lo + "-" + hi);
     svg.setAttribute("data-window", w.start);
   }
 
   function show() {
     var w = windows[order[position]];
+    use(w);
     label.textContent = w.name + ": " + times[w.start] + " – " + times[w.end - 1] + " (" + (position + 1) +
       " of " + order.length + ")";
     label.setAttribute("data-start", w.start);
@@ -86,7 +96,7 @@
     scores.innerHTML = "";
     data.methods.filter(function (m) { return m in w.rmse; }).forEach(function (m) {
       var row = document.createElement("tr");
-      row.className = m === "model" ? "model" : (m === other() ? "compared" : "baseline");
+      row.className = m === MODEL ? "model" : (m === other() ? "compared" : "baseline");
       row.setAttribute("data-method", m);
       [m, num(w.rmse[m])].forEach(function (content, k) {
         var cell = document.createElement(k === 0 ? "th" : "td");
@@ -99,11 +109,10 @@
 
   function sortBy(kind) {
     order = windows.map(function (_, i) { return i; });
-    if (kind === "worst") order.sort(function (a, b) { return windows[b].rmse.model - windows[a].rmse.model; });
-    if (kind === "gain") {
-      var gain = function (i) { return (windows[i].rmse[other()] || 0) - windows[i].rmse.model; };
-      order.sort(function (a, b) { return gain(a) - gain(b); });
-    }
+    if (kind === "worst") order.sort(function (a, b) { return windows[b].rmse[MODEL] - windows[a].rmse[MODEL]; });
+    var gain = function (i) { return (windows[i].rmse[other()] || 0) - windows[i].rmse[MODEL]; };
+    if (kind === "gain") order.sort(function (a, b) { return gain(a) - gain(b); });
+    if (kind === "best") order.sort(function (a, b) { return gain(b) - gain(a); });
     position = 0;
     show();
   }
@@ -118,7 +127,9 @@
   document.getElementById("windows-zoom-in").addEventListener("click", function () { zoom = Math.max(zoom / 2, 0.125); show(); });
   document.getElementById("windows-zoom-out").addEventListener("click", function () { zoom = Math.min(zoom * 2, 64); show(); });
   sort.addEventListener("change", function (event) { sortBy(event.target.value); });
-  compare.addEventListener("change", function () { if (sort.value === "gain") sortBy("gain"); else show(); });
+  compare.addEventListener("change", function () {
+    if (sort.value === "gain" || sort.value === "best") sortBy(sort.value); else show();
+  });
   svg.setAttribute("viewBox", "0 0 " + WIDTH + " " + HEIGHT);
   sortBy("index");
 })();

@@ -26,6 +26,7 @@ from frameforecast.config.classes import Batches, Ensembled, Epochs, Recurrent, 
 from frameforecast.forecasters.base import Forecaster
 
 LABEL = "global LSTM"  # how the pages name it
+MIN_EPOCH_BATCHES = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,21 +90,26 @@ def train_members(
 
     rng = np.random.default_rng(seed)
     x, y = windows(histories, horizon, settings, season, rng)
+    batches = -(-len(x) // settings.batch_size)
+    # a small panel's passes are grouped into Keras epochs of at least MIN_EPOCH_BATCHES batches (the same
+    # updates; the fit loop's per-epoch work, a backup among it, once per group)
+    group = max(1, min(settings.epochs, MIN_EPOCH_BATCHES // batches))
+    order = np.concatenate([rng.permutation(len(x)) for _ in range(group)])
     result = fit(
         lambda: build_members(lambda: build(settings, horizon), settings.seeds),
         folder,
         FitSettings(
-            epochs=settings.epochs,
+            epochs=-(-settings.epochs // group),
             loss="mse",
             learning_rate=settings.learning_rate,
             lr_schedule="cosine",
-            steps_per_epoch=-(-len(x) // settings.batch_size),  # the cosine's length: every batch of every epoch
+            steps_per_epoch=batches * group,  # the cosine's length: every batch of every epoch
             seed=seed,
             batch_size=settings.batch_size,
             steps_per_execution=settings.steps_per_execution,
         ),
-        x=x,
-        y=[y] * settings.seeds,
+        x=x[order],
+        y=[y[order]] * settings.seeds,
         strategy=strategy,
         restart=True,
         verbose=0,

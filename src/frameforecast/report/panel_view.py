@@ -122,7 +122,7 @@ def _aggregate(metrics: dict) -> dict:
         f"the {metrics['set']['series']} series" + (f"; published {metric_label} from {source}" if source else ""),
         "columns": [label for _, label in columns] + ([f"published {metric_label}"] if has_published else []),
         "rows": rows,
-        "terms": ["sMAPE", "MASE", "OWA"],
+        "terms": ["competition protocol", "global LSTM", "peers"],
     }
 
 

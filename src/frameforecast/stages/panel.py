@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics
+from frameforecast import host, metrics
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import PanelConfig, method_module
 from frameforecast.config.values import PUBLISHED_PANELS
@@ -160,6 +160,7 @@ def train(cfg: PanelConfig, run_dir: Path, *, restart: bool = False, strategy: s
         "half_width": found["half_width"],
         "series": len(panel),
         "source": panel.source,
+        "machine": host.machine(),
     }
     write_json(run_dir / "train_info.json", info)
     log(f"λ = {found['lambda']:.1f} toward {ANCHOR}; forecasts of {len(panel)} series in {run_dir / 'forecasts.csv'}")
@@ -233,6 +234,7 @@ def evaluate(cfg: PanelConfig, run_dir: Path, log=print, **_) -> dict:
         "published": PUBLISHED_PANELS.get(cfg.competition),
         "seconds": info["seconds"],
         "parts_seconds": info["parts_seconds"],
+        "machine": info.get("machine"),
         "browser": _browser(cfg, panel, forecasts, shrunk_name, half, metric),
     }
     write_json(run_dir / "metrics.json", report)

@@ -316,7 +316,8 @@ def main() -> int:
         import bench_panels
 
         series = 12 if args.smoke else args.panel_series
-        record["panels"] = [bench_panels.measure(name, series, smoke=args.smoke) for name in args.panels]
+        scratch = Path(args.out) if args.smoke else None  # the smoke bench's runs stay out of runs/
+        record["panels"] = [bench_panels.measure(name, series, args.smoke, scratch) for name in args.panels]
     if args.gpu_run:
         record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
         record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]

@@ -10,25 +10,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 
-def measure(name: str, series: int | None = None, smoke: bool = False) -> dict:
-    """The experiment `name` (on a seeded sample of `series`, or the full set) in a scratch folder: its scores,
-    λ, settings and seconds."""
+def measure(name: str, series: int | None = None, smoke: bool = False, runs: Path | None = None) -> dict:
+    """The experiment `name` (on a seeded sample of `series`, or the full set) run afresh as `frameforecast run`
+    runs it, into runs/ (a sample as its variant, runs/<set>--series-N), where the site shows it: its scores, λ,
+    settings and seconds. `runs`: another folder (the smoke bench's scratch)."""
     from frameforecast import pipeline
-    from frameforecast.config import experiments
     from frameforecast.stages import read_json
 
-    exp = experiments.get(name)
-    cfg = exp.config("smoke" if smoke else "quick", {"sample": series})
+    variant = f"series-{series}" if series else None
+    exp, cfg, folder = pipeline.resolve(name, "smoke" if smoke else "quick", {"sample": series}, None, variant)
+    if runs is not None:
+        folder = Path(runs) / folder.name
     start = time.monotonic()
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / name
-        pipeline.run_experiment(exp, cfg.replace(run_name=name), folder, restart=True, log=lambda *_: None)
-        report = read_json(folder / "metrics.json")
+    pipeline.run_experiment(exp, cfg, folder, restart=True, log=lambda *_: None)
+    report = read_json(folder / "metrics.json")
     return {
         "set": name,
         "profile": cfg.profile,
@@ -46,6 +45,8 @@ def measure(name: str, series: int | None = None, smoke: bool = False) -> dict:
         "ratios": {k: v for k, v in report["ratios"].items() if k != "values"},
         "interval": report["interval"],
         "published": report["published"],
+        "run": str(folder),
+        "machine": report.get("machine"),
     }
 
 

@@ -5,11 +5,13 @@ part. train writes forecasts.csv (`unique_id, ds, y`, one column per model), fro
 metric; render draws the distribution of per-series ratios.
 
 A killed train resumes at the part it was in: the validation and test forecasts of the peers and of the model are
-each kept in parts/ as soon as they exist (for these settings; other settings start over).
+each kept in parts/ as soon as they exist, with what they depend on (the peers on the series alone, the model on
+its settings too), so other model settings in the same folder refit the model only.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -57,26 +59,28 @@ def _load(cfg: PanelConfig, log) -> panels.Panel:
     return panel
 
 
-def _part(parts: Path, name: str, make, log) -> list[np.ndarray] | dict:
-    """A part of train kept in parts/<name>.json: read back if a previous run of these settings made it."""
+def _part(parts: Path, name: str, key: dict, make, log) -> tuple[dict, float]:
+    """A part of train kept in parts/<name>.json: read back when a previous run made it from the same inputs
+    (`key`: what the part depends on), else made and kept."""
     path = parts / f"{name}.json"
     if path.exists():
-        log(f"{name}: kept from the interrupted run")
-        data = read_json(path)
-        return {k: [np.asarray(v, float) for v in vs] for k, vs in data["forecasts"].items()}, data["seconds"]
+        kept = read_json(path)
+        if kept.get("key") == json.loads(json.dumps(key, default=_plain)):
+            log(f"{name}: kept from an earlier run of the same inputs")
+            return {k: [np.asarray(v, float) for v in vs] for k, vs in kept["forecasts"].items()}, kept["seconds"]
     start = time.monotonic()
     found = make()
     seconds = time.monotonic() - start
-    write_json(
-        path, {"forecasts": {k: [np.asarray(v, float) for v in vs] for k, vs in found.items()}, "seconds": seconds}
-    )
+    forecasts = {k: [np.asarray(v, float) for v in vs] for k, vs in found.items()}
+    write_json(path, {"key": key, "forecasts": forecasts, "seconds": seconds})
     log(f"{name}: {seconds:.0f} s")
     return found, seconds
 
 
-def _settings_key(cfg: PanelConfig) -> dict:
-    """What the parts depend on: every setting but where the run is written."""
-    return {k: v for k, v in cfg.as_json().items() if k not in ("profile", "run_name", "variant")}
+def _plain(value):
+    import dataclasses
+
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)
 
 
 def shrinkage(model, anchor, future, score) -> float:
@@ -100,12 +104,10 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
     method = method_module(cfg.method)
     horizon, season = panel.horizons[0], panel.season
     parts = folder / "parts"
-    key = _settings_key(cfg) | {"series": list(panel.ids)}
-    if (parts / "settings.json").exists() and read_json(parts / "settings.json") != key:
-        for old in parts.glob("*.json"):
-            old.unlink()
-    write_json(parts / "settings.json", key)
     validation = panel.validation()
+    # the peers depend on the series alone; the model on the series, its settings and the seed
+    data_key = {"source": panel.source, "series": list(panel.ids), "season": season, "horizon": horizon}
+    model_key = data_key | {"method": cfg.method, "model": cfg.model, "seed": cfg.seed}
 
     def peers(p):
         return lambda: panel_peers.benchmarks(p, -1, cfg.cluster)
@@ -115,10 +117,12 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
         return lambda: {"model": fit(p.history, horizon, season, cfg.model, folder / name, cfg.seed, strategy)}
 
     seconds = {}
-    checked, seconds["validation peers"] = _part(parts, "validation-peers", peers(validation), log)
-    tried, seconds["validation model"] = _part(parts, "validation-model", model(validation, "validation"), log)
-    found, seconds["peers"] = _part(parts, "peers", peers(panel), log)
-    fitted, seconds["model"] = _part(parts, "model", model(panel, "model"), log)
+    checked, seconds["validation peers"] = _part(parts, "validation-peers", data_key, peers(validation), log)
+    tried, seconds["validation model"] = _part(
+        parts, "validation-model", model_key, model(validation, "validation"), log
+    )
+    found, seconds["peers"] = _part(parts, "peers", data_key, peers(panel), log)
+    fitted, seconds["model"] = _part(parts, "model", model_key, model(panel, "model"), log)
     metric = getattr(metrics, headline_metric(cfg))
     lam = shrinkage(
         tried["model"], checked[ANCHOR], validation.future, lambda f, t: np.mean([metric(a, b) for a, b in zip(f, t)])

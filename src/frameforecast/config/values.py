@@ -111,7 +111,7 @@ PUBLISHED_PANELS = {
         "source": "Makridakis & Hibon 2000; Hyndman 2018, 'A forecast ensemble benchmark'; N-BEATS tables 14–15",
         "lstm_must_beat": ("Theta", "mean of ETS, ARIMA and Theta"),  # issue 41's bar, and MASE below every peer
         "figures": (
-            ("Theta", "AutoTheta", 13.85),
+            ("Theta", "Theta", 13.85),
             ("ForecastPro", None, 13.86),
             ("ETS", "AutoETS", 14.14),
             ("ARIMA", "AutoARIMA", 14.97),
@@ -129,7 +129,7 @@ PUBLISHED_PANELS = {
             ("seasonal naive", "SeasonalNaive", 22.56),
             ("ETS", "AutoETS", 21.15),
             ("ARIMA", "AutoARIMA", 21.13),
-            ("Theta", "AutoTheta", 22.11),
+            ("Theta", "Theta", 22.11),
             ("ForePro", None, 19.91),
             ("N-BEATS", None, 19.17),
         ),

@@ -11,8 +11,12 @@ from frameforecast.datasets.panels import Panel
 from frameforecast.forecasters.peers import PEERS, _quiet
 
 COMBINATION = "mean of ETS, ARIMA, Theta"
+THETA = "Theta"  # the standard Theta method, the M3 competition's winner (AutoTheta chooses among its variants)
 NAIVE2 = "Naive2"
 SEASONAL_NAIVE = "SeasonalNaive"
+
+
+MODELS = (*PEERS, THETA, SEASONAL_NAIVE)  # what statsforecast fits; the combination and Naive2 are computed here
 
 
 def long_frame(panel: Panel):
@@ -32,10 +36,16 @@ def statsforecast_forecasts(panel: Panel, n_jobs: int = -1, cluster: str | None 
     """model → each series' forecast of its own horizon, as statsforecast's `forecast` gives them (on the Dask
     cluster at `cluster`, a scheduler address such as tcp://127.0.0.1:8786, when one is given)."""
     from statsforecast import StatsForecast
-    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
+    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive, Theta
 
     m = panel.season
-    models = [AutoARIMA(season_length=m), AutoETS(season_length=m), AutoTheta(season_length=m), SeasonalNaive(m)]
+    models = [
+        AutoARIMA(season_length=m),
+        AutoETS(season_length=m),
+        AutoTheta(season_length=m),
+        Theta(season_length=m),
+        SeasonalNaive(m),
+    ]
     with _quiet():
         if cluster:
             table = _on_cluster(StatsForecast(models=models, freq=1), long_frame(panel), max(panel.horizons), cluster)
@@ -43,7 +53,7 @@ def statsforecast_forecasts(panel: Panel, n_jobs: int = -1, cluster: str | None 
             table = StatsForecast(models=models, freq=1, n_jobs=n_jobs).forecast(
                 df=long_frame(panel), h=max(panel.horizons)
             )
-    out: dict[str, list[np.ndarray]] = {name: [] for name in (*PEERS, SEASONAL_NAIVE)}
+    out: dict[str, list[np.ndarray]] = {name: [] for name in MODELS}
     grouped = {sid: part for sid, part in table.groupby("unique_id", sort=False)}
     for sid, h in zip(panel.ids, panel.horizons):
         part = grouped[sid].sort_values("ds")

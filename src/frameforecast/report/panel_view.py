@@ -7,7 +7,11 @@ from __future__ import annotations
 from frameforecast.report.tables import fmt, row, verdict
 
 COLUMNS = [("smape", "sMAPE % ↓"), ("mase", "MASE ↓"), ("mape", "MAPE % ↓"), ("owa", "OWA ↓")]
-PEERS = ("AutoARIMA", "AutoETS", "AutoTheta")
+PEERS = ("AutoARIMA", "AutoETS", "AutoTheta", "Theta")
+PEER_NOTES = {
+    "Theta": "statsforecast's standard Theta, the M3 method: simple exponential smoothing with drift on the "
+    "classically seasonally adjusted series (AutoTheta chooses among Theta variants by their fit)"
+}
 BASELINES = ("SeasonalNaive", "Naive2")
 
 
@@ -88,11 +92,16 @@ def _aggregate(metrics: dict) -> dict:
         with_published(
             model,
             "model" if beats else "model loses",
-            f"λ = {metrics['lambda']:.1f}: forecast = {metrics['anchor']} + λ · (model − it), λ chosen on a "
-            f"validation horizon cut from each series' training part; {note}",
+            f"λ = {metrics['lambda']:.1f}: forecast = {metrics['anchor']} + λ · (model − it), λ chosen by "
+            f"{metrics.get('lambda_chosen_by', metrics['metric']).upper()} on a validation horizon cut from each "
+            f"series' training part; {note}",
         ),
         with_published(metrics["unshrunk"], "model", "the global model alone (λ = 1)"),
-        *(with_published(p, "peer", "statsforecast, fit on each series alone") for p in PEERS if p in scores),
+        *(
+            with_published(p, "peer", PEER_NOTES.get(p, "statsforecast, fit on each series alone"))
+            for p in PEERS
+            if p in scores
+        ),
         with_published(metrics["anchor"], "peer", "the standard combination benchmark (Hyndman 2018)"),
         *(with_published(b, "baseline") for b in BASELINES if b in scores),
     ]

@@ -44,6 +44,30 @@ def headline_metric(cfg: PanelConfig) -> str:
     return panels.COMPETITIONS[cfg.competition][3] if cfg.competition else "smape"
 
 
+def selection_metric(cfg: PanelConfig) -> str:
+    """What λ is chosen by on the validation horizon: the set's own metric where the competition ranks by one
+    (Tourism: MAPE), else OWA, which weighs sMAPE and MASE together as the M4 competition ranks (M3, your panel)."""
+    return "mape" if headline_metric(cfg) == "mape" else "owa"
+
+
+def _selection(cfg: PanelConfig, validation: panels.Panel, checked: dict):
+    """score(forecasts, future) of the selection metric on the validation horizon (lower is better)."""
+    name = selection_metric(cfg)
+
+    def score(forecasts, future) -> float:
+        scores = metrics.competition_scores(
+            {"candidate": forecasts, panel_peers.NAIVE2: checked[panel_peers.NAIVE2]},
+            validation.history,
+            future,
+            validation.season,
+            panel_peers.NAIVE2,
+        )["candidate"]
+        value = scores.get(name)
+        return scores["smape"] if value is None else value  # OWA needs a MASE scale; MAPE an actual ≠ 0
+
+    return score
+
+
 def _load(cfg: PanelConfig, log) -> panels.Panel:
     panel = panels.load_for(cfg)
     if len(set(panel.horizons)) != 1:
@@ -106,7 +130,13 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
     parts = folder / "parts"
     validation = panel.validation()
     # the peers depend on the series alone; the model on the series, its settings and the seed
-    data_key = {"source": panel.source, "series": list(panel.ids), "season": season, "horizon": horizon}
+    data_key = {
+        "source": panel.source,
+        "series": list(panel.ids),
+        "season": season,
+        "horizon": horizon,
+        "peers": list(panel_peers.MODELS),
+    }
     model_key = data_key | {"method": cfg.method, "model": cfg.model, "seed": cfg.seed}
 
     def peers(p):
@@ -123,10 +153,7 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
     )
     found, seconds["peers"] = _part(parts, "peers", data_key, peers(panel), log)
     fitted, seconds["model"] = _part(parts, "model", model_key, model(panel, "model"), log)
-    metric = getattr(metrics, headline_metric(cfg))
-    lam = shrinkage(
-        tried["model"], checked[ANCHOR], validation.future, lambda f, t: np.mean([metric(a, b) for a, b in zip(f, t)])
-    )
+    lam = shrinkage(tried["model"], checked[ANCHOR], validation.future, _selection(cfg, validation, checked))
     shrunk_validation = [a + lam * (m - a) for m, a in zip(tried["model"], checked[ANCHOR])]
     errors = np.stack(
         [np.abs(t - f) / _level(h) for t, f, h in zip(validation.future, shrunk_validation, validation.history)]
@@ -160,6 +187,7 @@ def train(cfg: PanelConfig, run_dir: Path, *, restart: bool = False, strategy: s
         "seconds": time.monotonic() - start,
         "parts_seconds": found["seconds"],
         "lambda": found["lambda"],
+        "lambda_chosen_by": selection_metric(cfg),
         "anchor": found["anchor"],
         "half_width": found["half_width"],
         "series": len(panel),
@@ -196,7 +224,7 @@ def evaluate(cfg: PanelConfig, run_dir: Path, log=print, **_) -> dict:
     scores = metrics.competition_scores(forecasts, panel.history, panel.future, panel.season, panel_peers.NAIVE2)
     shrunk_name, raw_name = labels(cfg)
     metric = headline_metric(cfg)
-    peers = [*PEERS, ANCHOR]
+    peers = [*PEERS, panel_peers.THETA, ANCHOR]
     best_peer = min(peers, key=lambda p: scores[p][metric] if scores[p][metric] is not None else np.inf)
     ours = _per_series(metric, forecasts[shrunk_name], panel.future)
     theirs = _per_series(metric, forecasts[best_peer], panel.future)
@@ -222,6 +250,7 @@ def evaluate(cfg: PanelConfig, run_dir: Path, log=print, **_) -> dict:
         "model": shrunk_name,
         "unshrunk": raw_name,
         "lambda": info["lambda"],
+        "lambda_chosen_by": info.get("lambda_chosen_by", headline_metric(cfg)),
         "anchor": info["anchor"],
         "scores": scores,
         "best_peer": best_peer,

@@ -88,7 +88,7 @@ def _panel(out: Rows, p: dict) -> None:
         out.add(
             f"{where}: global LSTM, {p['lstm_settings']['seeds']}-seed ensemble shrunk toward the {p['anchor']} "
             f"(λ = {fmt(p['lambda'], 1)}) "
-            f"{label}; MASE {fmt(lstm['mase'], 3)} (best peer here: {best_peer} {fmt(peers[best_peer], 3)})",
+            f"{label}; MASE {fmt(lstm['mase'], 4)} (best peer here: {best_peer} {fmt(peers[best_peer], 4)})",
             fmt(lstm[metric], 2),
             "published " + ", ".join(f"{m} {v}" for m, v in bars.items()) + (" (full set)" if sample else ""),
             f"{label} below every one of them, MASE below every peer's",

@@ -59,6 +59,7 @@ class Experiment:
     user_template: bool = False  # True: each run on user data is its own folder and page (lookback-…, video-…)
     without_options: tuple = ()  # options its settings mark that it does not offer (its protocol fixes them)
     data_options: tuple | None = None  # the data options it offers (default: every one its settings mark)
+    in_suite: bool = True  # False: bundled, but run on its own (`frameforecast run NAME`), never by the suite
 
     @property
     def method(self) -> str | None:
@@ -362,6 +363,7 @@ for _name, _title, _published in (
             "published table.",
             {"competition": _name},
             {"smoke": PANEL_SMOKE},
+            in_suite=False,  # half an hour and more on 2 cores: the suite's minutes go to the video models
         )
     )
 _add(

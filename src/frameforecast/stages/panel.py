@@ -55,6 +55,10 @@ def _selection(cfg: PanelConfig, validation: panels.Panel, checked: dict):
     name = selection_metric(cfg)
 
     def score(forecasts, future) -> float:
+        if name == "mape":  # over the series whose validation horizon has no actual of 0
+            defined = [v for v in (metrics.mape(f, t) for f, t in zip(forecasts, future)) if v is not None]
+            if defined:
+                return float(np.mean(defined))
         scores = metrics.competition_scores(
             {"candidate": forecasts, panel_peers.NAIVE2: checked[panel_peers.NAIVE2]},
             validation.history,
@@ -63,7 +67,7 @@ def _selection(cfg: PanelConfig, validation: panels.Panel, checked: dict):
             panel_peers.NAIVE2,
         )["candidate"]
         value = scores.get(name)
-        return scores["smape"] if value is None else value  # OWA needs a MASE scale; MAPE an actual ≠ 0
+        return scores["smape"] if value is None else value  # OWA needs a MASE scale
 
     return score
 

@@ -144,6 +144,7 @@ def _panel(metrics: dict) -> dict:
         "seconds": metrics["seconds"],
         "parts_seconds": metrics["parts_seconds"],
         "checks": _published_checks(metrics),
+        "full_set": full_set(metrics),
     }
 
 

@@ -105,8 +105,10 @@ def _panel(out: Rows, p: dict) -> None:
             f"{where}: {ours} {label}{extra}",
             fmt(value, 2),
             f"published {method} {published} ({p['published']['source']})",
-            "within 5 % of the published figure",
-            abs(value / published - 1) <= 0.05,
+            "not comparable: a sample, the figure is the full set's"
+            if sample
+            else "within 5 % of the published figure",
+            None if sample else abs(value / published - 1) <= 0.05,
         )
 
 
@@ -450,7 +452,7 @@ def update_readme(records: list[dict]) -> None:
 def latest_records() -> list[dict]:
     """For each kind (suite, series, throughput, compare, quality) its newest record in runs/bench/, reduced to
     that kind, so a newer measurement replaces an older one in the README table."""
-    chosen = {}
+    chosen, panels = {}, {}
     for path in sorted((ROOT / "runs" / "bench").glob("*.json")):
         record = json.loads(path.read_text())
         if record.get("smoke"):
@@ -464,14 +466,20 @@ def latest_records() -> list[dict]:
             "predict_memory",
             "gpu_paper",
             "learning_on",
-            "panels",
         ):
             if kind in record:
                 chosen[kind] = record
+        for panel in record.get("panels") or ():  # each set at each size: its newest run
+            panels[(panel["set"], panel["series"])] = (record, panel)
     merged: dict[str, dict] = {}
     for kind, record in chosen.items():
         entry = merged.setdefault(record["file"], {k: v for k, v in record.items() if k not in chosen})
         entry[kind] = record[kind]
+    for record, panel in panels.values():
+        entry = merged.setdefault(record["file"], {k: v for k, v in record.items() if k not in chosen})
+        entry.setdefault("panels_chosen", []).append(panel)
+    for entry in merged.values():
+        entry["panels"] = entry.pop("panels_chosen", [])
     if "series" in chosen and "suite" in chosen:
         merged[chosen["suite"]["file"]]["series_measured_separately"] = True
     return sorted(merged.values(), key=lambda r: r["file"])

@@ -11,6 +11,7 @@ its settings too), so other model settings in the same folder refit the model on
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from frameforecast.forecasters.peers import PEERS
 from frameforecast.stages import read_json
 
 ANCHOR = panel_peers.COMBINATION
+PARTS = ("validation-peers", "validation-model", "peers", "model")  # parts/<name>.json, in the order train makes them
 LAMBDAS = np.linspace(0.0, 1.0, 11)
 INTERVAL_LEVEL = 0.8  # the model's interval: this quantile of its scaled absolute errors on the validation horizon
 BROWSER_DIGITS = 5  # significant digits of the series browser's numbers (the page's size)
@@ -93,7 +95,7 @@ def _part(parts: Path, name: str, key: dict, make, log) -> tuple[dict, float]:
     path = parts / f"{name}.json"
     if path.exists():
         kept = read_json(path)
-        if kept.get("key") == json.loads(json.dumps(key, default=_plain)):
+        if kept.get("key") == json.loads(json.dumps(key)):
             log(f"{name}: kept from an earlier run of the same inputs")
             return {k: [np.asarray(v, float) for v in vs] for k, vs in kept["forecasts"].items()}, kept["seconds"]
     start = time.monotonic()
@@ -103,12 +105,6 @@ def _part(parts: Path, name: str, key: dict, make, log) -> tuple[dict, float]:
     write_json(path, {"key": key, "forecasts": forecasts, "seconds": seconds})
     log(f"{name}: {seconds:.0f} s")
     return found, seconds
-
-
-def _plain(value):
-    import dataclasses
-
-    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)
 
 
 def shrinkage(model, anchor, future, score) -> float:
@@ -141,7 +137,7 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
         "horizon": horizon,
         "peers": list(panel_peers.MODELS),
     }
-    model_key = data_key | {"method": cfg.method, "model": cfg.model, "seed": cfg.seed}
+    model_key = data_key | {"method": cfg.method, "model": dataclasses.asdict(cfg.model), "seed": cfg.seed}
 
     def peers(p):
         return lambda: panel_peers.benchmarks(p, -1, cfg.cluster)
@@ -181,9 +177,9 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
 def train(cfg: PanelConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
     panel = _load(cfg, log)  # before Keras is imported: a malformed panel stops with one line
     run_dir = Path(run_dir)
-    if restart:
-        for old in (run_dir / "parts").glob("*.json"):
-            old.unlink()
+    if restart:  # only the parts this stage writes, never another file in the folder
+        for name in PARTS:
+            (run_dir / "parts" / f"{name}.json").unlink(missing_ok=True)
     start = time.monotonic()
     found = forecast_panel(cfg, panel, run_dir, log, strategy)
     panels.write_forecasts(run_dir / "forecasts.csv", panel, found["forecasts"])

@@ -133,12 +133,15 @@ VIDEO = ["mnist-reconstruct", "mnist-predict", "mnist-composite"]
 SERIES = ["milk-lookback", "airline-lookback", "usercount-seq2seq", "signals-1", "signals-2", "signals-3"]
 
 
-def bench_learning_on(minutes: float, smoke: bool, round_minutes: float | None = None) -> dict:
-    """`frameforecast improve mnist-predict --minutes M` on this checkout's trained run (trained first with
-    `run mnist-predict` when there is none): its learning curve, every point as the run evaluated it."""
+def bench_learning_on(
+    minutes: float, smoke: bool, round_minutes: float | None = None, names: tuple[str, ...] = ("mnist-predict",)
+) -> dict:
+    """`frameforecast improve NAME --minutes M` on this checkout's trained run of each video experiment (trained
+    first with `run NAME` when there is none), one after the other: its learning curve, every point as the run
+    evaluated it, and the baselines of its headline output."""
     profile = "smoke" if smoke else "quick"
     out = {"minutes_asked": minutes, "round_minutes": round_minutes, "profile": profile, "experiments": {}}
-    for name in ("mnist-predict",):
+    for name in names:
         folder = ROOT / "runs" / name
         config = folder / "config.json"
         if not (folder / "model.keras").exists() or json.loads(config.read_text()).get("profile") != profile:
@@ -157,8 +160,13 @@ def bench_learning_on(minutes: float, smoke: bool, round_minutes: float | None =
         head = metrics["results"][metrics["headline_output"]]
         out["experiments"][name] = {
             "wall_seconds": time.monotonic() - start,
+            "headline_output": metrics["headline_output"],
             "points": learned["points"],
-            "all_black": {k: head["all-black frame"][k] for k in ("mse_per_frame", "ssim")},
+            "baselines": {
+                baseline: {k: head[baseline][k] for k in ("mse_per_frame", "ssim")}
+                for baseline in ("all-black frame", "mean input frame")
+                if baseline in head
+            },
             "test_set": metrics["test_set"],
         }
     return out
@@ -251,7 +259,15 @@ def main() -> int:
         "--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)"
     )
     parser.add_argument(
-        "--learning-on", type=float, metavar="MINUTES", help="learn mnist-predict on this long: its learning curve"
+        "--learning-on", type=float, metavar="MINUTES", help="learn video models on this long: their learning curves"
+    )
+    parser.add_argument(
+        "--learning-on-experiments",
+        nargs="+",
+        choices=VIDEO,
+        default=["mnist-predict"],
+        metavar="NAME",
+        help="--learning-on: the video experiments, one after the other (default: mnist-predict)",
     )
     parser.add_argument(
         "--round-minutes",
@@ -311,7 +327,9 @@ def main() -> int:
 
         record["predict_memory"] = bench_predict_memory.measure(30 if args.smoke else 300)
     if args.learning_on:
-        record["learning_on"] = bench_learning_on(args.learning_on, args.smoke, args.round_minutes)
+        record["learning_on"] = bench_learning_on(
+            args.learning_on, args.smoke, args.round_minutes, tuple(args.learning_on_experiments)
+        )
     if args.panels:
         import bench_panels
 

@@ -249,3 +249,21 @@ def test_a_time_budget_given_on_the_command_line_is_the_one_the_deadline_cuts_fr
     assert plenty.apply("mnist-predict", "quick", asked, print).time_budget == 410.0  # it fits: kept as asked
     late = pipeline.SuiteDeadline("quick", ["mnist-predict"], now[0] - 60 * SUITE_MINUTES["quick"] + 300, {})
     assert late.apply("mnist-predict", "quick", asked, lambda _: None).time_budget < 410.0
+
+
+def test_without_an_earlier_suite_the_last_video_model_reserves_what_this_run_measured():
+    plan = pipeline.SuiteDeadline("quick", ["mnist-predict", "mnist-composite"], 0.0, {})
+    before = plan._reserve("mnist-composite", "quick")
+    plan.finished(
+        "mnist-predict", {"train": {"seconds": 400.0}, "evaluate": {"seconds": 40.0}, "render": {"seconds": 4.0}}
+    )
+    assert before != 44.0 and plan._reserve("mnist-composite", "quick") == 44.0
+    plan.finished(
+        "milk-lookback", {"train": {"seconds": 9.0}, "evaluate": {"seconds": 90.0}, "render": {"seconds": 9.0}}
+    )
+    assert plan._reserve("mnist-composite", "quick") == 44.0  # only the video experiments' stages count
+    known = pipeline.SuiteDeadline(
+        "quick", ["mnist-composite"], 0.0, {("mnist-composite", "evaluate"): 30.0, ("mnist-composite", "render"): 3.0}
+    )
+    known.finished("mnist-predict", {"evaluate": {"seconds": 40.0}, "render": {"seconds": 4.0}})
+    assert known._reserve("mnist-composite", "quick") == 33.0  # this machine's earlier suite comes first

@@ -8,6 +8,7 @@ everything on the console.
 
 from __future__ import annotations
 
+import gc
 import importlib.abc
 import os
 import sys
@@ -28,6 +29,9 @@ def _import_tensorflow_silently() -> None:
             # its Python logger's advice (e.g. "triggered tf.function retracing" when the seeds' models are
             # evaluated one after another) is for TensorFlow developers, not for a user of the suite
             tf.get_logger().setLevel("ERROR")
+            # its modules live as long as the process: out of every later full collection's walk
+            gc.collect()
+            gc.freeze()
         except BaseException:
             os.dup2(saved, 2)
             sink.seek(0)

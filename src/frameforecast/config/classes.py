@@ -11,6 +11,7 @@ unknown, missing or mistyped setting is one clear error.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import types
 import typing
@@ -430,6 +431,12 @@ def _matches(value, hint) -> bool:
     return isinstance(value, origin or hint)
 
 
+@functools.cache
+def type_hints(cls) -> dict:
+    """typing.get_type_hints of a settings class, resolved once per process (the classes do not change)."""
+    return typing.get_type_hints(cls)
+
+
 def nested_class(cls, name: str, settings: dict):
     """The settings class of field `name` when it holds nested settings (a mode, or the method's Settings)."""
     f = {f.name: f for f in dataclasses.fields(cls)}[name]
@@ -437,7 +444,7 @@ def nested_class(cls, name: str, settings: dict):
         if not isinstance(settings.get(f.metadata["settings_of"]), str):
             raise UserError(f"no {f.metadata['settings_of']} names the module of the {name} settings")
         return method_module(settings[f.metadata["settings_of"]]).Settings
-    hint = typing.get_type_hints(cls)[name]
+    hint = type_hints(cls)[name]
     return hint if dataclasses.is_dataclass(hint) else None
 
 
@@ -445,7 +452,7 @@ def build(cls, settings: dict, where: str):
     """An instance of `cls` from plain data (the table, or a saved config.json); nested dicts become their
     settings class, merged over its defaults, lists their tuples. UserError on any unknown, missing or mistyped
     setting, naming it and `where` it was given."""
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = [key for key in settings if key not in fields]
     if unknown:

@@ -50,7 +50,7 @@ def _is_union(hint) -> bool:
 
 
 def _marked(cls, prefix: str = "") -> list[Option]:
-    hints = typing.get_type_hints(cls)
+    hints = classes.type_hints(cls)
     return [
         Option(f.metadata.get("flag", f.name), prefix + f.name, f, hints[f.name])
         for f in classes.settings_fields(cls).values()
@@ -63,7 +63,7 @@ def all_options(exp: experiments.Experiment) -> list[Option]:
     cls = families.get(exp.family).config
     found = _marked(cls)
     if cls.TUNED_MODE:
-        found += _marked(typing.get_type_hints(cls)[cls.TUNED_MODE], cls.TUNED_MODE + ".")
+        found += _marked(classes.type_hints(cls)[cls.TUNED_MODE], cls.TUNED_MODE + ".")
     if "method" in classes.settings_fields(cls):
         found += _marked(classes.method_module(exp.method).Settings, "model.")
     names = [o.name for o in found]

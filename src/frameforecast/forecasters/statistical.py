@@ -25,7 +25,7 @@ class Baseline(Forecaster):
         self.name, self.season, self._method = name, season, None
 
     def fit(self, train: np.ndarray) -> Baseline:
-        methods, refused = baselines.series_baselines(np.asarray(train, float), self.season)
+        methods, refused = baselines.series_baselines(np.asarray(train, float), self.season, only=self.name)
         if self.name not in methods:
             raise Refused(refused.get(self.name, f"it needs a season > 1 (this series has {self.season})"))
         self._method = methods[self.name]

@@ -127,9 +127,10 @@ class HoltWinters:
         return np.asarray(fit.forecast(horizon), dtype=float)
 
 
-def series_baselines(train: np.ndarray, season: int | None) -> tuple[dict, dict]:
-    """The baselines every series table shows, and those left out with the reason: the seasonal naive ones
-    need a season of history before the first forecast, Holt-Winters two whole seasons to fit on."""
+def series_baselines(train: np.ndarray, season: int | None, only: str | None = None) -> tuple[dict, dict]:
+    """The baselines every series table shows (`only`: that one alone, so that Holt-Winters is fitted only when
+    asked for), and those left out with the reason: the seasonal naive ones need a season of history before the
+    first forecast, Holt-Winters two whole seasons to fit on."""
     out, refused = {"persistence": persistence, "drift": drift}, {}
     if not season or season < 2:
         return out, refused
@@ -139,6 +140,8 @@ def series_baselines(train: np.ndarray, season: int | None) -> tuple[dict, dict]
         ("seasonal naive + last change", seasonal_naive_last_change, season + 2),
         ("Holt-Winters", None, 2 * season + 1),
     ):
+        if only not in (None, name):
+            continue
         if n < needed:
             refused[name] = f"the training part has {n} points; it needs {needed} with season {season}"
         else:

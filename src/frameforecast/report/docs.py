@@ -3,6 +3,9 @@ parser and pdoc), related work."""
 
 from __future__ import annotations
 
+import functools
+import shutil
+import tempfile
 from pathlib import Path, PurePath
 
 from frameforecast.config import experiments
@@ -312,11 +315,19 @@ API_MODULES = (
 
 
 def api_reference(out: Path) -> None:
-    """The public Python API (data loaders, model builders, metrics) rendered by pdoc from docstrings."""
+    """The public Python API (data loaders, model builders, metrics) rendered by pdoc from docstrings: once per
+    process (the suite rebuilds the site after every experiment), then copied."""
+    rendered = _rendered_api()
+    if rendered is not None:
+        shutil.copytree(rendered, out, dirs_exist_ok=True)
+
+
+@functools.cache
+def _rendered_api() -> Path | None:
     try:
         import pdoc
     except ImportError:  # runtime installs without dev dependencies: the reference page says so
-        return
+        return None
     import importlib
 
     modules = []
@@ -326,9 +337,16 @@ def api_reference(out: Path) -> None:
         except ImportError:
             continue
         modules.append(name)
+    folder = tempfile.TemporaryDirectory(prefix="frameforecast-api-")  # removed when the process ends
+    _KEPT.append(folder)
+    out = Path(folder.name) / "api"
     pdoc.pdoc(*modules, output_directory=out)
     for page in out.rglob("*.html"):  # every API page links back to the site it is part of
         up = "../" * len(page.relative_to(out.parent).parts[:-1])
         text = page.read_text(encoding="utf-8")
         link = f'<p style="margin:.5rem 1rem"><a href="{up}reference.html">← back to the frame-forecast site</a></p>'
         page.write_text(text.replace("<body>", "<body>" + link, 1), encoding="utf-8")
+    return out
+
+
+_KEPT: list = []  # the rendered API's folder lives as long as the process

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frameforecast import metrics
 
@@ -87,6 +89,37 @@ def test_ssim_identical_is_one_and_uses_data_range():
     assert metrics.ssim(frames, frames) == pytest.approx(1.0)
     noisy = np.clip(frames + rng.normal(0, 0.2, frames.shape), 0, 1)
     assert metrics.ssim(noisy, frames, data_range=2.0) > metrics.ssim(noisy, frames, data_range=1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sequences=st.integers(1, 3),
+    frames=st.integers(1, 11),
+    side=st.integers(7, 40),
+    sparsity=st.floats(0.0, 1.0),
+    noise=st.floats(0.0, 0.5),
+    seed=st.integers(0, 2**16),
+    data_range=st.sampled_from([1.0, 2.0]),
+)
+def test_ssim_is_scikit_images_structural_similarity_frame_by_frame(
+    sequences, frames, side, sparsity, noise, seed, data_range
+):
+    from skimage.metrics import structural_similarity
+
+    rng = np.random.default_rng(seed)
+    true = (rng.random((sequences, frames, side, side + 3)) < sparsity) * rng.random(
+        (sequences, frames, side, side + 3)
+    )
+    pred = true + rng.normal(0, noise, true.shape)  # outside [0, 1] too: both clip it
+    ours = metrics.ssim_per_frame(pred, true, data_range)
+    theirs = np.array(
+        [
+            [structural_similarity(np.clip(p, 0, 1), t, data_range=data_range) for p, t in zip(ps, ts)]
+            for ps, ts in zip(pred, true)
+        ]
+    )
+    assert ours.shape == (sequences, frames)
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
 
 
 def test_accumulator_equals_whole_array_functions():

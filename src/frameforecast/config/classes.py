@@ -93,9 +93,13 @@ class Columns:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Ensembled:
-    seeds: int = setting(5, help="number of seeds (the headline is their ensemble)", option=True)
+class CompiledSteps:
     steps_per_execution: int = setting(help="batches per compiled call (the same updates, less Python overhead)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ensembled(CompiledSteps):
+    seeds: int = setting(5, help="number of seeds (the headline is their ensemble)", option=True)
 
 
 # ---------------------------------------------------------------- what every family's config has
@@ -355,7 +359,7 @@ class SignalsMode(Batches, Recurrent, Optimised, Clipped):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SignalsConfig(SeriesData, Columns, Windows, TestSized):
+class SignalsConfig(SeriesData, Columns, Windows, TestSized, CompiledSteps):
     TUNED_MODE: ClassVar[str] = "tuned"
     version: int = setting(help="the exercise (1 … 4)")
     plot_windows: int = setting(5, help="test windows plotted")

@@ -20,7 +20,7 @@ METRIC_DOCS = [
     ("MAE per frame", "mean over sequences and frames of Σ_pixels |pred − true|", "Same convention as MSE."),
     (
         "SSIM",
-        "skimage.metrics.structural_similarity per frame, data_range 1.0, averaged",
+        "scikit-image's structural_similarity per frame (7 × 7 uniform window), data_range 1.0, averaged",
         "Structure, not intensity. OpenSTL's published SSIMs correspond to data_range 2.0 (an old skimage default), "
         "which gives higher values: compare with care.",
     ),

@@ -144,6 +144,7 @@ def train(cfg: SignalsConfig, run_dir: Path, *, restart: bool = False, strategy:
                 clipnorm=mode.clipnorm,
                 batch_size=mode.batch_size,
                 seed=cfg.seed,
+                steps_per_execution=cfg.steps_per_execution,
             ),
             dataset=dataset,
             strategy=strategy,

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench_quality import bench_gpu_run, bench_quality
+from bench_quality import bench_gpu_run, bench_quality, bench_seed_run
 from bench_table import latest_records, table, update_readme
 from bench_throughput import bench_throughput
 
@@ -259,6 +259,9 @@ def main() -> int:
         "--gpu-run", metavar="DIR", help="record a paper run made on a GPU machine (its copied outputs)"
     )
     parser.add_argument(
+        "--seed-run", metavar="DIR", help="record a video run trained with another seed (its run folder)"
+    )
+    parser.add_argument(
         "--learning-on", type=float, metavar="MINUTES", help="learn video models on this long: their learning curves"
     )
     parser.add_argument(
@@ -294,10 +297,11 @@ def main() -> int:
         or args.predict_memory
         or args.learning_on
         or args.panels
+        or args.seed_run
     ):
         parser.error(
             "choose at least one of --suite, --series, --throughput, --compare, --quality, --predict-memory, "
-            "--gpu-run, --learning-on, --panels"
+            "--gpu-run, --learning-on, --panels, --seed-run"
         )
     stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
     record = {
@@ -336,6 +340,8 @@ def main() -> int:
         series = 12 if args.smoke else args.panel_series
         scratch = Path(args.out) if args.smoke else None  # the smoke bench's runs stay out of runs/
         record["panels"] = [bench_panels.measure(name, series, args.smoke, scratch) for name in args.panels]
+    if args.seed_run:
+        record["seed_run"] = bench_seed_run(Path(args.seed_run))
     if args.gpu_run:
         record["gpu_paper"] = bench_gpu_run(Path(args.gpu_run))
         record["machine"], record["profile"] = record["gpu_paper"]["device"], record["gpu_paper"]["profile"]

@@ -163,3 +163,30 @@ def bench_gpu_run(folder: Path) -> dict:
         "test_set": metrics["test_set"],
         "folder": str(folder),
     }
+
+
+def bench_seed_run(folder: Path) -> dict:
+    """Read a mnist-predict run trained with another seed (`frameforecast run mnist-predict --seed S …`, e.g. for
+    the step count the quick suite reached): its seed, steps and metrics on its test set."""
+    folder = Path(folder)
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text())
+        info = json.loads((folder / "train_info.json").read_text())
+        config = json.loads((folder / "config.json").read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(
+            f"--seed-run {folder}: {exc}; it needs metrics.json, train_info.json and config.json"
+        ) from None
+    head = metrics["results"][metrics["headline_output"]]
+    return {
+        "experiment": metrics["experiment"],
+        "profile": metrics["profile"],
+        "seed": config["seed"],
+        "steps": info["steps"],
+        "train_seconds": info["seconds"],
+        "mse_per_frame": head["model"]["mse_per_frame"],
+        "ssim": head["model"]["ssim"],
+        "all_black_ssim": head["all-black frame"]["ssim"],
+        "test_set": metrics["test_set"],
+        "folder": str(folder),
+    }

@@ -409,7 +409,7 @@ def _other_measurements(out: Rows, record: dict) -> None:
         else:
             black = baselines["all-black frame"]
             reference = f"all-black SSIM {fmt(black['ssim'], 3)}"
-            target = f"≤ {TARGETS['learning_on_predict']} and SSIM above all-black's after 60 min"
+            target = f"≤ {TARGETS['learning_on_predict']:g} and SSIM above all-black's after 60 min"
 
             def meets(point, black=black):
                 return point["mse_per_frame"] <= TARGETS["learning_on_predict"] and point["ssim"] > black["ssim"]
@@ -425,6 +425,17 @@ def _other_measurements(out: Rows, record: dict) -> None:
                 target,
                 meets(point) if point["minutes"] - first["minutes"] >= 59 else None,
             )
+    seeded = record.get("seed_run")
+    if seeded:
+        out.add(
+            f"{seeded['experiment']} trained with seed {seeded['seed']} for {seeded['steps']:,} steps "
+            f"({fmt(seeded['train_seconds'] / 60)} min; {seeded['test_set']['name']} test set, "
+            f"{seeded['test_set']['size']} seq)",
+            f"MSE/frame {fmt(seeded['mse_per_frame'])}, SSIM {fmt(seeded['ssim'], 3)}",
+            f"all-black SSIM {fmt(seeded['all_black_ssim'], 3)}",
+            f"≤ {TARGETS['mnist_predict_mse']:g}",
+            seeded["mse_per_frame"] <= TARGETS["mnist_predict_mse"],
+        )
     g = record.get("gpu_paper")
     if g:
         out.add(
@@ -468,35 +479,37 @@ def update_readme(records: list[dict]) -> None:
     os.replace(tmp, readme)
 
 
+def _plain(record: dict, kinds) -> dict:
+    """A record's date, machine and command, without any of its measurements (each is chosen on its own)."""
+    return {k: v for k, v in record.items() if k not in kinds and k not in ("learning_on", "panels")}
+
+
 def latest_records() -> list[dict]:
-    """For each kind (suite, series, throughput, compare, quality) its newest record in runs/bench/, reduced to
-    that kind, so a newer measurement replaces an older one in the README table."""
-    chosen, panels = {}, {}
+    """For each kind (suite, series, throughput, compare, quality, …) its newest record in runs/bench/, reduced to
+    that kind, so a newer measurement replaces an older one in the README table; the same for each panel set at
+    each size and each video model's learning curve."""
+    chosen, panels, learning = {}, {}, {}
     for path in sorted((ROOT / "runs" / "bench").glob("*.json")):
         record = json.loads(path.read_text())
         if record.get("smoke"):
             continue
-        for kind in (
-            "suite",
-            "series",
-            "throughput",
-            "compare",
-            "quality",
-            "predict_memory",
-            "gpu_paper",
-            "learning_on",
-        ):
+        for kind in ("suite", "series", "throughput", "compare", "quality", "predict_memory", "gpu_paper", "seed_run"):
             if kind in record:
                 chosen[kind] = record
         for panel in record.get("panels") or ():  # each set at each size: its newest run
             panels[(panel["set"], panel["series"])] = (record, panel)
+        for name, run in (record.get("learning_on") or {}).get("experiments", {}).items():
+            learning[name] = (record, run)  # each video model's newest learning curve
     merged: dict[str, dict] = {}
     for kind, record in chosen.items():
-        entry = merged.setdefault(record["file"], {k: v for k, v in record.items() if k not in chosen})
+        entry = merged.setdefault(record["file"], _plain(record, chosen))
         entry[kind] = record[kind]
     for record, panel in panels.values():
-        entry = merged.setdefault(record["file"], {k: v for k, v in record.items() if k not in chosen})
+        entry = merged.setdefault(record["file"], _plain(record, chosen))
         entry.setdefault("panels_chosen", []).append(panel)
+    for name, (record, run) in learning.items():
+        entry = merged.setdefault(record["file"], _plain(record, chosen))
+        entry.setdefault("learning_on", {"experiments": {}})["experiments"][name] = run
     for entry in merged.values():
         entry["panels"] = entry.pop("panels_chosen", [])
     if "series" in chosen and "suite" in chosen:

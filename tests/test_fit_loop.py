@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from frameforecast import callbacks
-from frameforecast.training import FitSettings, fit, keep_history_rows, trained_outputs
+from frameforecast.training import FitSettings, _steps_per_call, fit, keep_history_rows, trained_outputs
 
 
 def tiny_model():
@@ -111,3 +111,17 @@ def test_a_cosine_rate_ends_annealed_whether_the_time_budget_or_the_planned_step
     assert result.stopped_by == stopped_by
     final = float(result.model.optimizer.learning_rate.numpy())
     assert 0.05 * 1e-2 <= final < 0.1 * 1e-2, final  # decayed to near alpha × the rate either way
+
+
+@pytest.mark.parametrize(
+    ("per_call", "steps", "streamed", "expected"),
+    [(10, 15, True, 5), (10, 30, True, 10), (10, 1, True, 1), (8, 12, True, 6), (16, 7, True, 7), (16, 15, False, 16)],
+)
+def test_a_streamed_epoch_is_made_of_whole_compiled_calls(per_call, steps, streamed, expected):
+    """Keras runs whole compiled calls over a stream of batches: an epoch of 15 steps at 10 a call would train 20
+    and read batches of the next epoch (so a resumed run would differ from one that was never stopped: the
+    signals' resume test). Arrays end each epoch themselves."""
+    settings = FitSettings(
+        epochs=2, steps_per_epoch=steps, loss="mse", learning_rate=1e-3, seed=0, steps_per_execution=per_call
+    )
+    assert _steps_per_call(settings, streamed) == expected

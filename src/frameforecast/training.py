@@ -155,7 +155,7 @@ def fit(
                 settings.clipnorm,
             ),
             "loss": settings.loss,
-            "steps_per_execution": settings.steps_per_execution,
+            "steps_per_execution": _steps_per_call(settings, dataset is not None),
         }
         trainee, y, dataset, validation_data = _compiled_trainee(
             model, compile_args, strategy, y, dataset, validation_data, log
@@ -212,6 +212,15 @@ def fit(
     steps = int(optimizer.iterations.numpy()) if optimizer is not None else 0
     steps += resumed_from * (settings.steps_per_epoch or 0)
     return FitResult(model, history.history, resumed_from, seconds, global_batch, _stopped_by(budget, early), steps)
+
+
+def _steps_per_call(settings: FitSettings, streamed: bool) -> int:
+    """Batches per compiled call. Over a stream of batches Keras runs whole calls, so an epoch of 15 steps at 10
+    a call would train 20: there it is the largest divisor of the epoch's steps not above the setting."""
+    if streamed and settings.steps_per_epoch:
+        per_call = max(1, min(settings.steps_per_execution, settings.steps_per_epoch))
+        return max(d for d in range(1, per_call + 1) if settings.steps_per_epoch % d == 0)
+    return settings.steps_per_execution
 
 
 def _resume_point(run_dir: Path, backup_dir: Path, history_path: Path, restart: bool, log):

@@ -414,9 +414,7 @@ def _other_measurements(out: Rows, record: dict) -> None:
             def meets(point, black=black):
                 return point["mse_per_frame"] <= TARGETS["learning_on_predict"] and point["ssim"] > black["ssim"]
 
-        for point in run["points"][1:]:
-            if point is not run["points"][-1] and int(point["minutes"] - first["minutes"]) % 20 > 4:
-                continue  # the curve's points near every 20 minutes, and its last
+        for point in _every_20_minutes(run["points"]):
             out.add(
                 f"{name} after {fmt(point['minutes'] - first['minutes'])} more min of learning on "
                 f"({fmt(point['minutes'])} min, {point['steps']:,} steps in all; {run['test_set']['name']} test set)",
@@ -447,6 +445,18 @@ def _other_measurements(out: Rows, record: dict) -> None:
             "recorded when a GPU is lent",
             True,
         )
+
+
+def _every_20_minutes(points: list[dict]) -> list[dict]:
+    """A learning curve's points nearest to 20, 40, 60, … more minutes than its first, and its last."""
+    first, later = points[0], points[1:]
+    if not later:
+        return []
+    more = [p["minutes"] - first["minutes"] for p in later]
+    chosen = {
+        min(range(len(later)), key=lambda i: abs(more[i] - target)) for target in range(20, int(more[-1]) + 20, 20)
+    }
+    return [later[i] for i in sorted(chosen | {len(later) - 1})]
 
 
 def machine_note(machine: str) -> str:

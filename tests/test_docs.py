@@ -44,6 +44,24 @@ def test_api_reference_generated_by_pdoc(smoke_suite):
     assert "mse_per_frame" in text and "OpenSTL" in text
 
 
+def test_api_reference_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    """The command ends with os._exit, which runs no clean-up: the rendering's own folder must be gone at once."""
+    import tempfile
+
+    from frameforecast.report import docs
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    docs._rendered_api.cache_clear()
+    try:
+        docs.api_reference(tmp_path / "site" / "api")
+    finally:
+        docs._rendered_api.cache_clear()
+    assert (tmp_path / "site" / "api" / "frameforecast" / "metrics.html").exists()
+    assert list(scratch.iterdir()) == []
+
+
 @pytest.mark.parametrize("name", [n for n, e in experiments.EXPERIMENTS.items() if not e.user_template])
 def test_methodology_parameter_counts_are_the_trained_models(smoke_suite, name):
     """The site never builds a model: the count it shows comes from the run's model_summary.json, which must be

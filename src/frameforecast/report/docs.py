@@ -4,7 +4,6 @@ parser and pdoc), related work."""
 from __future__ import annotations
 
 import functools
-import shutil
 import tempfile
 from pathlib import Path, PurePath
 
@@ -316,18 +315,21 @@ API_MODULES = (
 
 def api_reference(out: Path) -> None:
     """The public Python API (data loaders, model builders, metrics) rendered by pdoc from docstrings: once per
-    process (the suite rebuilds the site after every experiment), then copied."""
-    rendered = _rendered_api()
-    if rendered is not None:
-        shutil.copytree(rendered, out, dirs_exist_ok=True)
+    process (the suite rebuilds the site after every experiment), then written from memory."""
+    for relative, content in _rendered_api().items():
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 @functools.cache
-def _rendered_api() -> Path | None:
+def _rendered_api() -> dict[str, bytes]:
+    """Each API page's path (under api/) and bytes; nothing when pdoc is not installed. Rendered in a temporary
+    folder removed at once: the command ends with os._exit, which runs no clean-up."""
     try:
         import pdoc
     except ImportError:  # runtime installs without dev dependencies: the reference page says so
-        return None
+        return {}
     import importlib
 
     modules = []
@@ -337,16 +339,15 @@ def _rendered_api() -> Path | None:
         except ImportError:
             continue
         modules.append(name)
-    folder = tempfile.TemporaryDirectory(prefix="frameforecast-api-")  # removed when the process ends
-    _KEPT.append(folder)
-    out = Path(folder.name) / "api"
-    pdoc.pdoc(*modules, output_directory=out)
-    for page in out.rglob("*.html"):  # every API page links back to the site it is part of
-        up = "../" * len(page.relative_to(out.parent).parts[:-1])
-        text = page.read_text(encoding="utf-8")
-        link = f'<p style="margin:.5rem 1rem"><a href="{up}reference.html">← back to the frame-forecast site</a></p>'
-        page.write_text(text.replace("<body>", "<body>" + link, 1), encoding="utf-8")
-    return out
-
-
-_KEPT: list = []  # the rendered API's folder lives as long as the process
+    pages = {}
+    with tempfile.TemporaryDirectory(prefix="frameforecast-api-") as folder:
+        out = Path(folder) / "api"
+        pdoc.pdoc(*modules, output_directory=out)
+        for page in sorted(p for p in out.rglob("*") if p.is_file()):
+            content = page.read_bytes()
+            if page.suffix == ".html":  # every API page links back to the site it is part of
+                up = "../" * len(page.relative_to(out.parent).parts[:-1])
+                link = f'<p style="margin:.5rem 1rem"><a href="{up}reference.html">← back to the frame-forecast site</a></p>'
+                content = content.replace(b"<body>", b"<body>" + link.encode(), 1)
+            pages[page.relative_to(out).as_posix()] = content
+    return pages

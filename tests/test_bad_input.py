@@ -204,3 +204,21 @@ def test_a_misspelt_choice_on_the_command_line_is_one_line_and_status_2(project,
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "next-frme" in err and "next-frame" in err, err
     assert not Path("runs").exists() or not any(Path("runs").iterdir())  # nothing half-made
+
+
+def _commands() -> list[list[str]]:
+    import argparse
+
+    sub = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [[]] + [[name] for name in sub.choices]
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c) or "frameforecast")
+def test_every_command_prints_its_help(command, capsys):
+    """A '%' in a help text is argparse's format character: --help once ended in a TypeError."""
+    try:
+        code = cli.main([*command, "--help"])
+    except SystemExit as stopped:
+        code = stopped.code
+    assert code in (0, None)
+    assert "usage: frameforecast" in capsys.readouterr().out

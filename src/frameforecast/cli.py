@@ -73,7 +73,7 @@ def build_parser() -> Parser:
     def add(name, help_text):
         return sub.add_parser(
             name,
-            help=help_text,
+            help=help_text.replace("%", "%%"),  # argparse %-formats a command's help, not its description
             description=help_text,
             epilog=EPILOG_EXAMPLES[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -78,7 +78,7 @@ def test_seasonal_baselines_refuse_origins_without_a_season_of_history():
 
 
 def test_holt_winters_refuses_origins_inside_its_fit_and_the_table_says_why():
-    from frameforecast.stages.series_common import baseline_scores
+    from frameforecast.stages.series_protocol import baseline_scores
 
     t = np.arange(96.0)
     y = 50 + t + 10 * np.sin(2 * np.pi * t / 12)

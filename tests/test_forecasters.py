@@ -125,3 +125,31 @@ def test_the_global_lstm_keeps_the_contract(tmp_path):
     check_contract(
         lambda y: GlobalLSTM(settings, SEASON, 6, tmp_path / "fit"), seasonal_series(), 60, np.arange(60, 90), 6
     )
+
+
+def test_the_direct_head_keeps_the_contract(tmp_path):
+    """The single series' direct head (the global LSTM shrunk toward the peers' mean), as --direct-head runs it."""
+    from frameforecast.config.values import LOOKBACK
+    from frameforecast.forecasters.direct import DirectHead
+    from frameforecast.forecasters.global_lstm import Settings
+
+    settings = Settings(**{**LOOKBACK["direct"], "units": 4, "epochs": 2, "seeds": 2})
+    check_contract(
+        lambda y: DirectHead(settings, SEASON, tmp_path / "fit"), seasonal_series(), 60, np.arange(60, 90), 6
+    )
+
+
+def test_the_direct_head_is_shrunk_toward_the_peers_mean_by_a_lambda_in_the_unit_interval(tmp_path):
+    from frameforecast.config.values import LOOKBACK
+    from frameforecast.forecasters.direct import DirectHead, combination
+    from frameforecast.forecasters.global_lstm import Settings
+
+    y = seasonal_series()
+    settings = Settings(**{**LOOKBACK["direct"], "units": 4, "epochs": 2, "seeds": 2})
+    head = DirectHead(settings, SEASON, tmp_path / "fit").fit(y[:60])
+    forecast = head.predict(y, [60, 70], 6)
+    (weight,) = head.lambdas.values()
+    assert list(head.lambdas) == ["6@60"] and 0 <= weight <= 1
+    anchor = combination(y, 60, [60, 70], 6, SEASON)
+    model, _ = head._model(6)
+    assert np.allclose(forecast, anchor + weight * (model.predict(y, [60, 70], 6) - anchor))

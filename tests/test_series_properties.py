@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from frameforecast.datasets import series
 from frameforecast.errors import UserError
-from frameforecast.stages.series_common import ensemble, shrink, shrinkage
+from frameforecast.stages.series_protocol import ensemble, shrink, shrinkage
 
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y/%m/%d", "%Y-%m"]
 STEPS = [

@@ -283,6 +283,16 @@ class LookbackConfig(SeriesData, Validated, Ensembled, Pluggable):
     TUNED_MODE: ClassVar[str] = "corrected"
     column: str | None = setting(None, help="the value column", option=True, input=True)
     holdout: int | None = setting(None, help="the multi-step hold-out's H (None: two seasons)")
+    direct_head: bool = setting(
+        False,
+        help="the hold-out and backtest also by the direct multi-horizon head (the whole horizon at once), "
+        "beside the recursive ensemble",
+        option=True,
+    )
+    direct_method: str = setting(
+        "frameforecast.forecasters.global_lstm", help="the module that declares the direct head's Settings"
+    )
+    direct: Any = setting(None, help="the direct head's own settings", settings_of="direct_method")
 
     def has_input(self) -> bool:
         return bool((self.csv or self.url) and self.column)
@@ -445,9 +455,11 @@ def nested_class(cls, name: str, settings: dict):
     """The settings class of field `name` when it holds nested settings (a mode, or the method's Settings)."""
     f = {f.name: f for f in dataclasses.fields(cls)}[name]
     if f.metadata.get("settings_of"):
-        if not isinstance(settings.get(f.metadata["settings_of"]), str):
-            raise UserError(f"no {f.metadata['settings_of']} names the module of the {name} settings")
-        return method_module(settings[f.metadata["settings_of"]]).Settings
+        source = f.metadata["settings_of"]
+        module = settings.get(source, defaults(cls).get(source))
+        if not isinstance(module, str):
+            raise UserError(f"no {source} names the module of the {name} settings")
+        return method_module(module).Settings
     hint = type_hints(cls)[name]
     return hint if dataclasses.is_dataclass(hint) else None
 

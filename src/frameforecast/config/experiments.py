@@ -19,6 +19,7 @@ from frameforecast import families
 from frameforecast.config.values import (
     CONVLSTM_SMOKE,
     FAMILY_DEFAULTS,
+    LOOKBACK_SMOKE,
     MODE_KEYS,
     PANEL_SMOKE,
     PROFILES,
@@ -215,7 +216,7 @@ _add(
         "Faithful: look_back 1, LSTM(4) → Dense(1), scaler fit on all data, the last window dropped. Corrected: "
         "scaler on the training part, 13 months of seasonal differences in, early stopping on a validation tail.",
         {"series": "milk"},
-        {"smoke": SERIES_SMOKE},
+        {"smoke": LOOKBACK_SMOKE},
         (
             {
                 "method": "original LSTM (look_back 1)",
@@ -234,7 +235,7 @@ _add(
         "the classic Keras LSTM tutorial (Brownlee)",
         "Same protocol as milk-lookback on the monthly airline passenger totals.",
         {"series": "airline", "holdout": 36},
-        {"smoke": SERIES_SMOKE},
+        {"smoke": LOOKBACK_SMOKE},
         (
             {
                 "method": "tutorial LSTM (look_back 1)",
@@ -313,7 +314,7 @@ _add(
         "—",
         "The corrected look-back LSTM on a user series.",
         {"series": None, "modes": ("corrected",)},
-        {"smoke": SERIES_SMOKE},
+        {"smoke": LOOKBACK_SMOKE},
         needs_input=True,
         input_example="--csv PATH --column NAME [--time-column NAME] [--season 12]",
         user_template=True,

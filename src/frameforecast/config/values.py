@@ -2,7 +2,7 @@
 the published numbers they are compared with. experiments.py puts them together."""
 
 PROFILES = ("smoke", "quick", "paper")
-MODE_KEYS = ("faithful", "corrected", "tuned", "model")  # nested settings, merged key by key
+MODE_KEYS = ("faithful", "corrected", "tuned", "model", "direct")  # nested settings, merged key by key
 
 # ------------------------------------------------------------------ family defaults
 # The values each family's rows start from where the settings class's own default does not serve every family
@@ -24,6 +24,18 @@ LOOKBACK = dict(
     test_fraction=0.33,
     steps_per_execution=16,
     modes=("faithful", "corrected"),
+    # the direct head (--direct-head): the global LSTM on the series' own windows (docs/design.md, tried table)
+    direct=dict(
+        window=24,
+        units=32,
+        epochs=100,
+        patience=None,
+        batch_size=16,
+        learning_rate=3e-3,
+        seeds=5,
+        steps_per_execution=8,
+        max_windows=60000,
+    ),
 )
 SEQ2SEQ = dict(
     series="usercount", n_in=24, n_out=6, clipnorm=1.0, steps_per_execution=8, modes=("faithful", "corrected")
@@ -51,6 +63,7 @@ PANEL_SMOKE = dict(sample=12, model=dict(units=8, epochs=1, seeds=2))
 FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS, "panel": PANEL}
 
 SERIES_SMOKE = dict(seeds=2, faithful=dict(epochs=2), corrected=dict(epochs=2))
+LOOKBACK_SMOKE = dict(SERIES_SMOKE, direct=dict(units=4, epochs=2, seeds=2))
 
 # Published anchors (DESIGN §6). "test_set" says what they were measured on.
 PUBLISHED_PREDICT = (

@@ -28,7 +28,16 @@ def headline_mode(metrics: dict) -> str:
 
 
 def _backtest_scores(bt: dict) -> dict:
-    return {name: {"rmse": v["mean"]} for name, v in bt["rmse"].items()}
+    """The model's and each alternative's mean RMSE (our other heads are judged on their own rows)."""
+    return {name: {"rmse": v["mean"]} for name, v in bt["rmse"].items() if name not in bt.get("others", [])}
+
+
+def _direct_note(res: dict, name: str, horizon: int, fit_end: int) -> str:
+    """How the direct head was made, said on its rows."""
+    found = res.get("direct", {})
+    lam = found.get("lambda", {}).get(f"{horizon}@{fit_end}")
+    shrunk = "" if lam is None else f", shrunk toward the {found['toward']} (λ {lam:.1f}, chosen on the training part)"
+    return f"{name}: the whole {horizon} steps at once, never fed back; trained on the first {fit_end} points{shrunk}"
 
 
 def protocol_verdicts(metrics: dict, mode: str) -> list[dict]:
@@ -244,8 +253,14 @@ def _backtest_table(metrics: dict, mode: str, label: str) -> dict:
         return {"label": label, "kind": kind, "cells": [f"{fmt(v['mean'])} ± {fmt(v['sd'])}"], "note": extra}
 
     rows = [entry("model", "model" if beats else "model loses", f"{label} ({mode}, ensemble, recursive)", note)]
+    others = bt.get("others", [])
+    for name in others:
+        alternatives = {n: {"rmse": v["mean"]} for n, v in bt["rmse"].items() if n != "model" and n not in others}
+        wins, why = verdict({"rmse": bt["rmse"][name]["mean"]}, alternatives, BACKTEST_COLUMNS)
+        made = _direct_note(metrics["modes"][mode], name, bt["horizon"], bt["origins"][0])
+        rows.append(entry(name, "model" if wins else "model loses", f"{name} ({mode}, direct)", f"{made}; {why}"))
     rows += [entry(n, "peer", f"{n} (statsforecast)") for n in bt["peers"]]
-    rows += [entry(n, "baseline", n) for n in bt["rmse"] if n != "model" and n not in bt["peers"]]
+    rows += [entry(n, "baseline", n) for n in bt["rmse"] if n != "model" and n not in bt["peers"] and n not in others]
     return {
         "terms": ["backtest", "conformal interval"],
         "title": f"rolling-origin backtest: {bt['count']} origins (points {bt['origins'][0]}–{bt['origins'][1]}), "
@@ -306,6 +321,12 @@ def _holdout_table(metrics: dict, mode: str, res: dict) -> dict:
             f"each forecast fed back as input; trained on the training part only; {note}",
         )
     ]
+    for name, sc in h.get("others", {}).items():
+        wins, why = verdict(sc, {**h["baselines"], **h["peers"]}, HOLDOUT_COLUMNS)
+        made = _direct_note(res, name, h["horizon"], h["origin"])
+        rows.append(
+            row(f"{name} ({mode}, direct)", "model" if wins else "model loses", sc, HOLDOUT_COLUMNS, f"{made}; {why}")
+        )
     rows += [
         row(f"{n} (statsforecast)", "peer", sc, HOLDOUT_COLUMNS, f"season {season}") for n, sc in h["peers"].items()
     ]

@@ -11,23 +11,12 @@ from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import LookbackConfig, LookbackMode, method_module
 from frameforecast.errors import UserError
-from frameforecast.forecasters.base import forecast_all
-from frameforecast.forecasters.statistical import alternatives, by_kind
+from frameforecast.forecasters.direct import TOWARD, DirectHead
 from frameforecast.stages import read_json
 from frameforecast.stages import series_future as future
+from frameforecast.stages import series_protocol as protocol
 from frameforecast.stages.lookback_data import FORECASTING_MODE, PROTOCOLS, load_series, modes, prepare
-from frameforecast.stages.series_common import (
-    baseline_scores,
-    best_baseline,
-    ensemble,
-    fit_seeds,
-    load_seeds,
-    observed,
-    peer_scores,
-    shrink,
-    shrinkage,
-    summarise_seeds,
-)
+from frameforecast.stages.series_common import fit_seeds, load_seeds, observed
 
 
 def method_label(cfg: LookbackConfig) -> str:
@@ -80,27 +69,19 @@ def _seed_forecasts(models: list, data: dict, x: np.ndarray, idx) -> list:
     return [data["to_units"](columns[:, k], idx) for k in range(columns.shape[1])]
 
 
-def _ensemble_forecast(models: list, data: dict, y: np.ndarray, per_seed: list):
-    """The seeds' mean forecast; in the corrected mode shrunk toward its naive start by a validation-chosen λ."""
-    forecast = ensemble(per_seed)
+def _anchor(models: list, data: dict, y: np.ndarray) -> protocol.Anchor | None:
+    """In the corrected mode, the naive start the ensemble is shrunk toward, with λ's validation points."""
     if data.get("base") is None:
-        return forecast, None
+        return None
     val_idx = data["val_targets"]
-    val_model = ensemble(_seed_forecasts(models, data, data["validation"][0], val_idx))
-    val_base, val_truth = data["base"](val_idx), y[val_idx]
-    weight = shrinkage(val_model, val_base, val_truth)
-    info = {
-        "lambda": weight,
-        "toward": data["anchor"],
-        "anchor_validation_rmse": data["anchor_scores"],
-        "validation_points": len(val_idx),
-        "validation_rmse": {
-            "ensemble": metrics.rmse(val_model, val_truth),
-            "shrunk": metrics.rmse(shrink(val_model, val_base, weight), val_truth),
-            "baseline": metrics.rmse(val_base, val_truth),
-        },
-    }
-    return shrink(forecast, data["base"](data["targets"]), weight), info
+    return protocol.Anchor(
+        name=data["anchor"],
+        test=data["base"](data["targets"]),
+        validation_model=protocol.ensemble(_seed_forecasts(models, data, data["validation"][0], val_idx)),
+        validation_anchor=data["base"](val_idx),
+        validation_truth=y[val_idx],
+        notes={"anchor_validation_rmse": data["anchor_scores"]},
+    )
 
 
 def holdout_horizon(cfg: LookbackConfig, season: int, test_points: int) -> int:
@@ -109,41 +90,23 @@ def holdout_horizon(cfg: LookbackConfig, season: int, test_points: int) -> int:
     return min(cfg.holdout or 2 * season, test_points)
 
 
-def _holdout(
-    cfg: LookbackConfig, mode: LookbackMode, models: list, data: dict, y: np.ndarray, season: int, weight: float
+def _multi_step(
+    cfg: LookbackConfig, mode: LookbackMode, models, data: dict, y, series, weight: float, run_dir: Path
 ) -> dict:
-    """The last H points forecast at once from the end of the rest: the LSTM recursively, every peer and
-    baseline from the same origin; the LSTM was trained on the training part only (it sees less data)."""
-    horizon = holdout_horizon(cfg, season, len(data["targets"]))
-    origin = len(y) - horizon
-    truth, train = y[origin:], y[:origin]
-
-    def scores(forecast):
-        return {"mape": metrics.mape(forecast, truth), **metrics.series_scores(forecast, truth, train, season)}
-
-    forecasters = [future.LookbackEnsemble(models, data, mode.look_back, season, weight), *alternatives(season)]
-    forecasts, refused = forecast_all(forecasters, y, origin, [origin], horizon)
-    kinds = by_kind(forecasters, {name: f[0] for name, f in forecasts.items()})
-    return {
-        "horizon": horizon,
-        "origin": origin,
-        "model": scores(kinds["model"]["model"]),
-        "peers": {name: scores(f) for name, f in kinds.get("peer", {}).items()},
-        "baselines": {name: scores(f) for name, f in kinds.get("baseline", {}).items()},
-        "refused": refused,
-        "forecasts": {name: f[0].tolist() for name, f in forecasts.items()},
-    }
-
-
-def _multi_step(cfg: LookbackConfig, mode: LookbackMode, models, data: dict, y, series, weight: float) -> dict:
-    """The corrected mode past one step: the hold-out, the rolling-origin backtest, the future with intervals."""
+    """The corrected mode past one step: the hold-out, the rolling-origin backtest, the future with intervals;
+    with --direct-head, the direct head beside the recursive ensemble in the hold-out and the backtest."""
     season = series.season
     h = future.backtest_horizon(season, len(data["targets"]))
     model = future.LookbackEnsemble(models, data, mode.look_back, season, weight)
     origins = np.arange(data["train_end"], len(y) - h + 1)  # every test origin with h points after it
-    tested = future.score_backtest(y, origins, h, season, model)
-    ahead = future.future(model, y, series, tested["widths"], h)
-    return {"holdout": _holdout(cfg, mode, models, data, y, season, weight), "backtest": tested, "future": ahead}
+    others = (DirectHead(cfg.direct, season, run_dir / "direct", cfg.seed),) if cfg.direct_head else ()
+    found = {
+        "holdout": protocol.holdout(model, y, season, holdout_horizon(cfg, season, len(data["targets"])), others),
+        **protocol.backtest_and_future(model, y, series, origins, h, season, others),
+    }
+    if others:
+        found["direct"] = {"lambda": others[0].lambdas, "toward": TOWARD, "settings": cfg.direct}
+    return found
 
 
 def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
@@ -166,48 +129,25 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
     for mode_name, mode in modes(cfg).items():
         data = prepare(y, cfg, mode_name, mode, season)
         idx, train_end = data["targets"], data["train_end"]
-        truth = y[idx]
         models = load_seeds(run_dir / mode_name)
         forecasts = _seed_forecasts(models, data, data["x_test"], idx)
-        base_scores, base_forecasts, refused = baseline_scores(
-            y, train_end, idx, 1, season, truth[:, None], y[:train_end]
-        )
-        peer_scores_, peer_forecasts, peers_refused = peer_scores(y, idx, 1, season, truth[:, None], y[:train_end])
-        headline, shrunk = _ensemble_forecast(models, data, y, forecasts)
-        per_seed = [metrics.series_scores(f, truth, y[:train_end], season) for f in forecasts]
-        report["modes"][mode_name] = {
-            "ensemble": metrics.series_scores(headline, truth, y[:train_end], season),
-            "shrinkage": shrunk,
-            "model": summarise_seeds(per_seed),
-            "baselines": base_scores,
-            "refused_baselines": refused,
-            "peers": peer_scores_,
-            "refused_peers": peers_refused,
-            "peer_forecasts": {k: v[:, 0].tolist() for k, v in peer_forecasts.items()},
-            **(_multi_step(cfg, mode, models, data, y, series, shrunk["lambda"]) if shrunk else {}),
-            "seeds": len(forecasts),
-            "mase_note": metrics.mase_note(y[:train_end], season),
+        res = protocol.test_windows(forecasts, y[idx], y, train_end, idx, season, _anchor(models, data, y))
+        shrunk = res["shrinkage"]
+        report["modes"][mode_name] = res = {
+            **res,
+            **(_multi_step(cfg, mode, models, data, y, series, shrunk["lambda"], run_dir) if shrunk else {}),
             "test_points": len(idx),
             "first_test_index": int(idx[0]),
             "train_end": train_end,
             "scaler_fit_rows": data["scaler"].fit_rows,
             "settings": mode,
-            "forecast_ensemble": headline.tolist(),
             "forecast_seed0": forecasts[0].tolist(),
             "targets": idx.tolist(),
-            "baseline_forecasts": {k: v[:, 0].tolist() for k, v in base_forecasts.items()},
             "flags": list(PROTOCOLS[mode_name].flags),
         }
-        rm, ens = report["modes"][mode_name]["model"]["rmse"], report["modes"][mode_name]["ensemble"]["rmse"]
-        name, value = best_baseline({**base_scores, **peer_scores_})
-        log(
-            f"{cfg.experiment} {mode_name}: test RMSE {ens:.2f} ({len(forecasts)}-seed ensemble"
-            + (f", shrunk λ {shrunk['lambda']:.2f}" if shrunk else "")
-            + f"), per seed {rm['mean']:.2f} ± "
-            f"{rm['sd']:.2f}; best baseline or peer {name} {value:.2f}; {series.season_label}"
-        )
-        if "backtest" in report["modes"][mode_name]:
-            _log_multi_step(report["modes"][mode_name], log)
+        protocol.log_test_windows(cfg.experiment, mode_name, res, "rmse", log, series.season_label)
+        if "backtest" in res:
+            _log_multi_step(res, log)
     report["observed"] = observed(series, y)
     write_json(run_dir / "metrics.json", report)
     ahead = report["modes"].get(FORECASTING_MODE, {}).get("future")
@@ -219,7 +159,13 @@ def evaluate(cfg: LookbackConfig, run_dir: Path, log=print, **_) -> dict:
 def _log_multi_step(res: dict, log) -> None:
     h, bt, ahead = res["holdout"], res["backtest"], res["future"]
     best_h = min({**h["peers"], **h["baselines"]}.items(), key=lambda kv: kv[1]["mape"] or float("inf"))
-    best_b = min((k for k in bt["rmse"] if k != "model"), key=lambda k: bt["rmse"][k]["mean"])
+    others = bt.get("others", [])
+    best_b = min((k for k in bt["rmse"] if k != "model" and k not in others), key=lambda k: bt["rmse"][k]["mean"])
+    for name in others:
+        log(
+            f"  {name}: last {h['horizon']} at once MAPE {h['others'][name]['mape']:.2f} %; backtest RMSE "
+            f"{bt['rmse'][name]['mean']:.2f} ± {bt['rmse'][name]['sd'] or 0:.2f}"
+        )
     log(
         f"  last {h['horizon']} at once: MAPE {h['model']['mape']:.2f} % (best other {best_h[0]} "
         f"{best_h[1]['mape']:.2f} %); backtest {bt['count']} origins × {bt['horizon']} steps: RMSE "
@@ -230,11 +176,7 @@ def _log_multi_step(res: dict, log) -> None:
 
 
 def _plot_future(cfg: LookbackConfig, run_dir: Path, series, y: np.ndarray, ahead: dict) -> None:
-    from frameforecast.report import plots
-
-    steps = len(ahead["forecast"])
-    title = f"{cfg.experiment}: the next {steps} steps, with conformal 80 % and 95 % intervals"
-    plots.future_with_intervals(run_dir / "future.png", series.times, y, ahead, title, series.columns[0])
+    protocol.plot_future(run_dir / "future.png", series.times, y, ahead, "steps", cfg.experiment, series.columns[0])
 
 
 def forecast(cfg: LookbackConfig, run_dir: Path, horizon: int | None, log=print) -> dict:
@@ -283,31 +225,16 @@ def render(cfg: LookbackConfig, run_dir: Path, log=print) -> list[str]:
             **{k: np.array(v) for k, v in res["baseline_forecasts"].items()},
             **{k: np.array(v) for k, v in res.get("peer_forecasts", {}).items()},
         }
-        label = series.columns[0]
-        title = f"{cfg.experiment} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)"
-        plots.series_overview(
-            run_dir / f"{mode_name}-forecast.png",
-            series.times,
-            y,
-            res["train_end"],
-            idx,
-            forecasts,
-            title,
-            label,
-            peers=res.get("peers", {}),
+        titles = {
+            "label": series.columns[0],
+            "forecast": f"{cfg.experiment} · {mode_name}: one-step test forecasts ({res['seeds']}-seed ensemble)",
+            "zoom": f"{mode_name}: test part — does the model only lag the truth by one step?",
+            "residuals": f"{mode_name}: residuals (ensemble)",
+        }
+        residuals = y[idx] - forecasts["model"]
+        written += protocol.plot_test_windows(
+            run_dir, f"{mode_name}-", series.times, y, res["train_end"], idx, forecasts, residuals, res["peers"], titles
         )
-        plots.series_zoom(
-            run_dir / f"{mode_name}-zoom.png",
-            series.times,
-            y,
-            idx,
-            forecasts["model"],
-            f"{mode_name}: test part — does the model only lag the truth by one step?",
-        )
-        plots.residual_histogram(
-            run_dir / f"{mode_name}-residuals.png", y[idx] - forecasts["model"], f"{mode_name}: residuals (ensemble)"
-        )
-        written += [f"{mode_name}-forecast.png", f"{mode_name}-zoom.png", f"{mode_name}-residuals.png"]
         if res.get("holdout"):
             h = res["holdout"]
             plots.series_overview(
@@ -318,16 +245,13 @@ def render(cfg: LookbackConfig, run_dir: Path, log=print) -> list[str]:
                 np.arange(h["origin"], len(y)),
                 {k: np.array(v) for k, v in h["forecasts"].items()},
                 f"{cfg.experiment} · {mode_name}: the last {h['horizon']} points forecast at once",
-                label,
+                titles["label"],
                 peers=h["peers"],
             )
             written.append(f"{mode_name}-holdout.png")
         if res.get("future"):
             _plot_future(cfg, run_dir, series, y, res["future"])
             written.append("future.png")
-        history = run_dir / mode_name / "history.csv"
-        if history.exists():
-            plots.training_curves(history, run_dir / f"{mode_name}-training.png")
-            written.append(f"{mode_name}-training.png")
+    written += protocol.plot_training(run_dir, report["modes"])
     log(f"rendered {len(written)} plots into {run_dir}")
     return written

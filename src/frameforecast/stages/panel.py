@@ -27,10 +27,10 @@ from frameforecast.errors import UserError
 from frameforecast.forecasters import panel_peers
 from frameforecast.forecasters.peers import PEERS
 from frameforecast.stages import read_json
+from frameforecast.stages import series_protocol as protocol
 
 ANCHOR = panel_peers.COMBINATION
 PARTS = ("validation-peers", "validation-model", "peers", "model")  # parts/<name>.json, in the order train makes them
-LAMBDAS = np.linspace(0.0, 1.0, 11)
 INTERVAL_LEVEL = 0.8  # the model's interval: this quantile of its scaled absolute errors on the validation horizon
 BROWSER_DIGITS = 5  # significant digits of the series browser's numbers (the page's size)
 
@@ -107,16 +107,6 @@ def _part(parts: Path, name: str, key: dict, make, log) -> tuple[dict, float]:
     return found, seconds
 
 
-def shrinkage(model, anchor, future, score) -> float:
-    """The λ ∈ [0, 1] (in steps of 0.1) whose shrunk forecasts score best on the validation horizon."""
-    best, best_score = 0.0, np.inf
-    for lam in LAMBDAS:
-        value = score([a + lam * (m - a) for m, a in zip(model, anchor)], future)
-        if value < best_score - 1e-12:
-            best, best_score = float(lam), value
-    return best
-
-
 def _level(history: np.ndarray) -> float:
     """A series' scale for the interval: the mean absolute value of its last two seasons (1 when that is 0)."""
     level = float(np.mean(np.abs(history[-24:])))
@@ -153,17 +143,13 @@ def forecast_panel(cfg: PanelConfig, panel: panels.Panel, folder: Path, log=prin
     )
     found, seconds["peers"] = _part(parts, "peers", data_key, peers(panel), log)
     fitted, seconds["model"] = _part(parts, "model", model_key, model(panel, "model"), log)
-    lam = shrinkage(tried["model"], checked[ANCHOR], validation.future, _selection(cfg, validation, checked))
-    shrunk_validation = [a + lam * (m - a) for m, a in zip(tried["model"], checked[ANCHOR])]
+    lam = protocol.shrinkage(tried["model"], checked[ANCHOR], validation.future, _selection(cfg, validation, checked))
+    shrunk_validation = protocol.shrink(tried["model"], checked[ANCHOR], lam)
     errors = np.stack(
         [np.abs(t - f) / _level(h) for t, f, h in zip(validation.future, shrunk_validation, validation.history)]
     )
     shrunk_name, raw_name = labels(cfg)
-    forecasts = {
-        shrunk_name: [a + lam * (m - a) for m, a in zip(fitted["model"], found[ANCHOR])],
-        raw_name: fitted["model"],
-        **found,
-    }
+    forecasts = {shrunk_name: protocol.shrink(fitted["model"], found[ANCHOR], lam), raw_name: fitted["model"], **found}
     return {
         "forecasts": forecasts,
         "lambda": lam,

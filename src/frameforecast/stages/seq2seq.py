@@ -16,19 +16,9 @@ from frameforecast.forecasters.base import Forecaster
 from frameforecast.memory import peak_rss_mb
 from frameforecast.stages import read_json
 from frameforecast.stages import series_future as future
+from frameforecast.stages import series_protocol as protocol
 from frameforecast.stages.seq2seq_data import FAITHFUL_FLAGS, FORECASTING_MODE, PROTOCOLS, Windows, modes, prepare
-from frameforecast.stages.series_common import (
-    baseline_scores,
-    best_baseline,
-    ensemble,
-    fit_seeds,
-    load_seeds,
-    observed,
-    peer_scores,
-    shrink,
-    shrinkage,
-    summarise_seeds,
-)
+from frameforecast.stages.series_common import fit_seeds, load_seeds, observed
 
 
 def train(cfg: Seq2seqConfig, run_dir: Path, *, restart: bool = False, strategy: str = "default", log=print) -> dict:
@@ -110,94 +100,46 @@ class Seq2seqEnsemble(Forecaster):
         return rollout(self.models, self.windows, self.values, list(origins), horizon, self.weight)[..., self.target]
 
 
-def _multi_step(cfg: Seq2seqConfig, models, d: dict, origins: np.ndarray, weight: float) -> dict:
-    """The rolling-origin backtest of the next `horizon_hours` rows from every test origin that has them (the
-    seeds' rollouts, beside the peers and baselines), and the next rows after the last one with split-conformal
-    intervals calibrated on that backtest."""
-    w, values, target, season, steps = d["windows"], d["values"], d["target"], d["season"], cfg.horizon_hours
-    y = values[:, target]
-    tested = origins[origins + steps <= len(values)]
-    if len(tested) < 2:
-        return {}
-    model = Seq2seqEnsemble(models, w, values, target, weight)
-    result = future.score_backtest(y, tested, steps, season, model)
-    return {"backtest": result, "future": future.future(model, y, d["series"], result["widths"], steps)}
+def _anchor(w: Windows, models: list, d: dict, mode_name: str, values: np.ndarray, origins) -> protocol.Anchor | None:
+    """In the corrected mode, the seasonal-naive start the ensemble is shrunk toward, with λ's validation windows."""
+    val, target = d["val_origins"], d["target"]
+    if val is None or not PROTOCOLS[mode_name].seasonal_correction:
+        return None
+    forecasts = [w.to_units(model.predict(w.inputs(val), verbose=0), val)[..., target] for model in models]
+    return protocol.Anchor(
+        name="seasonal naive",
+        test=w.base(origins)[..., target],
+        validation_model=protocol.ensemble(forecasts),
+        validation_anchor=w.base(val)[..., target],
+        validation_truth=values[val[:, None] + np.arange(w.n_out), target],
+    )
 
 
 def _evaluate_mode(cfg: Seq2seqConfig, run_dir: Path, mode_name: str, log=print) -> tuple[dict, np.ndarray]:
     d = prepare(cfg, mode_name, log)
     w, target, season, n_out = d["windows"], d["target"], d["season"], cfg.n_out
     values, origins = d["values"], d["test_origins"]
-    y, train = values[:, target], values[: d["split"], target]
+    y = values[:, target]
     truth = values[origins[:, None] + np.arange(n_out), target]
-    per_seed, forecasts, val_forecasts, models = [], [], [], []
-    for model in load_seeds(run_dir / mode_name):
-        models.append(model)
-        forecast = w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., target]
-        forecasts.append(forecast)
-        per_seed.append(metrics.series_scores(forecast.ravel(), truth.ravel(), train, season))
-        if d["val_origins"] is not None and PROTOCOLS[mode_name].seasonal_correction:
-            val_forecasts.append(
-                w.to_units(model.predict(w.inputs(d["val_origins"]), verbose=0), d["val_origins"])[..., target]
-            )
-    headline, shrunk = ensemble(forecasts), None
-    if val_forecasts:
-        val = d["val_origins"]
-        val_truth = values[val[:, None] + np.arange(n_out), target]
-        val_base = w.base(val)[..., target]
-        val_model = ensemble(val_forecasts)
-        weight = shrinkage(val_model, val_base, val_truth)
-        shrunk = {
-            "lambda": weight,
-            "toward": "seasonal naive",
-            "validation_windows": len(val),
-            "validation_mase": {
-                name: metrics.mase(forecast.ravel(), val_truth.ravel(), train, season)
-                for name, forecast in (
-                    ("ensemble", val_model),
-                    ("shrunk", shrink(val_model, val_base, weight)),
-                    ("baseline", val_base),
-                )
-            },
-        }
-        headline = shrink(headline, w.base(origins)[..., target], weight)
-    base_scores, base_forecasts, refused = baseline_scores(y, d["split"], origins, n_out, season, truth, train)
-    peers, peer_forecasts, peers_refused = peer_scores(y, origins, n_out, season, truth, train)
-    result = {
-        "ensemble": metrics.series_scores(headline.ravel(), truth.ravel(), train, season),
-        "shrinkage": shrunk,
-        "model": summarise_seeds(per_seed),
-        "baselines": base_scores,
-        "refused_baselines": refused,
-        "peers": peers,
-        "refused_peers": peers_refused,
-        "peer_forecasts": {k: v.tolist() for k, v in peer_forecasts.items()},
-        "seeds": cfg.seeds,
-        "split": d["split_kind"],
-        "test_windows": int(len(origins)),
-        "train_windows": int(len(d["fit_origins"])),
-        "split_index": d["split"],
-        "mase_note": metrics.mase_note(train, season),
-        "forecast_ensemble": headline.tolist(),
-        "origins": origins.tolist(),
-        "truth": truth.tolist(),
-        "baseline_forecasts": {k: v.tolist() for k, v in base_forecasts.items()},
-        "flags": [FAITHFUL_FLAGS[d["split_kind"]]] if d["split_kind"] in FAITHFUL_FLAGS else [],
-    }
-    name, value = best_baseline({**base_scores, **peers}, "mase")
-    ens = result["ensemble"]["mase"]
-    log(
-        f"{cfg.experiment} {mode_name}: test MASE {fmt_or_dash(ens)} ({cfg.seeds}-seed ensemble"
-        + (f", shrunk λ {weight:.2f}" if shrunk else "")
-        + f"); best baseline or peer {name} {fmt_or_dash(value)}"
+    models = load_seeds(run_dir / mode_name)
+    forecasts = [w.to_units(model.predict(w.inputs(origins), verbose=0), origins)[..., target] for model in models]
+    anchor = _anchor(w, models, d, mode_name, values, origins)
+    result = protocol.test_windows(forecasts, truth, y, d["split"], origins, season, anchor)
+    result.update(
+        split=d["split_kind"],
+        test_windows=int(len(origins)),
+        train_windows=int(len(d["fit_origins"])),
+        split_index=d["split"],
+        origins=origins.tolist(),
+        truth=truth.tolist(),
+        flags=[FAITHFUL_FLAGS[d["split_kind"]]] if d["split_kind"] in FAITHFUL_FLAGS else [],
     )
+    protocol.log_test_windows(cfg.experiment, mode_name, result, "mase", log)
     if mode_name == FORECASTING_MODE:
-        result.update(_multi_step(cfg, models, d, origins, shrunk["lambda"] if shrunk else 1.0))
+        weight = result["shrinkage"]["lambda"] if result["shrinkage"] else 1.0
+        model = Seq2seqEnsemble(models, w, values, target, weight)
+        result.update(protocol.backtest_and_future(model, y, d["series"], origins, cfg.horizon_hours, season))
     return result, d
-
-
-def fmt_or_dash(value) -> str:
-    return "—" if value is None else f"{value:.3f}"
 
 
 def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
@@ -266,14 +208,11 @@ def evaluate(cfg: Seq2seqConfig, run_dir: Path, log=print, **_) -> dict:
 
 
 def render(cfg: Seq2seqConfig, run_dir: Path, log=print) -> list[str]:
-    from frameforecast.report import plots
-
     report = read_json(run_dir / "metrics.json")
     mode_name = report["headline_mode"]
     res = report["modes"][mode_name]
     d = prepare(cfg, mode_name, log)
     y = d["values"][:, d["target"]]
-    origins = np.array(res["origins"])
     # the 1-step-ahead forecast of each test window, so every row appears once
     one_ahead = {
         "model": np.array(res["forecast_ensemble"])[:, 0],
@@ -281,37 +220,28 @@ def render(cfg: Seq2seqConfig, run_dir: Path, log=print) -> list[str]:
         **{k: np.array(v)[:, 0] for k, v in res.get("peer_forecasts", {}).items()},
     }
     label = report["series"]["target"]
-    plots.series_overview(
-        run_dir / "forecast.png",
+    titles = {
+        "label": label,
+        "forecast": f"{cfg.experiment} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed ensemble)",
+        "zoom": "test part: does the model only lag the truth?",
+        "residuals": "residuals over all test horizons (ensemble)",
+    }
+    residuals = (np.array(res["truth"]) - np.array(res["forecast_ensemble"])).ravel()
+    written = protocol.plot_test_windows(
+        run_dir,
+        "",
         d["series"].times,
         y,
         res["split_index"],
-        origins,
+        np.array(res["origins"]),
         one_ahead,
-        f"{cfg.experiment} · {mode_name}: 1-step-ahead test forecasts ({res['seeds']}-seed ensemble)",
-        label,
-        peers=res.get("peers", {}),
+        residuals,
+        res.get("peers", {}),
+        titles,
     )
-    plots.series_zoom(
-        run_dir / "zoom.png",
-        d["series"].times,
-        y,
-        origins,
-        one_ahead["model"],
-        "test part: does the model only lag the truth?",
-    )
-    residuals = (np.array(res["truth"]) - np.array(res["forecast_ensemble"])).ravel()
-    plots.residual_histogram(run_dir / "residuals.png", residuals, "residuals over all test horizons (ensemble)")
-    written = ["forecast.png", "zoom.png", "residuals.png"]
     if res.get("future"):
-        steps = len(res["future"]["forecast"])
-        title = f"{cfg.experiment}: the next {steps} rows, with conformal 80 % and 95 % intervals"
-        plots.future_with_intervals(run_dir / "future.png", d["series"].times, y, res["future"], title, label)
+        protocol.plot_future(run_dir / "future.png", d["series"].times, y, res["future"], "rows", cfg.experiment, label)
         written.append("future.png")
-    for mode in report["modes"]:
-        history = run_dir / mode / "history.csv"
-        if history.exists():
-            plots.training_curves(history, run_dir / f"{mode}-training.png")
-            written.append(f"{mode}-training.png")
+    written += protocol.plot_training(run_dir, report["modes"])
     log(f"rendered {len(written)} plots into {run_dir}")
     return written

@@ -1,5 +1,5 @@
-"""What the series stages share: loading the configured series, training and loading the seeds, scalers,
-baseline tables, score summaries."""
+"""What the series stages share before the protocol (series_protocol): loading the configured series, training and
+loading the seeds, scalers, the observed column."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from frameforecast import metrics
 from frameforecast.config.classes import SeriesData
 from frameforecast.datasets import series as series_data
 from frameforecast.errors import UserError
-from frameforecast.forecasters import statistical
-from frameforecast.forecasters.base import forecast_all
 
 
 def fit_seeds(build, folder: Path, cfg, mode, x, y, validation_data=None, *, clipnorm=None, **run):
@@ -100,31 +97,6 @@ class Scaler:
         return np.asarray(values, float) * self.span + self.low
 
 
-def scored(
-    forecasters, y: np.ndarray, fit_end: int, origins, horizon: int, season: int | None, truth, scale_train
-) -> tuple[dict, dict, dict]:
-    """Scores, forecasts (len(origins), horizon) and refusals of each forecaster fit on y[:fit_end], on exactly
-    the model's test points. One that cannot forecast from every origin honestly is left out, with the reason."""
-    forecasts, refused = forecast_all(forecasters, y, fit_end, origins, horizon)
-    scores = {
-        name: metrics.series_scores(f.ravel(), np.asarray(truth).ravel(), scale_train, season or 1)
-        for name, f in forecasts.items()
-    }
-    return scores, forecasts, refused
-
-
-def baseline_scores(y, train_end: int, origins, horizon: int, season, truth, scale_train) -> tuple[dict, dict, dict]:
-    """Every baseline (naive ones, Holt-Winters) fit on the training part, scored on the model's test points."""
-    return scored(statistical.of_kind(season, "baseline"), y, train_end, origins, horizon, season, truth, scale_train)
-
-
-def peer_scores(y, origins, horizon: int, season, truth, scale_train) -> tuple[dict, dict, dict]:
-    """statsforecast's AutoARIMA, AutoETS and AutoTheta on exactly the model's test points, each fit once on the
-    data before the first origin and then updated with each observed point (refit=False)."""
-    first = int(np.asarray(origins)[0])
-    return scored(statistical.of_kind(season, "peer"), y, first, origins, horizon, season, truth, scale_train)
-
-
 def observed(series: series_data.Series, y: np.ndarray) -> dict:
     """The forecast column as the page's window browser draws it: each point's timestamp (or its position) and
     value."""
@@ -133,46 +105,3 @@ def observed(series: series_data.Series, y: np.ndarray) -> dict:
         times = [t.removesuffix(" 00:00:00") for t in times]
     label = f"{series.frequency} steps" if series.frequency else "row"
     return {"times": times, "values": np.asarray(y, float).tolist(), "time_label": label}
-
-
-def summarise_seeds(per_seed: list[dict]) -> dict:
-    """mean and sd (ddof 1) of each metric over seeds, plus the per-seed values (None stays None: "—")."""
-    out = {}
-    for key in per_seed[0]:
-        raw = [s[key] for s in per_seed]
-        if any(v is None for v in raw):
-            out[key] = {"mean": None, "sd": None, "per_seed": raw}
-            continue
-        values = np.array(raw, float)
-        out[key] = {
-            "mean": float(values.mean()),
-            "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
-            "per_seed": values.tolist(),
-        }
-    return out
-
-
-def ensemble(forecasts: list[np.ndarray]) -> np.ndarray:
-    """The ensemble forecast: the mean of the seeds' forecasts, point by point."""
-    return np.mean(np.stack([np.asarray(f, float) for f in forecasts]), axis=0)
-
-
-def shrinkage(model: np.ndarray, base: np.ndarray, truth: np.ndarray) -> float:
-    """λ in [0, 1] minimising the squared error of base + λ · (model − base) on validation data.
-
-    The error is a convex quadratic in λ, so the clipped least-squares λ is its minimum over [0, 1];
-    λ = 0 is the baseline itself, so the shrunk forecast's validation error never exceeds the baseline's.
-    """
-    change = (np.asarray(model, float) - base).ravel()
-    wanted = (np.asarray(truth, float) - base).ravel()
-    energy = float(change @ change)
-    return float(np.clip(change @ wanted / energy, 0.0, 1.0)) if energy > 0 else 0.0
-
-
-def shrink(model: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
-    return base + weight * (np.asarray(model, float) - base)
-
-
-def best_baseline(scores: dict, key: str = "rmse") -> tuple[str | None, float | None]:
-    """The baseline with the lowest `key` (one whose value is "—" never wins)."""
-    return metrics.best_of(scores, key)

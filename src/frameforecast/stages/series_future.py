@@ -106,13 +106,16 @@ def backtest_horizon(season: int, test_points: int) -> int:
     return max(1, min(season, test_points // 3))
 
 
-def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int, model: Forecaster) -> dict:
-    """The model beside every peer and baseline, each fit on the points before the first origin and forecasting
-    `horizon` steps from every origin (peers and Holt-Winters updated without refitting): per origin RMSE, its
-    mean and sd over origins, and the model's conformal intervals' coverage (leave one origin out)."""
+def score_backtest(
+    y: np.ndarray, origins: np.ndarray, horizon: int, season: int, model: Forecaster, others: tuple = ()
+) -> dict:
+    """The model (and `others` of ours) beside every peer and baseline, each fit on the points before the first
+    origin and forecasting `horizon` steps from every origin (peers and Holt-Winters updated without refitting):
+    per origin RMSE, its mean and sd over origins, and the model's conformal intervals' coverage (leave one
+    origin out)."""
     origins = np.asarray(origins, int)
     truth = np.stack([y[o : o + horizon] for o in origins])
-    forecasters = [model, *statistical.alternatives(season)]
+    forecasters = [model, *others, *statistical.alternatives(season)]
     forecasts, refused = forecast_all(forecasters, y, int(origins[0]), origins, horizon)
     if model.name not in forecasts:
         raise UserError(f"the model could not forecast this series' backtest: {refused[model.name]}")
@@ -129,6 +132,7 @@ def score_backtest(y: np.ndarray, origins: np.ndarray, horizon: int, season: int
             for name, e in errors.items()
         },
         "peers": sorted(statistical.by_kind(forecasters, forecasts).get("peer", {})),
+        "others": [o.name for o in others if o.name in forecasts],
         "refused": refused,
         "coverage": checks,
         "calibration": "leave one origin out: each origin's interval is calibrated on the other origins",

@@ -201,7 +201,7 @@ def smoke_suite(tmp_path_factory):
             "--season",
             "12",
         ]
-        assert cli.main(["train", "lookback", *args]) == 0
+        assert cli.main(["train", "lookback", *args, "--direct-head"]) == 0
         assert cli.main(["evaluate", "lookback", *args]) == 0
         assert cli.main(["render", "lookback", *args]) == 0
         write_price_csv(root / "prices.csv")

@@ -359,3 +359,19 @@ def test_every_metric_and_term_link_leads_to_a_definition_on_the_methodology_pag
             "const e = document.getElementById(arguments[0]); return !!e && e.textContent.trim().length > 20", anchor
         )
         assert defined, (page, anchor)
+
+
+def test_the_direct_head_has_its_own_rows_verdicts_and_next_steps(smoke_suite):
+    """--direct-head (the fixture's own-CSV look-back run): the direct LSTM beside the recursive ensemble in the
+    hold-out and the backtest, each row with its own verdict, and its column in the table of the next steps."""
+    import json
+
+    site = smoke_suite / "site"
+    page = next(p for p in pages(site) if p.startswith("lookback-shop"))
+    html = (site / page).read_text()
+    res = json.loads(next((smoke_suite / "runs").glob("lookback-shop*/metrics.json")).read_text())["modes"]["corrected"]
+    assert set(res["holdout"]["others"]) == {"direct LSTM"} and res["backtest"]["others"] == ["direct LSTM"]
+    assert len(res["direct"]["future"]) == len(res["future"]["forecast"])
+    assert all(0 <= lam <= 1 for lam in res["direct"]["lambda"].values()) and len(res["direct"]["lambda"]) == 3
+    assert html.count("direct LSTM (corrected, direct)") >= 2 and "<th>direct LSTM</th>" in html
+    assert html.count("the whole ") >= 2 and ("loses on" in html or "beats every" in html)

@@ -278,16 +278,20 @@ def _future(metrics: dict) -> dict | None:
     if not res.get("future"):
         return None
     f, bt = res["future"], res["backtest"]
+    direct = (res.get("direct") or {}).get("future")
+    columns = ("forecast", "lo80", "hi80", "lo95", "hi95", *(("direct",) if direct else ()))
     rows = [
-        {k: f[k][i] if k != "time" else f["times"][i] for k in ("time", "forecast", "lo80", "hi80", "lo95", "hi95")}
+        {
+            "time": f["times"][i],
+            **{k: f[k][i] for k in ("forecast", "lo80", "hi80", "lo95", "hi95")},
+            **({"direct": direct[i]} if direct else {}),
+        }
         for i in range(len(f["times"]))
     ]
-    numbers = [abs(r[k]) for r in rows for k in ("forecast", "lo80", "hi80", "lo95", "hi95") if r[k] is not None]
+    numbers = [abs(r[k]) for r in rows for k in columns if r[k] is not None]
     digits = 1 if max(numbers, default=0) >= 100 else 2 if max(numbers, default=0) >= 10 else 3
     for r in rows:  # one precision for the whole table
-        r["text"] = {
-            k: None if r[k] is None else f"{r[k]:.{digits}f}" for k in ("forecast", "lo80", "hi80", "lo95", "hi95")
-        }
+        r["text"] = {k: None if r[k] is None else f"{r[k]:.{digits}f}" for k in columns}
     return {
         "rows": rows,
         "caption": (
@@ -301,7 +305,15 @@ def _future(metrics: dict) -> dict | None:
                 if None in bt["coverage"].values()
                 else "."
             )
+            + (
+                " The direct LSTM column: the direct head trained on the whole series, the whole horizon at once, "
+                f"shrunk toward the {res['direct']['toward']} (no interval: the intervals are the recursive "
+                "ensemble's)."
+                if direct
+                else ""
+            )
         ),
+        "direct": bool(direct),
     }
 
 

@@ -11,6 +11,7 @@ from frameforecast import metrics, progress
 from frameforecast.atomic import write_json
 from frameforecast.config.classes import LookbackConfig, LookbackMode, method_module
 from frameforecast.errors import UserError
+from frameforecast.forecasters.base import Refused
 from frameforecast.forecasters.direct import TOWARD, DirectHead
 from frameforecast.stages import read_json
 from frameforecast.stages import series_future as future
@@ -105,7 +106,18 @@ def _multi_step(
         **protocol.backtest_and_future(model, y, series, origins, h, season, others),
     }
     if others:
-        found["direct"] = {"lambda": others[0].lambdas, "toward": TOWARD, "settings": cfg.direct}
+        head, ahead = others[0], None
+        if found.get("future"):
+            try:
+                ahead = head.fit(y).predict(y, [len(y)], h)[0]
+            except Refused:  # too short for its validation: the hold-out and backtest tables say why
+                ahead = None
+        found["direct"] = {
+            "lambda": head.lambdas,
+            "toward": TOWARD,
+            "settings": cfg.direct,
+            "future": None if ahead is None else ahead.tolist(),
+        }
     return found
 
 

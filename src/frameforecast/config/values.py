@@ -18,6 +18,18 @@ VIDEO = dict(
 )
 VIDEO_SMOKE = dict(canvas=32, batch_size=4, epochs=2, steps_per_epoch=2, test_size=8, gif_count=2)
 CONVLSTM_SMOKE = dict(VIDEO_SMOKE, model=dict(filters=8, fc_units=32))
+# the global LSTM over a panel (docs/design.md, panels): measured on 200 M3 monthly series
+GLOBAL_LSTM = dict(
+    window=24,
+    units=64,
+    epochs=8,
+    patience=None,
+    batch_size=256,
+    learning_rate=3e-3,
+    seeds=5,
+    steps_per_execution=8,
+    max_windows=60000,
+)
 LOOKBACK = dict(
     method="frameforecast.methods.lstm_lookback",  # the corrected mode's network; the faithful is the tutorial's
     series="milk",
@@ -25,17 +37,7 @@ LOOKBACK = dict(
     steps_per_execution=16,
     modes=("faithful", "corrected"),
     # the direct head (--direct-head): the global LSTM on the series' own windows (docs/design.md, tried table)
-    direct=dict(
-        window=24,
-        units=32,
-        epochs=100,
-        patience=None,
-        batch_size=16,
-        learning_rate=3e-3,
-        seeds=5,
-        steps_per_execution=8,
-        max_windows=60000,
-    ),
+    direct=dict(GLOBAL_LSTM, units=32, epochs=100, batch_size=16),
 )
 SEQ2SEQ = dict(
     series="usercount", n_in=24, n_out=6, clipnorm=1.0, steps_per_execution=8, modes=("faithful", "corrected")
@@ -43,21 +45,10 @@ SEQ2SEQ = dict(
 SIGNALS = dict(version=1, test_size=500, n_in=None, n_out=None, steps_per_execution=10, modes=("faithful", "tuned"))
 # the tuned GRU's iterations per exercise in the quick profile (tried table in docs/design.md)
 SIGNALS_QUICK_ITERATIONS = {1: 300, 2: 2500, 3: 1200}
-# the global LSTM over a panel (docs/design.md, panels): measured on 200 M3 monthly series
 PANEL = dict(
     method="frameforecast.forecasters.global_lstm",
     time_column="ds",
-    model=dict(
-        window=24,
-        units=64,
-        epochs=8,
-        patience=None,
-        batch_size=256,
-        learning_rate=3e-3,
-        seeds=5,
-        steps_per_execution=8,
-        max_windows=60000,
-    ),
+    model=GLOBAL_LSTM,
 )
 PANEL_SMOKE = dict(sample=12, model=dict(units=8, epochs=1, seeds=2))
 FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS, "panel": PANEL}

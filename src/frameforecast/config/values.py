@@ -45,11 +45,7 @@ SEQ2SEQ = dict(
 SIGNALS = dict(version=1, test_size=500, n_in=None, n_out=None, steps_per_execution=10, modes=("faithful", "tuned"))
 # the tuned GRU's iterations per exercise in the quick profile (tried table in docs/design.md)
 SIGNALS_QUICK_ITERATIONS = {1: 300, 2: 2500, 3: 1200}
-PANEL = dict(
-    method="frameforecast.forecasters.global_lstm",
-    time_column="ds",
-    model=GLOBAL_LSTM,
-)
+PANEL = dict(method="frameforecast.forecasters.global_lstm", time_column="ds", model=GLOBAL_LSTM)
 PANEL_SMOKE = dict(sample=12, model=dict(units=8, epochs=1, seeds=2))
 FAMILY_DEFAULTS = {"video": VIDEO, "lookback": LOOKBACK, "seq2seq": SEQ2SEQ, "signals": SIGNALS, "panel": PANEL}
 

@@ -148,6 +148,20 @@ def test_a_user_csv_gets_peers_and_a_forecast_with_intervals(smoke_suite):
     with working_directory(smoke_suite):
         assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "3"]) == 0
         assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "99"]) == 2
+        # as the README says it: the run found by the data options, the command's own --horizon not one of them
+        shop = [
+            "--csv",
+            "shop.csv",
+            "--column",
+            "<script>alert(1)</script>",
+            "--time-column",
+            "month",
+            "--season",
+            "12",
+        ]
+        assert cli.main(["forecast", "lookback", "--profile", "smoke", *shop, "--horizon", "4"]) == 0
+        assert len(list(csv.DictReader((user / "forecast.csv").open()))) == 4
+        assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "3"]) == 0
     rows = list(csv.DictReader((user / "forecast.csv").open()))
     assert [r["time"] for r in rows] == ["2008-01-01", "2008-02-01", "2008-03-01"]
     for r in rows:

@@ -371,7 +371,7 @@ def test_the_direct_head_has_its_own_rows_verdicts_and_next_steps(smoke_suite):
     html = (site / page).read_text()
     res = json.loads(next((smoke_suite / "runs").glob("lookback-shop*/metrics.json")).read_text())["modes"]["corrected"]
     assert set(res["holdout"]["others"]) == {"direct LSTM"} and res["backtest"]["others"] == ["direct LSTM"]
-    assert len(res["direct"]["future"]) == len(res["future"]["forecast"])
+    assert len(res["direct"]["future"]) >= len(res["future"]["forecast"])  # `forecast --horizon` may ask fewer
     assert all(0 <= lam <= 1 for lam in res["direct"]["lambda"].values()) and len(res["direct"]["lambda"]) == 3
     assert html.count("direct LSTM (corrected, direct)") >= 2 and "<th>direct LSTM</th>" in html
     assert html.count("the whole ") >= 2 and ("loses on" in html or "beats every" in html)

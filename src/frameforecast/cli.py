@@ -53,6 +53,7 @@ def _experiment_options(p: argparse.ArgumentParser, own: tuple = ()) -> None:
     p.add_argument("--profile", default="quick", help="smoke | quick | paper (default: quick)")
     p.add_argument("--run-dir", help="write/read this folder instead of runs/<experiment>/")
     options.add_data_options(p, skip=own)  # the same options as `train`; a flag absent is None there too
+    p.set_defaults(own_options=own)
 
 
 def _evaluate_options(p: argparse.ArgumentParser) -> None:
@@ -179,7 +180,8 @@ def _stage_config(args):
     if args.run_dir:  # the saved config names the data: --csv/--data are not needed again
         exp, folder = experiments.get(args.experiment), Path(args.run_dir)
     else:
-        exp, _, folder = pipeline.resolve(args.experiment, args.profile, options.data_overrides(args), None)
+        own = getattr(args, "own_options", ())
+        exp, _, folder = pipeline.resolve(args.experiment, args.profile, options.data_overrides(args, own), None)
     saved = experiments.saved_config(folder)
     if saved is None:
         raise UserError(

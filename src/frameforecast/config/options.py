@@ -204,11 +204,13 @@ def training_overrides(args) -> dict:
     return out
 
 
-def data_overrides(args) -> dict:
-    """The data options of evaluate/render that the experiment offers, which name the run folder of user data."""
+def data_overrides(args, own: tuple = ()) -> dict:
+    """The data options of evaluate/render/forecast that the experiment offers, which name the run folder of user
+    data (`own`: options the command itself defines, such as forecast's --horizon, which are not data options)."""
     exp = experiments.get(args.experiment)
-    _refuse_other_data([name for name in every_input_option() if getattr(args, name, None) is not None], exp)
-    return {o.target: getattr(args, name, None) for name, o in input_options(exp).items()}
+    given = [name for name in every_input_option() if name not in own and getattr(args, name, None) is not None]
+    _refuse_other_data(given, exp)
+    return {o.target: getattr(args, name, None) for name, o in input_options(exp).items() if name not in own}
 
 
 def _refuse_other_data(given: list[str], exp: experiments.Experiment) -> None:

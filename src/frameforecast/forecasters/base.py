@@ -40,3 +40,35 @@ def forecast_all(forecasters, y: np.ndarray, fit_end: int, origins, horizon: int
         except Refused as exc:
             refused[forecaster.name] = str(exc)
     return forecasts, refused
+
+
+# ---------------------------------------------------------------- shrinking a model toward its anchor
+LAMBDAS = np.linspace(0.0, 1.0, 11)  # the grid of a λ chosen by a score
+
+
+def shrink(model, base, weight: float):
+    """base + λ · (model − base); a list (a panel's series) shrinks series by series."""
+    if isinstance(model, list):
+        return [shrink(m, b, weight) for m, b in zip(model, base, strict=True)]
+    return base + weight * (np.asarray(model, float) - base)
+
+
+def shrinkage(model, base, truth, score=None) -> float:
+    """λ in [0, 1] for base + λ · (model − base) on validation data.
+
+    Without `score`: the λ minimising the squared error. The error is a convex quadratic in λ, so the clipped
+    least-squares λ is its minimum over [0, 1]; λ = 0 is the baseline itself, so the shrunk forecast's validation
+    error never exceeds the baseline's. With `score(shrunk, truth)` (lower is better, e.g. a competition's OWA):
+    the best λ of the grid 0, 0.1, …, 1, the smallest on a tie.
+    """
+    if score is not None:
+        best, best_score = 0.0, np.inf
+        for lam in LAMBDAS:
+            value = score(shrink(model, base, float(lam)), truth)
+            if value < best_score - 1e-12:
+                best, best_score = float(lam), value
+        return best
+    change = (np.asarray(model, float) - base).ravel()
+    wanted = (np.asarray(truth, float) - base).ravel()
+    energy = float(change @ change)
+    return float(np.clip(change @ wanted / energy, 0.0, 1.0)) if energy > 0 else 0.0

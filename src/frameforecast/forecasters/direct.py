@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from frameforecast.forecasters import global_lstm
-from frameforecast.forecasters.base import Forecaster, Refused
+from frameforecast.forecasters.base import Forecaster, Refused, shrink, shrinkage
 from frameforecast.forecasters.peers import PEERS
 from frameforecast.forecasters.statistical import Peer
 
@@ -44,8 +44,6 @@ class DirectHead(Forecaster):
         return self
 
     def _model(self, horizon: int) -> tuple[global_lstm.GlobalLSTM, float]:
-        from frameforecast.stages.series_protocol import shrinkage
-
         if horizon not in self._fitted:
             train, season = self._train, self.season
             start = len(train) - horizon
@@ -62,8 +60,6 @@ class DirectHead(Forecaster):
         return self._fitted[horizon]
 
     def predict(self, y: np.ndarray, origins, horizon: int) -> np.ndarray:
-        from frameforecast.stages.series_protocol import shrink
-
         if self._train is None:
             raise ValueError("fit first")
         model, weight = self._model(horizon)

@@ -421,7 +421,7 @@ def _other_measurements(out: Rows, record: dict) -> None:
                 f"MSE/frame {fmt(point['mse_per_frame'])}, SSIM {fmt(point['ssim'], 3)}",
                 f"before: {fmt(first['mse_per_frame'])}, SSIM {fmt(first['ssim'], 3)}; {reference}",
                 target,
-                meets(point) if point["minutes"] - first["minutes"] >= 59 else None,
+                meets(point) if point["minutes"] - first["minutes"] >= 60 else None,  # judged only after 60
             )
     seeded = record.get("seed_run")
     if seeded:

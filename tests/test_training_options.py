@@ -228,6 +228,8 @@ def test_series_training_options(tmp_path, name):
         args += ["--split", "shuffled"]
     if "anchor" in options.training_options(exp):  # the default anchor (a peer) adds its errors as a second input
         args += ["--anchor", "seasonal-naive"]
+    if "direct_head" in options.training_options(exp):  # it acts when evaluating: test_site reads its rows
+        args += ["--direct-head"]
     run = train(tmp_path, name, *args, *series_data(name, tmp_path), folder="run")
     modes = run.json("train_info.json")["modes"]
     summary = run.json("corrected/model_summary.json")  # one seed's network: the seeds train as one model
@@ -241,6 +243,7 @@ def test_series_training_options(tmp_path, name):
         "seeds": lambda: summary["members"] == 3 and len(load_seeds(run.folder / "corrected")) == 3,
         "look_back": lambda: summary["inputs"][0].startswith("(None, 4,"),
         "split": lambda: run.json("config.json")["faithful_split"] == "shuffled",
+        "direct_head": lambda: run.json("config.json")["direct_head"] is True,
         "anchor": lambda: (
             modes["corrected"]["settings"]["anchor"] == "seasonal-naive" and summary["inputs"][0].endswith(", 1)")
         ),

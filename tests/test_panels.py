@@ -179,3 +179,37 @@ def test_a_killed_panel_run_resumes_from_the_parts_it_finished(tmp_path):
     said.clear()
     panel_stage.forecast_panel(other, panel, tmp_path, log=said.append)  # other model settings: the model refits
     assert sorted(s.split(":")[0] for s in said if "kept" in s) == ["peers", "validation-peers"]
+
+
+def test_the_panel_page_lists_each_bar_with_its_margin_red_where_missed():
+    """The competition's bars on the full set: the published figures the bar names, each peer and the combination,
+    and MASE below every peer's, each with the model's margin (a sample is held to our peers only)."""
+    from frameforecast.config.values import PUBLISHED_PANELS
+    from frameforecast.report.panel_view import bars
+
+    anchor = "mean of ETS, ARIMA, Theta"
+    scores = {
+        "global LSTM (shrunk)": {"smape": 13.54, "mase": 0.8265},
+        "global LSTM (unshrunk)": {"smape": 15.6, "mase": 0.965},
+        "AutoETS": {"smape": 14.16, "mase": 0.8633},
+        anchor: {"smape": 13.85, "mase": 0.8292},
+        "SeasonalNaive": {"smape": 17.23, "mase": 1.146},
+    }
+    published = PUBLISHED_PANELS["m3-monthly"]
+    metrics = {
+        "scores": scores,
+        "model": "global LSTM (shrunk)",
+        "unshrunk": "global LSTM (unshrunk)",
+        "metric": "smape",
+        "anchor": anchor,
+        "published": published,
+        "set": {"series": published["series"]},
+    }
+    found = {b["bar"]: b for b in bars(metrics)}
+    missed = found["sMAPE % below the published mean of ETS, ARIMA and Theta"]
+    assert not missed["met"] and abs(missed["margin"] - 0.02) < 1e-9
+    assert found["sMAPE % below the published Theta"]["met"]
+    assert found[f"MASE below {anchor}'s"]["met"] and abs(found[f"MASE below {anchor}'s"]["margin"] + 0.0027) < 1e-9
+    assert not any("SeasonalNaive" in b or "unshrunk" in b for b in found)  # baselines and the model itself are no bar
+    sample = bars({**metrics, "set": {"series": 200}})
+    assert sample and not any("published" in b["bar"] for b in sample)

@@ -144,8 +144,33 @@ def _panel(metrics: dict) -> dict:
         "seconds": metrics["seconds"],
         "parts_seconds": metrics["parts_seconds"],
         "checks": _published_checks(metrics),
+        "bars": bars(metrics),
         "full_set": full_set(metrics),
     }
+
+
+def bars(metrics: dict) -> list[dict]:
+    """The bars the model is held to, each with its margin: the set's metric below the published figures the
+    competition's bar names (on the full set only), below each of our peers and their combination, and MASE below
+    every peer's. A negative margin is a win."""
+    model, metric = metrics["scores"][metrics["model"]], metrics["metric"]
+    label = dict(COLUMNS)[metric].rstrip(" ↓")
+    peers = [p for p in (*PEERS, metrics["anchor"]) if p in metrics["scores"]]
+    out = []
+    published = metrics.get("published") or {}
+    if full_set(metrics):
+        for name, _, value in published.get("figures", ()):
+            if name in published.get("lstm_must_beat", ()):
+                out.append({"bar": f"{label} below the published {name}", "against": value, "ours": model[metric]})
+    for key, key_label in ((metric, label), ("mase", "MASE")):
+        for name in peers:
+            theirs = metrics["scores"][name].get(key)
+            if theirs is not None and model.get(key) is not None:
+                out.append({"bar": f"{key_label} below {name}'s", "against": theirs, "ours": model[key]})
+    for b in out:
+        b["margin"] = b["ours"] - b["against"]
+        b["met"] = b["margin"] < 0
+    return out
 
 
 def _published_checks(metrics: dict) -> list[dict]:

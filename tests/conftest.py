@@ -167,6 +167,10 @@ def write_monthly_csv(path: Path, column: str = "sales", rows: int = 96) -> Path
     return path
 
 
+# the smoke suite's own-CSV look-back run: its data options, as a user passes them
+SHOP_ARGS = ["--csv", "shop.csv", "--column", "<script>alert(1)</script>", "--time-column", "month", "--season", "12"]
+
+
 @pytest.fixture(scope="session")
 def smoke_suite(tmp_path_factory):
     """The whole smoke suite plus a user-CSV look-back run and signals-4, run once; yields the project folder."""
@@ -189,18 +193,7 @@ def smoke_suite(tmp_path_factory):
     assert done.returncode == 0, done.stderr[-3000:]
     with working_directory(root):
         write_monthly_csv(root / "shop.csv", column="<script>alert(1)</script>")
-        args = [
-            "--profile",
-            "smoke",
-            "--csv",
-            "shop.csv",
-            "--column",
-            "<script>alert(1)</script>",
-            "--time-column",
-            "month",
-            "--season",
-            "12",
-        ]
+        args = ["--profile", "smoke", *SHOP_ARGS]
         assert cli.main(["train", "lookback", *args, "--direct-head"]) == 0
         assert cli.main(["evaluate", "lookback", *args]) == 0
         assert cli.main(["render", "lookback", *args]) == 0

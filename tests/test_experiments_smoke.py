@@ -139,7 +139,7 @@ def test_user_csv_lookback_and_signals_4(smoke_suite):
 def test_a_user_csv_gets_peers_and_a_forecast_with_intervals(smoke_suite):
     import csv
 
-    from conftest import working_directory
+    from conftest import SHOP_ARGS, working_directory
 
     from frameforecast import cli
 
@@ -149,17 +149,7 @@ def test_a_user_csv_gets_peers_and_a_forecast_with_intervals(smoke_suite):
         assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "3"]) == 0
         assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "99"]) == 2
         # as the README says it: the run found by the data options, the command's own --horizon not one of them
-        shop = [
-            "--csv",
-            "shop.csv",
-            "--column",
-            "<script>alert(1)</script>",
-            "--time-column",
-            "month",
-            "--season",
-            "12",
-        ]
-        assert cli.main(["forecast", "lookback", "--profile", "smoke", *shop, "--horizon", "4"]) == 0
+        assert cli.main(["forecast", "lookback", "--profile", "smoke", *SHOP_ARGS, "--horizon", "4"]) == 0
         assert len(list(csv.DictReader((user / "forecast.csv").open()))) == 4
         assert cli.main(["forecast", "lookback", "--run-dir", str(user), "--horizon", "3"]) == 0
     rows = list(csv.DictReader((user / "forecast.csv").open()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -108,10 +109,8 @@ def _multi_step(
     if others:
         head, ahead = others[0], None
         if found.get("future"):
-            try:
+            with contextlib.suppress(Refused):  # too short for its validation: the hold-out and backtest tables say why
                 ahead = head.fit(y).predict(y, [len(y)], h)[0]
-            except Refused:  # too short for its validation: the hold-out and backtest tables say why
-                ahead = None
         found["direct"] = {
             "lambda": head.lambdas,
             "toward": TOWARD,
